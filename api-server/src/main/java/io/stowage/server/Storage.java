@@ -1,0 +1,89 @@
+package io.stowage.server;
+
+import io.stowage.server.clean.Cleaner;
+import io.stowage.server.config.JdbcTarget;
+import io.stowage.server.config.ServerConfig;
+import io.stowage.server.storage.Archive;
+import io.stowage.server.storage.BatchWriter;
+import io.stowage.server.storage.MessageReader;
+import io.stowage.server.storage.ParallelIo;
+import io.stowage.server.storage.blob.BlobStore;
+import io.stowage.server.storage.blob.FileBlobStore;
+import io.stowage.server.storage.blob.S3BlobStore;
+import io.stowage.server.storage.index.MessageIndex;
+import io.stowage.server.storage.index.SegmentCatalog;
+import io.stowage.server.storage.index.postgres.Database;
+import io.stowage.server.storage.index.postgres.PostgresMessageIndex;
+import io.stowage.server.storage.index.postgres.PostgresSegmentCatalog;
+import java.time.Clock;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The storage engine wired together: blob store, index, archive operations and cleaner. Owns
+ * the connections and threads and releases them on {@link #close()}.
+ */
+public final class Storage implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(Storage.class);
+
+    private final BlobStore blobs;
+    private final Database database;
+    private final ParallelIo io;
+    private final Archive archive;
+    private final Cleaner cleaner;
+
+    public Storage(BlobStore blobs, Database database, ServerConfig config, Clock clock) {
+        this(blobs, database, new PostgresMessageIndex(database), config, clock);
+    }
+
+    /** With a given index, so that tests can interpose on it. */
+    public Storage(BlobStore blobs, Database database, MessageIndex index, ServerConfig config, Clock clock) {
+        this.blobs = blobs;
+        this.database = database;
+        this.io = new ParallelIo(config.ioThreads());
+        SegmentCatalog catalog = new PostgresSegmentCatalog(database);
+        MessageReader reader = new MessageReader(blobs, index, io);
+        BatchWriter writer = new BatchWriter(index, blobs, io, config.limits(), clock);
+        this.archive = new Archive(writer, reader, index, catalog, blobs, config.limits());
+        this.cleaner = new Cleaner(catalog, index, reader, blobs, blobs, config.clean(), clock);
+    }
+
+    /** Opens the blob store that {@code config} names and the index at {@code db}. */
+    public static Storage open(ServerConfig config, JdbcTarget db) {
+        BlobStore blobs = config.s3().<BlobStore>map(S3BlobStore::new)
+                .orElseGet(() -> new FileBlobStore(config.dataDir().resolve("segments")));
+        try {
+            blobs.checkAccess();
+            Database database = Database.connect(db.url(), db.user(), db.password(), config.dbSchema(),
+                    config.dbPoolSize());
+            log.info("Segments in {}, index in {}", blobs.location(), database.description());
+            return new Storage(blobs, database, config, Clock.systemUTC());
+        } catch (RuntimeException e) {
+            blobs.close();
+            throw e;
+        }
+    }
+
+    public Archive archive() {
+        return archive;
+    }
+
+    public Cleaner cleaner() {
+        return cleaner;
+    }
+
+    public BlobStore blobs() {
+        return blobs;
+    }
+
+    public Database database() {
+        return database;
+    }
+
+    @Override
+    public void close() {
+        io.close();
+        database.close();
+        blobs.close();
+    }
+}

@@ -1,0 +1,12 @@
+package io.stowage.server.clean;
+
+import java.time.Duration;
+
+/**
+ * How the cleaner works.
+ *
+ * @param retention what to keep
+ * @param pendingGrace a segment still pending after this long was abandoned by its writer
+ * @param minDeadRatio rewrite a segment once this share of its bytes is deleted (0: any)
+ */
+public record CleanSettings(RetentionPolicy retention, Duration pendingGrace, double minDeadRatio) {}

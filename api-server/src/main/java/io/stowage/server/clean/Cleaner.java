@@ -1,0 +1,150 @@
+package io.stowage.server.clean;
+
+import io.stowage.server.storage.MessageReader;
+import io.stowage.server.storage.SegmentNames;
+import io.stowage.server.storage.blob.BlobDeleter;
+import io.stowage.server.storage.blob.BlobWriter;
+import io.stowage.server.storage.index.DeleteOutcome;
+import io.stowage.server.storage.index.MessageIndex;
+import io.stowage.server.storage.index.MessageLocation;
+import io.stowage.server.storage.index.NewSegment;
+import io.stowage.server.storage.index.SegmentCatalog;
+import io.stowage.server.storage.index.SegmentRef;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicReference;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Applies retention and keeps storage tidy. One clean: retire segments abandoned by interrupted
+ * writes, expire messages past retention, rewrite segments that hold deleted messages (so the
+ * deleted bytes are physically gone), and delete segments with nothing live. Only one server of
+ * a cluster cleans at a time.
+ */
+public final class Cleaner {
+    private static final Logger log = LoggerFactory.getLogger(Cleaner.class);
+    private static final int EXPIRE_CHUNK = 10_000;
+    private static final int REWRITE_CHUNK = 1_000;
+
+    private final SegmentCatalog catalog;
+    private final MessageIndex index;
+    private final MessageReader reader;
+    private final BlobWriter writer;
+    private final BlobDeleter deleter;
+    private final CleanSettings settings;
+    private final Clock clock;
+
+    public Cleaner(SegmentCatalog catalog, MessageIndex index, MessageReader reader, BlobWriter writer,
+            BlobDeleter deleter, CleanSettings settings, Clock clock) {
+        this.catalog = catalog;
+        this.index = index;
+        this.reader = reader;
+        this.writer = writer;
+        this.deleter = deleter;
+        this.settings = settings;
+        this.clock = clock;
+    }
+
+    public CleanReport clean() {
+        long started = System.nanoTime();
+        AtomicReference<Tally> result = new AtomicReference<>();
+        boolean ran = catalog.withCleanLock(() -> result.set(cleanLocked()));
+        Duration took = Duration.ofNanos(System.nanoTime() - started);
+        if (!ran) {
+            return new CleanReport(false, 0, 0, 0, 0, 0, took);
+        }
+        Tally t = result.get();
+        CleanReport report = new CleanReport(true, t.expired, t.deleted, t.rewritten, t.orphaned, t.bytesFreed, took);
+        log.info("Clean: {}", report);
+        return report;
+    }
+
+    private Tally cleanLocked() {
+        Tally t = new Tally();
+        Instant now = clock.instant();
+
+        List<SegmentRef> abandoned = catalog.retireAbandoned(now.minus(settings.pendingGrace()));
+        for (SegmentRef s : abandoned) {
+            removeObject(s);
+            t.orphaned++;
+            t.bytesFreed += s.sizeBytes();
+        }
+
+        for (String stream : catalog.streams()) {
+            Optional<Duration> period = settings.retention().periodFor(stream);
+            if (period.isEmpty()) {
+                continue;
+            }
+            Instant cutoff = now.minus(period.get());
+            DeleteOutcome out;
+            do {
+                out = catalog.expire(stream, cutoff, EXPIRE_CHUNK);
+                t.expired += out.deleted();
+            } while (out.deleted() > 0);
+        }
+
+        List<SegmentRef> sparse;
+        do {
+            sparse = catalog.sparseSegments(settings.minDeadRatio(), REWRITE_CHUNK);
+            for (SegmentRef s : sparse) {
+                rewrite(s, t);
+            }
+        } while (sparse.size() == REWRITE_CHUNK);
+
+        for (SegmentRef s : catalog.deadSegments()) {
+            removeObject(s);
+            t.deleted++;
+            t.bytesFreed += s.sizeBytes();
+        }
+        return t;
+    }
+
+    /** Copies the live documents of {@code s} into a new segment and retires {@code s}. */
+    private void rewrite(SegmentRef s, Tally t) {
+        List<MessageLocation> live = catalog.liveMessages(s);
+        Map<String, byte[]> docs = reader.readDocuments(live);
+        byte[] content = new byte[docs.values().stream().mapToInt(d -> d.length).sum()];
+        Map<String, int[]> offsets = new HashMap<>();
+        int pos = 0;
+        for (MessageLocation m : live) {
+            byte[] doc = docs.get(m.id());
+            if (doc == null) {
+                continue; // deleted meanwhile
+            }
+            System.arraycopy(doc, 0, content, pos, doc.length);
+            offsets.put(m.id(), new int[] {pos, doc.length});
+            pos += doc.length;
+        }
+        if (offsets.isEmpty()) {
+            return; // every message was deleted meanwhile: the dead-segment pass removes it
+        }
+        String folder = s.objectKey().substring(0, s.objectKey().lastIndexOf('/') + 1);
+        String key = folder + SegmentNames.next() + ".bson";
+        long newId = index.addPendingSegments(List.of(new NewSegment(key, s.stream(), s.type(), content.length,
+                offsets.size(), s.minTime(), s.maxTime()))).get(0);
+        writer.put(key, content);
+        catalog.relocate(s, newId, offsets);
+        removeObject(s);
+        t.rewritten++;
+        t.bytesFreed += s.sizeBytes() - content.length;
+    }
+
+    private void removeObject(SegmentRef s) {
+        deleter.delete(s.objectKey());
+        catalog.removeSegment(s.id());
+    }
+
+    private static final class Tally {
+        long expired;
+        long deleted;
+        long rewritten;
+        long orphaned;
+        long bytesFreed;
+    }
+}

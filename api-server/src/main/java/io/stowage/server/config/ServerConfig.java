@@ -1,0 +1,140 @@
+package io.stowage.server.config;
+
+import io.stowage.common.config.ConfigException;
+import io.stowage.common.config.Setting;
+import io.stowage.common.config.SettingsSource;
+import io.stowage.common.config.Values;
+import io.stowage.server.clean.CleanSettings;
+import io.stowage.server.clean.RetentionPolicy;
+import io.stowage.server.storage.Limits;
+import io.stowage.server.storage.blob.S3Settings;
+import java.net.URI;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Configuration of the api-server ({@code stowage server}), read once at start from flags and
+ * environment variables (flags win) and validated as a whole.
+ */
+public record ServerConfig(
+        String grpcHost,
+        int grpcPort,
+        Path dataDir,
+        Optional<String> dbUrl,
+        Optional<String> dbUser,
+        Optional<String> dbPassword,
+        String dbSchema,
+        int dbPoolSize,
+        Optional<S3Settings> s3,
+        Limits limits,
+        CleanSettings clean,
+        Optional<Duration> cleanInterval,
+        int ioThreads,
+        Duration shutdownGrace) {
+
+    public static final Setting<String> GRPC_HOST = Setting.of("STOWAGE_GRPC_HOST", "0.0.0.0",
+            "Address the gRPC server listens on.", Values::string);
+    public static final Setting<Integer> GRPC_PORT = Setting.of("STOWAGE_GRPC_PORT", "50051",
+            "Port of the gRPC API (0 picks a free port).", Values::port);
+    public static final Setting<Path> DATA_DIR = Setting.of("STOWAGE_DATA_DIR", "./data",
+            "Directory for the embedded PostgreSQL (when STOWAGE_DB_URL is unset) and the segment files"
+                    + " (when STOWAGE_S3_BUCKET is unset).", Values::path);
+    public static final Setting<String> DB_URL = Setting.of("STOWAGE_DB_URL", null,
+            "JDBC URL of the PostgreSQL index, e.g. jdbc:postgresql://db:5432/stowage. Unset: an embedded"
+                    + " PostgreSQL under STOWAGE_DATA_DIR.", Values::string);
+    public static final Setting<String> DB_USER = Setting.of("STOWAGE_DB_USER", null,
+            "PostgreSQL user.", Values::string);
+    public static final Setting<String> DB_PASSWORD = Setting.secret("STOWAGE_DB_PASSWORD",
+            "PostgreSQL password.", Values::string);
+    public static final Setting<String> DB_SCHEMA = Setting.of("STOWAGE_DB_SCHEMA", "stowage",
+            "PostgreSQL schema of the index; created and migrated at start.", Values::string);
+    public static final Setting<Integer> DB_POOL_SIZE = Setting.of("STOWAGE_DB_POOL_SIZE", "16",
+            "Most connections to PostgreSQL.", Values::positiveInt);
+    public static final Setting<String> S3_BUCKET = Setting.of("STOWAGE_S3_BUCKET", null,
+            "S3 bucket for segment objects. Unset: files under STOWAGE_DATA_DIR/segments.", Values::string);
+    public static final Setting<URI> S3_ENDPOINT = Setting.of("STOWAGE_S3_ENDPOINT", null,
+            "Endpoint of an S3-compatible server, e.g. http://minio:9000. Unset: AWS S3.", ServerConfig::uri);
+    public static final Setting<String> S3_REGION = Setting.of("STOWAGE_S3_REGION", "us-east-1",
+            "S3 region. Credentials come from the AWS default chain (AWS_ACCESS_KEY_ID and"
+                    + " AWS_SECRET_ACCESS_KEY, a profile, web identity or an instance role).", Values::string);
+    public static final Setting<String> S3_PREFIX = Setting.of("STOWAGE_S3_PREFIX", "",
+            "Key prefix for segment objects inside the bucket.", Values::string);
+    public static final Setting<Boolean> S3_PATH_STYLE = Setting.of("STOWAGE_S3_PATH_STYLE", "false",
+            "Path-style bucket addressing; most S3-compatible servers need true.", Values::bool);
+    public static final Setting<Integer> MAX_BATCH_MESSAGES = Setting.of("STOWAGE_MAX_BATCH_MESSAGES", "10000",
+            "Most messages (or ids) per request.", Values::positiveInt);
+    public static final Setting<Integer> MAX_MESSAGE_BYTES = Setting.of("STOWAGE_MAX_MESSAGE_BYTES", "8MiB",
+            "Largest message (its protobuf encoding).", Values::intDataSize);
+    public static final Setting<Integer> MAX_BATCH_BYTES = Setting.of("STOWAGE_MAX_BATCH_BYTES", "64MiB",
+            "Largest PutBatch (the sum of its messages).", Values::intDataSize);
+    public static final Setting<Optional<Duration>> RETENTION = Setting.of("STOWAGE_RETENTION", "forever",
+            "How long messages are kept, by message time, e.g. 168h or 30d; forever keeps them.",
+            Values::optionalDuration);
+    public static final Setting<Map<String, Optional<Duration>>> RETENTION_STREAMS = Setting.of(
+            "STOWAGE_RETENTION_STREAMS", "",
+            "Per-stream retention overriding STOWAGE_RETENTION, e.g. alerts=720h,audit=forever.",
+            RetentionPolicy::parseOverrides);
+    public static final Setting<Optional<Duration>> CLEAN_INTERVAL = Setting.of("STOWAGE_CLEAN_INTERVAL", "1h",
+            "How often the cleaner runs (retention, compaction, orphans); off disables the schedule.",
+            Values::optionalDuration);
+    public static final Setting<Duration> PENDING_GRACE = Setting.of("STOWAGE_PENDING_GRACE", "15m",
+            "A segment whose write has not committed after this long is treated as abandoned and removed.",
+            Values::duration);
+    public static final Setting<Double> COMPACT_MIN_DEAD_RATIO = Setting.of("STOWAGE_COMPACT_MIN_DEAD_RATIO", "0",
+            "Clean rewrites a segment once this share of its bytes is deleted; 0 rewrites any segment"
+                    + " with a deleted message, so deleted bytes are gone after the next clean.", Values::ratio);
+    public static final Setting<Integer> IO_THREADS = Setting.of("STOWAGE_IO_THREADS", "16",
+            "Parallel object reads and writes.", Values::positiveInt);
+    public static final Setting<Duration> SHUTDOWN_GRACE = Setting.of("STOWAGE_SHUTDOWN_GRACE", "30s",
+            "On SIGTERM, how long calls in flight may take to finish.", Values::duration);
+
+    /** Every setting, in the order of help output and the README table. */
+    public static final List<Setting<?>> SETTINGS = List.of(GRPC_HOST, GRPC_PORT, DATA_DIR, DB_URL, DB_USER,
+            DB_PASSWORD, DB_SCHEMA, DB_POOL_SIZE, S3_BUCKET, S3_ENDPOINT, S3_REGION, S3_PREFIX, S3_PATH_STYLE,
+            MAX_BATCH_MESSAGES, MAX_MESSAGE_BYTES, MAX_BATCH_BYTES, RETENTION, RETENTION_STREAMS, CLEAN_INTERVAL,
+            PENDING_GRACE, COMPACT_MIN_DEAD_RATIO, IO_THREADS, SHUTDOWN_GRACE);
+
+    public static ServerConfig from(SettingsSource src) {
+        Optional<String> bucket = src.find(S3_BUCKET);
+        Optional<URI> endpoint = src.find(S3_ENDPOINT);
+        if (bucket.isEmpty() && endpoint.isPresent()) {
+            throw new ConfigException("STOWAGE_S3_ENDPOINT is set but STOWAGE_S3_BUCKET is not: set the bucket"
+                    + " to store segments in S3, or unset the endpoint to use the local directory");
+        }
+        Optional<S3Settings> s3 = bucket.map(b -> new S3Settings(b, src.get(S3_PREFIX), src.get(S3_REGION),
+                endpoint, src.get(S3_PATH_STYLE)));
+        Limits limits = new Limits(src.get(MAX_BATCH_MESSAGES), src.get(MAX_MESSAGE_BYTES), src.get(MAX_BATCH_BYTES));
+        if (limits.maxBatchBytes() < limits.maxMessageBytes()) {
+            throw new ConfigException("STOWAGE_MAX_BATCH_BYTES (" + limits.maxBatchBytes()
+                    + ") must be at least STOWAGE_MAX_MESSAGE_BYTES (" + limits.maxMessageBytes() + ")");
+        }
+        Optional<String> dbUrl = src.find(DB_URL);
+        if (dbUrl.isPresent() && !dbUrl.get().startsWith("jdbc:postgresql:")) {
+            throw new ConfigException("STOWAGE_DB_URL must be a PostgreSQL JDBC URL such as"
+                    + " jdbc:postgresql://host:5432/stowage, got '" + dbUrl.get() + "'");
+        }
+        CleanSettings clean = new CleanSettings(
+                new RetentionPolicy(src.get(RETENTION), src.get(RETENTION_STREAMS)),
+                src.get(PENDING_GRACE), src.get(COMPACT_MIN_DEAD_RATIO));
+        return new ServerConfig(src.get(GRPC_HOST), src.get(GRPC_PORT), src.get(DATA_DIR), dbUrl, src.find(DB_USER),
+                src.find(DB_PASSWORD), src.get(DB_SCHEMA), src.get(DB_POOL_SIZE), s3, limits, clean,
+                src.get(CLEAN_INTERVAL), src.get(IO_THREADS), src.get(SHUTDOWN_GRACE));
+    }
+
+    private static URI uri(String text) {
+        URI uri = URI.create(text);
+        if (uri.getScheme() == null || uri.getHost() == null) {
+            throw new IllegalArgumentException("expected a URL such as http://minio:9000");
+        }
+        return uri;
+    }
+
+    /** A copy with another port (tests and {@code stowage dev}). */
+    public ServerConfig withGrpcPort(int port) {
+        return new ServerConfig(grpcHost, port, dataDir, dbUrl, dbUser, dbPassword, dbSchema, dbPoolSize, s3, limits,
+                clean, cleanInterval, ioThreads, shutdownGrace);
+    }
+}

@@ -1,0 +1,57 @@
+package io.stowage.server.grpc;
+
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
+import io.grpc.stub.StreamObserver;
+import io.stowage.server.storage.DataLossException;
+import io.stowage.server.storage.InvalidRequestException;
+import io.stowage.server.storage.StorageUnavailableException;
+import java.util.UUID;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The one place where failures become gRPC statuses. Invalid input says what is wrong; storage
+ * that is down says to retry; anything else is INTERNAL with a reference to the server log,
+ * where the details are.
+ */
+public final class GrpcErrors {
+    private static final Logger log = LoggerFactory.getLogger(GrpcErrors.class);
+
+    private GrpcErrors() {}
+
+    public static StatusRuntimeException toStatus(String method, Throwable e) {
+        if (e instanceof StatusRuntimeException sre) {
+            return sre;
+        }
+        if (e instanceof InvalidRequestException) {
+            return Status.INVALID_ARGUMENT.withDescription(e.getMessage()).asRuntimeException();
+        }
+        if (e instanceof StorageUnavailableException) {
+            log.warn("{}: storage unavailable", method, e);
+            return Status.UNAVAILABLE.withDescription(e.getMessage() + "; retry later").asRuntimeException();
+        }
+        if (e instanceof DataLossException) {
+            log.error("{}: stored data is damaged", method, e);
+            return Status.DATA_LOSS.withDescription(e.getMessage()).asRuntimeException();
+        }
+        String ref = UUID.randomUUID().toString().substring(0, 8);
+        log.error("{} failed (ref {})", method, ref, e);
+        return Status.INTERNAL.withDescription("internal error (ref " + ref + "); the server log has the details")
+                .asRuntimeException();
+    }
+
+    /** Runs a unary call: replies with the result, or with the mapped status. */
+    public static <T> void unary(String method, StreamObserver<T> observer, Supplier<T> call) {
+        T result;
+        try {
+            result = call.get();
+        } catch (RuntimeException e) {
+            observer.onError(toStatus(method, e));
+            return;
+        }
+        observer.onNext(result);
+        observer.onCompleted();
+    }
+}

@@ -1,0 +1,83 @@
+package io.stowage.server.grpc;
+
+import io.grpc.stub.ServerCallStreamObserver;
+import io.grpc.stub.StreamObserver;
+import io.stowage.api.v1.DeleteBatchRequest;
+import io.stowage.api.v1.DeleteBatchResponse;
+import io.stowage.api.v1.GetBatchRequest;
+import io.stowage.api.v1.GetBatchResponse;
+import io.stowage.api.v1.MessagesGrpc;
+import io.stowage.api.v1.PutBatchRequest;
+import io.stowage.api.v1.PutBatchResponse;
+import io.stowage.api.v1.ScanRequest;
+import io.stowage.api.v1.ScanResult;
+import io.stowage.common.message.Timestamps;
+import io.stowage.server.storage.Archive;
+import io.stowage.server.storage.PutOutcome;
+import io.stowage.server.storage.index.ScanQuery;
+import java.time.Instant;
+import java.util.Optional;
+
+/** The {@code stowage.v1.Messages} service over the archive. */
+public final class MessagesService extends MessagesGrpc.MessagesImplBase {
+    /** The widest time range a scan covers (protobuf timestamps span years 1 to 9999). */
+    static final Instant EARLIEST = Instant.parse("0001-01-01T00:00:00Z");
+    static final Instant LATEST = Instant.parse("+10000-01-01T00:00:00Z");
+
+    private final Archive archive;
+
+    public MessagesService(Archive archive) {
+        this.archive = archive;
+    }
+
+    @Override
+    public void putBatch(PutBatchRequest request, StreamObserver<PutBatchResponse> observer) {
+        GrpcErrors.unary("PutBatch", observer, () -> {
+            PutOutcome outcome = archive.put(request.getMsgsList());
+            PutBatchResponse.Builder rsp = PutBatchResponse.newBuilder().setAckCount(outcome.acknowledged());
+            outcome.rejected().forEach(r -> rsp.addRejected(ProtoMapping.rejection(r)));
+            return rsp.build();
+        });
+    }
+
+    @Override
+    public void getBatch(GetBatchRequest request, StreamObserver<GetBatchResponse> observer) {
+        GrpcErrors.unary("GetBatch", observer,
+                () -> GetBatchResponse.newBuilder().addAllMsgs(archive.get(request.getIdsList())).build());
+    }
+
+    @Override
+    public void deleteBatch(DeleteBatchRequest request, StreamObserver<DeleteBatchResponse> observer) {
+        GrpcErrors.unary("DeleteBatch", observer,
+                () -> DeleteBatchResponse.newBuilder().setAckCount((int) archive.delete(request.getIdsList())).build());
+    }
+
+    @Override
+    public void scan(ScanRequest request, StreamObserver<ScanResult> observer) {
+        FlowControlledSender<ScanResult> sender = new FlowControlledSender<>((ServerCallStreamObserver<ScanResult>) observer);
+        try {
+            ScanQuery query = new ScanQuery(
+                    request.getStream(),
+                    request.hasType() ? Optional.of(request.getType()) : Optional.empty(),
+                    request.hasFrom() ? Timestamps.toInstant(request.getFrom()) : EARLIEST,
+                    request.hasTo() ? Timestamps.toInstant(request.getTo()) : LATEST,
+                    request.getCursor().isEmpty() ? Optional.empty() : Optional.of(ScanCursor.decode(request.getCursor())),
+                    request.getLimit() == 0 ? Integer.MAX_VALUE : request.getLimit());
+            archive.scan(query, request.getIdsOnly(), (row, msg) -> {
+                ScanResult.Builder result = ProtoMapping.scanResult(row);
+                if (msg != null) {
+                    result.setMsg(msg);
+                }
+                return sender.send(result.build());
+            });
+        } catch (RuntimeException e) {
+            if (!sender.isCancelled()) {
+                observer.onError(GrpcErrors.toStatus("Scan", e));
+            }
+            return;
+        }
+        if (!sender.isCancelled()) {
+            observer.onCompleted();
+        }
+    }
+}

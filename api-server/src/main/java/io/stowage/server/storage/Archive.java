@@ -1,0 +1,128 @@
+package io.stowage.server.storage;
+
+import io.stowage.api.v1.Message;
+import io.stowage.server.storage.blob.BlobDeleter;
+import io.stowage.server.storage.index.DeleteOutcome;
+import io.stowage.server.storage.index.MessageIndex;
+import io.stowage.server.storage.index.MessageLocation;
+import io.stowage.server.storage.index.ScanQuery;
+import io.stowage.server.storage.index.ScanRow;
+import io.stowage.server.storage.index.SegmentCatalog;
+import io.stowage.server.storage.index.SegmentRef;
+import io.stowage.server.storage.index.StreamStats;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** The archive's operations, as the gRPC services use them: put, get, delete, scan, status. */
+public final class Archive {
+    private static final Logger log = LoggerFactory.getLogger(Archive.class);
+    private static final int SCAN_PAGE = 500;
+
+    private final BatchWriter writer;
+    private final MessageReader reader;
+    private final MessageIndex index;
+    private final SegmentCatalog catalog;
+    private final BlobDeleter blobs;
+    private final Limits limits;
+
+    public Archive(BatchWriter writer, MessageReader reader, MessageIndex index, SegmentCatalog catalog,
+            BlobDeleter blobs, Limits limits) {
+        this.writer = writer;
+        this.reader = reader;
+        this.index = index;
+        this.catalog = catalog;
+        this.blobs = blobs;
+        this.limits = limits;
+    }
+
+    public PutOutcome put(List<Message> batch) {
+        return writer.put(batch);
+    }
+
+    /** The stored messages with these ids, in the order of the ids' first appearance; unknown ids are left out. */
+    public List<Message> get(List<String> ids) {
+        LinkedHashSet<String> unique = uniqueIds(ids);
+        Map<String, Message> found = reader.read(index.locate(unique));
+        List<Message> result = new ArrayList<>(found.size());
+        for (String id : unique) {
+            Message msg = found.get(id);
+            if (msg != null) {
+                result.add(msg);
+            }
+        }
+        return result;
+    }
+
+    /** Deletes these ids; returns how many were stored. Segments left empty are removed at once. */
+    public long delete(List<String> ids) {
+        DeleteOutcome outcome = index.delete(uniqueIds(ids));
+        for (SegmentRef empty : outcome.emptied()) {
+            try {
+                blobs.delete(empty.objectKey());
+                catalog.removeSegment(empty.id());
+            } catch (RuntimeException e) {
+                // the next Clean removes it; the delete itself has happened
+                log.warn("Could not remove emptied segment {} now; the next clean will", empty.objectKey(), e);
+            }
+        }
+        return outcome.deleted();
+    }
+
+    /**
+     * Streams the messages of a scan to {@code sink}, page by page, until the query's limit, the
+     * end of the range, or the sink declines more.
+     */
+    public void scan(ScanQuery query, boolean idsOnly, ScanSink sink) {
+        ScanQuery page = query;
+        int remaining = query.limit();
+        while (remaining > 0) {
+            int size = Math.min(SCAN_PAGE, remaining);
+            List<ScanRow> rows = index.scan(new ScanQuery(page.stream(), page.type(), page.from(), page.to(),
+                    page.after(), size));
+            Map<String, Message> messages = idsOnly ? Map.of()
+                    : reader.read(rows.stream().map(ScanRow::location).toList());
+            for (ScanRow row : rows) {
+                Message msg = messages.get(row.id());
+                if (!idsOnly && msg == null) {
+                    continue; // deleted while we scanned
+                }
+                if (!sink.accept(row, msg)) {
+                    return;
+                }
+            }
+            if (rows.size() < size) {
+                return;
+            }
+            remaining -= rows.size();
+            page = new ScanQuery(page.stream(), page.type(), page.from(), page.to(),
+                    Optional.of(rows.get(rows.size() - 1).position()), remaining);
+        }
+    }
+
+    public List<StreamStats> status(Optional<String> stream) {
+        return index.status(stream);
+    }
+
+    public List<MessageLocation> locate(List<String> ids) {
+        return index.locate(uniqueIds(ids));
+    }
+
+    private LinkedHashSet<String> uniqueIds(List<String> ids) {
+        if (ids.size() > limits.maxBatchMessages()) {
+            throw new InvalidRequestException(ids.size() + " ids in one request; at most " + limits.maxBatchMessages()
+                    + " are allowed: split it");
+        }
+        return new LinkedHashSet<>(ids);
+    }
+
+    /** Receives scan results; returns false to stop the scan. */
+    @FunctionalInterface
+    public interface ScanSink {
+        boolean accept(ScanRow row, Message msgOrNull);
+    }
+}

@@ -1,0 +1,112 @@
+package io.stowage.server.storage;
+
+import io.stowage.api.v1.AttributeValue;
+import io.stowage.api.v1.Message;
+import io.stowage.common.message.Messages;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.regex.Pattern;
+
+/**
+ * Checks a whole batch before anything is stored. The first problem found fails the batch with
+ * a message that names the message (position and id) and says what is wrong.
+ */
+public final class BatchValidator {
+    /** CloudEvents attribute names: lower-case letters and digits. */
+    private static final Pattern ATTRIBUTE_NAME = Pattern.compile("[a-z0-9]{1,64}");
+    /** Context attributes that have their own fields in the message. */
+    private static final Set<String> RESERVED = Set.of("id", "source", "specversion", "type", "data", "data_base64");
+
+    private final Limits limits;
+
+    public BatchValidator(Limits limits) {
+        this.limits = limits;
+    }
+
+    public void validate(List<Message> batch) {
+        if (batch.size() > limits.maxBatchMessages()) {
+            throw new InvalidRequestException("the batch has " + batch.size() + " messages; at most "
+                    + limits.maxBatchMessages() + " are allowed per PutBatch: split it");
+        }
+        long total = 0;
+        for (int i = 0; i < batch.size(); i++) {
+            Message msg = batch.get(i);
+            String problem = problem(msg);
+            if (problem != null) {
+                throw new InvalidRequestException(name(i, msg) + ": " + problem + "; nothing was stored");
+            }
+            total += msg.getSerializedSize();
+            if (total > limits.maxBatchBytes()) {
+                throw new InvalidRequestException("the batch is over " + limits.maxBatchBytes()
+                        + " bytes at message #" + i + "; split it (nothing was stored)");
+            }
+        }
+    }
+
+    private String problem(Message msg) {
+        int idBytes = msg.getId().getBytes(StandardCharsets.UTF_8).length;
+        if (idBytes == 0) {
+            return "id is empty";
+        }
+        if (idBytes > Limits.MAX_ID_BYTES) {
+            return "id is " + idBytes + " bytes; ids are 1 to " + Limits.MAX_ID_BYTES + " bytes";
+        }
+        if (msg.getId().indexOf('\0') >= 0) {
+            return "id contains a NUL character";
+        }
+        int size = msg.getSerializedSize();
+        if (size > limits.maxMessageBytes()) {
+            return "message is " + size + " bytes; the limit is " + limits.maxMessageBytes() + " bytes";
+        }
+        String stream = Messages.stream(msg);
+        if (stream.indexOf('\0') >= 0 || msg.getType().indexOf('\0') >= 0) {
+            return "stream and type names cannot contain a NUL character";
+        }
+        for (Map.Entry<String, AttributeValue> attr : msg.getAttributesMap().entrySet()) {
+            String attrProblem = attributeProblem(attr.getKey(), attr.getValue());
+            if (attrProblem != null) {
+                return attrProblem;
+            }
+        }
+        if (msg.hasKafka()) {
+            var kafka = msg.getKafka();
+            if (kafka.getTopic().isEmpty()) {
+                return "kafka.topic is empty";
+            }
+            if (kafka.getPartition() < 0 || kafka.getOffset() < 0) {
+                return "kafka.partition and kafka.offset cannot be negative";
+            }
+            if (kafka.getNullValue() && msg.getDataCase() != Message.DataCase.DATA_NOT_SET) {
+                return "kafka.null_value is set (a tombstone) but the message has data";
+            }
+        }
+        return null;
+    }
+
+    private static String attributeProblem(String name, AttributeValue value) {
+        if (!ATTRIBUTE_NAME.matcher(name).matches()) {
+            return "attribute name '" + name + "' is invalid: CloudEvents attribute names are 1 to 64 lower-case"
+                    + " letters and digits";
+        }
+        if (RESERVED.contains(name)) {
+            return "attribute '" + name + "' is a message field, not an attribute: set the field instead";
+        }
+        if (value.getAttrCase() == AttributeValue.AttrCase.ATTR_NOT_SET) {
+            return "attribute '" + name + "' has no value";
+        }
+        if (name.equals(Messages.TIME_ATTRIBUTE) && !value.hasCeTimestamp()) {
+            return "attribute 'time' must be a ce_timestamp";
+        }
+        return null;
+    }
+
+    private static String name(int index, Message msg) {
+        String id = msg.getId();
+        if (id.length() > 64) {
+            id = id.substring(0, 64) + "...";
+        }
+        return "message #" + index + (id.isEmpty() ? "" : " (id '" + id + "')");
+    }
+}

@@ -1,0 +1,186 @@
+package io.stowage.server.storage;
+
+import io.stowage.api.v1.Message;
+import io.stowage.common.bson.MessageCodec;
+import io.stowage.common.message.ContentDigest;
+import io.stowage.common.message.Messages;
+import io.stowage.server.storage.blob.BlobWriter;
+import io.stowage.server.storage.index.IndexEntry;
+import io.stowage.server.storage.index.MessageIndex;
+import io.stowage.server.storage.index.NewSegment;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.HashSet;
+
+/**
+ * The write path of PutBatch. Validates the whole batch, sorts out re-puts and conflicts, writes
+ * one segment object per layout partition, and indexes the messages, in the order that keeps a
+ * crash harmless: segments registered as pending, objects written, rows and commit together.
+ */
+public final class BatchWriter {
+    private final MessageIndex index;
+    private final BlobWriter blobs;
+    private final ParallelIo io;
+    private final BatchValidator validator;
+    private final Clock clock;
+
+    public BatchWriter(MessageIndex index, BlobWriter blobs, ParallelIo io, Limits limits, Clock clock) {
+        this.index = index;
+        this.blobs = blobs;
+        this.io = io;
+        this.validator = new BatchValidator(limits);
+        this.clock = clock;
+    }
+
+    public PutOutcome put(List<Message> batch) {
+        validator.validate(batch);
+        List<PutOutcome.Rejected> rejected = new ArrayList<>();
+        int acknowledged = 0;
+
+        // Repeats inside the batch: the same content is one message, other content a conflict.
+        Map<String, Candidate> byId = new LinkedHashMap<>();
+        for (int i = 0; i < batch.size(); i++) {
+            Message msg = batch.get(i);
+            byte[] digest = ContentDigest.of(msg);
+            Candidate first = byId.get(msg.getId());
+            if (first == null) {
+                byId.put(msg.getId(), new Candidate(i, msg, digest));
+            } else if (Arrays.equals(first.digest, digest)) {
+                acknowledged++;
+            } else {
+                rejected.add(new PutOutcome.Rejected(i, msg.getId(),
+                        "conflicts with message #" + first.index + " of the same batch (same id, other content)"));
+            }
+        }
+
+        // Ids stored before: the same content is acknowledged again, other content rejected.
+        Map<String, byte[]> stored = index.findDigests(byId.keySet());
+        List<Candidate> fresh = new ArrayList<>();
+        for (Candidate c : byId.values()) {
+            byte[] existing = stored.get(c.msg.getId());
+            if (existing == null) {
+                fresh.add(c);
+            } else if (Arrays.equals(existing, c.digest)) {
+                acknowledged++;
+            } else {
+                rejected.add(conflict(c));
+            }
+        }
+        if (!fresh.isEmpty()) {
+            acknowledged += store(fresh, rejected);
+        }
+        rejected.sort((a, b) -> Integer.compare(a.index(), b.index()));
+        return new PutOutcome(acknowledged, List.copyOf(rejected));
+    }
+
+    /** Writes and indexes {@code fresh}; returns how many are acknowledged. */
+    private int store(List<Candidate> fresh, List<PutOutcome.Rejected> rejected) {
+        Instant storedAt = clock.instant();
+        Map<LayoutPartition, List<Candidate>> partitions = new LinkedHashMap<>();
+        for (Candidate c : fresh) {
+            c.time = Messages.time(c.msg, storedAt);
+            partitions.computeIfAbsent(LayoutPartition.of(Messages.stream(c.msg), c.msg.getType(), c.time),
+                    p -> new ArrayList<>()).add(c);
+        }
+
+        List<NewSegment> segments = new ArrayList<>();
+        List<byte[]> objects = new ArrayList<>();
+        for (Map.Entry<LayoutPartition, List<Candidate>> p : partitions.entrySet()) {
+            List<Candidate> members = p.getValue();
+            SegmentBuilder segment = new SegmentBuilder(members.stream().mapToInt(c -> c.msg.getSerializedSize() + 128).sum());
+            Instant min = members.get(0).time;
+            Instant max = min;
+            for (Candidate c : members) {
+                byte[] doc = MessageCodec.encode(c.msg, storedAt);
+                c.offset = segment.append(doc);
+                c.length = doc.length;
+                min = c.time.isBefore(min) ? c.time : min;
+                max = c.time.isAfter(max) ? c.time : max;
+            }
+            LayoutPartition partition = p.getKey();
+            segments.add(new NewSegment(partition.newSegmentKey(), partition.stream(), partition.type(),
+                    segment.size(), members.size(), min, max));
+            objects.add(segment.toBytes());
+        }
+
+        // 1. pending rows, committed: from here a crash leaves something the cleaner finds
+        List<Long> segmentIds = index.addPendingSegments(segments);
+        // 2. the objects, durable when put returns
+        io.runAll(segments.size(), i -> blobs.put(segments.get(i).objectKey(), objects.get(i)));
+        // 3. the rows and the segments' commit, in one transaction
+        List<IndexEntry> entries = new ArrayList<>(fresh.size());
+        int s = 0;
+        for (List<Candidate> members : partitions.values()) {
+            long segmentId = segmentIds.get(s++);
+            for (Candidate c : members) {
+                var kafka = c.msg.hasKafka() ? c.msg.getKafka() : null;
+                entries.add(new IndexEntry(c.msg.getId(), segmentId, Messages.stream(c.msg), c.msg.getType(), c.time,
+                        c.offset, c.length, c.digest, kafka == null ? null : kafka.getPartition(),
+                        kafka == null ? null : kafka.getOffset()));
+            }
+        }
+        Collection<String> indexed = index.commitSegments(segmentIds, entries);
+        int acknowledged = indexed.size();
+        if (indexed.size() < fresh.size()) {
+            acknowledged += settleRaces(fresh, Set.copyOf(indexed), rejected);
+        }
+        return acknowledged;
+    }
+
+    /**
+     * Ids that another writer stored between our look-up and our commit: acknowledged when the
+     * content is the same, rejected when not.
+     */
+    private int settleRaces(List<Candidate> fresh, Set<String> indexed, List<PutOutcome.Rejected> rejected) {
+        Map<String, Candidate> lost = new HashMap<>();
+        for (Candidate c : fresh) {
+            if (!indexed.contains(c.msg.getId())) {
+                lost.put(c.msg.getId(), c);
+            }
+        }
+        Map<String, byte[]> stored = index.findDigests(lost.keySet());
+        Set<String> missing = new HashSet<>(lost.keySet());
+        missing.removeAll(stored.keySet());
+        if (!missing.isEmpty()) {
+            throw new StorageUnavailableException("the write took longer than the cleaner's grace period for"
+                    + " pending segments and was abandoned; retry the batch", null);
+        }
+        int acknowledged = 0;
+        for (Candidate c : lost.values()) {
+            if (Arrays.equals(stored.get(c.msg.getId()), c.digest)) {
+                acknowledged++;
+            } else {
+                rejected.add(conflict(c));
+            }
+        }
+        return acknowledged;
+    }
+
+    private static PutOutcome.Rejected conflict(Candidate c) {
+        return new PutOutcome.Rejected(c.index, c.msg.getId(), "id is already stored with other content");
+    }
+
+    /** A message of the batch on its way to storage. */
+    private static final class Candidate {
+        final int index;
+        final Message msg;
+        final byte[] digest;
+        Instant time;
+        int offset;
+        int length;
+
+        Candidate(int index, Message msg, byte[] digest) {
+            this.index = index;
+            this.msg = msg;
+            this.digest = digest;
+        }
+    }
+}

@@ -1,0 +1,8 @@
+package io.stowage.server.storage;
+
+/** The index points at stored bytes that are missing or unreadable. */
+public class DataLossException extends StorageException {
+    public DataLossException(String message, Throwable cause) {
+        super(message, cause);
+    }
+}

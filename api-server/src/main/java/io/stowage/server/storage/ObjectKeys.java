@@ -1,0 +1,69 @@
+package io.stowage.server.storage;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+
+/**
+ * Object keys of segments: {@code stream=<s>/type=<t>/dt=YYYY-MM-DD/hr=HH/<segment>.bson}, by
+ * message time in UTC (the blob store adds its prefix).
+ *
+ * <p>Each stream and type name is encoded so that it is always exactly one path part: bytes
+ * other than ASCII letters, digits, {@code -}, {@code _} and {@code .} become {@code %XX}
+ * (uppercase hex of the UTF-8 bytes), a leading dot becomes {@code %2E} (so no part is {@code .},
+ * {@code ..} or hidden), and the empty name is written {@code %} (no encoded name is a lone
+ * {@code %}). The index keeps the exact names; the key is for people and tools that read the
+ * layout, such as Hive-style partition discovery.
+ */
+public final class ObjectKeys {
+    private static final DateTimeFormatter DAY = DateTimeFormatter.ofPattern("yyyy-MM-dd").withZone(ZoneOffset.UTC);
+    private static final DateTimeFormatter HOUR = DateTimeFormatter.ofPattern("HH").withZone(ZoneOffset.UTC);
+    private static final char[] HEX = "0123456789ABCDEF".toCharArray();
+
+    private ObjectKeys() {}
+
+    public static String segmentKey(String stream, String type, Instant hour, String segmentName) {
+        return "stream=" + encode(stream) + "/type=" + encode(type) + "/dt=" + DAY.format(hour) + "/hr="
+                + HOUR.format(hour) + "/" + segmentName + ".bson";
+    }
+
+    /** One path part for {@code name}, reversible with {@link #decode}. */
+    public static String encode(String name) {
+        if (name.isEmpty()) {
+            return "%";
+        }
+        byte[] bytes = name.getBytes(StandardCharsets.UTF_8);
+        StringBuilder out = new StringBuilder(bytes.length + 8);
+        for (int i = 0; i < bytes.length; i++) {
+            int b = bytes[i] & 0xff;
+            boolean plain = (b >= 'a' && b <= 'z') || (b >= 'A' && b <= 'Z') || (b >= '0' && b <= '9')
+                    || b == '-' || b == '_' || (b == '.' && i > 0);
+            if (plain) {
+                out.append((char) b);
+            } else {
+                out.append('%').append(HEX[b >> 4]).append(HEX[b & 0xf]);
+            }
+        }
+        return out.toString();
+    }
+
+    /** The name that {@link #encode} turned into {@code part}. */
+    public static String decode(String part) {
+        if (part.equals("%")) {
+            return "";
+        }
+        byte[] out = new byte[part.length()];
+        int n = 0;
+        for (int i = 0; i < part.length(); i++) {
+            char ch = part.charAt(i);
+            if (ch == '%') {
+                out[n++] = (byte) Integer.parseInt(part.substring(i + 1, i + 3), 16);
+                i += 2;
+            } else {
+                out[n++] = (byte) ch;
+            }
+        }
+        return new String(out, 0, n, StandardCharsets.UTF_8);
+    }
+}

@@ -1,0 +1,8 @@
+package io.stowage.server.storage;
+
+/** A storage backend (the blob store or the index database) cannot be reached now; retry later. */
+public class StorageUnavailableException extends StorageException {
+    public StorageUnavailableException(String message, Throwable cause) {
+        super(message, cause);
+    }
+}

@@ -1,0 +1,172 @@
+package io.stowage.server.storage.blob;
+
+import io.stowage.server.storage.StorageException;
+import io.stowage.server.storage.StorageUnavailableException;
+import java.util.function.Consumer;
+import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
+import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
+import software.amazon.awssdk.core.exception.SdkClientException;
+import software.amazon.awssdk.core.exception.SdkException;
+import software.amazon.awssdk.core.sync.RequestBody;
+import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.S3ClientBuilder;
+import software.amazon.awssdk.services.s3.model.GetObjectRequest;
+import software.amazon.awssdk.services.s3.model.ListObjectsV2Request;
+import software.amazon.awssdk.services.s3.model.NoSuchBucketException;
+import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
+import software.amazon.awssdk.services.s3.model.S3Exception;
+import software.amazon.awssdk.services.s3.model.S3Object;
+
+/**
+ * Objects in an S3 bucket (AWS S3 or an S3-compatible server), through the AWS SDK v2. Byte
+ * ranges are read with ranged GETs. SDK errors are translated here and never leave this class.
+ */
+public final class S3BlobStore implements BlobStore {
+    private final S3Client s3;
+    private final S3Settings settings;
+
+    public S3BlobStore(S3Settings settings, AwsCredentialsProvider credentials) {
+        this.settings = settings;
+        S3ClientBuilder builder = S3Client.builder()
+                .region(Region.of(settings.region()))
+                .credentialsProvider(credentials)
+                .forcePathStyle(settings.pathStyle())
+                .httpClientBuilder(UrlConnectionHttpClient.builder());
+        settings.endpoint().ifPresent(builder::endpointOverride);
+        this.s3 = builder.build();
+    }
+
+    /** Credentials from the default chain: environment, system properties, profile, web identity, instance role. */
+    public S3BlobStore(S3Settings settings) {
+        this(settings, DefaultCredentialsProvider.builder().build());
+    }
+
+    @Override
+    public void checkAccess() {
+        try {
+            s3.headBucket(b -> b.bucket(settings.bucket()));
+        } catch (NoSuchBucketException e) {
+            throw new StorageException("bucket '" + settings.bucket() + "' does not exist at " + endpointText()
+                    + "; create it or set STOWAGE_S3_BUCKET", e);
+        } catch (S3Exception e) {
+            if (e.statusCode() == 404) {
+                throw new StorageException("bucket '" + settings.bucket() + "' does not exist at " + endpointText()
+                        + "; create it or set STOWAGE_S3_BUCKET", e);
+            }
+            throw new StorageException("cannot access bucket '" + settings.bucket() + "' at " + endpointText()
+                    + ": HTTP " + e.statusCode() + " " + e.awsErrorDetails().errorMessage()
+                    + " (check the credentials and STOWAGE_S3_REGION)", e);
+        } catch (SdkClientException e) {
+            throw new StorageUnavailableException("cannot reach S3 at " + endpointText() + ": " + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public String location() {
+        return "s3://" + settings.bucket() + "/" + settings.prefix();
+    }
+
+    @Override
+    public void put(String key, byte[] content) {
+        String full = fullKey(key);
+        try {
+            s3.putObject(b -> b.bucket(settings.bucket()).key(full).contentLength((long) content.length),
+                    RequestBody.fromBytes(content));
+        } catch (SdkException e) {
+            throw translate("write", full, e);
+        }
+    }
+
+    @Override
+    public byte[] read(String key) {
+        String full = fullKey(key);
+        try {
+            return s3.getObjectAsBytes(GetObjectRequest.builder().bucket(settings.bucket()).key(full).build())
+                    .asByteArray();
+        } catch (SdkException e) {
+            throw translate("read", full, e);
+        }
+    }
+
+    @Override
+    public byte[] readRange(String key, long offset, int length) {
+        String full = fullKey(key);
+        String range = "bytes=" + offset + "-" + (offset + length - 1);
+        byte[] bytes;
+        try {
+            bytes = s3.getObjectAsBytes(GetObjectRequest.builder()
+                            .bucket(settings.bucket()).key(full).range(range).build())
+                    .asByteArray();
+        } catch (SdkException e) {
+            throw translate("read", full, e);
+        }
+        if (bytes.length != length) {
+            throw new StorageException("range " + range + " of " + full + " returned " + bytes.length + " bytes");
+        }
+        return bytes;
+    }
+
+    @Override
+    public void delete(String key) {
+        String full = fullKey(key);
+        try {
+            s3.deleteObject(b -> b.bucket(settings.bucket()).key(full));
+        } catch (NoSuchKeyException e) {
+            // already gone
+        } catch (SdkException e) {
+            throw translate("delete", full, e);
+        }
+    }
+
+    @Override
+    public void list(String prefix, Consumer<BlobInfo> action) {
+        String base = settings.prefix().isEmpty() ? "" : settings.prefix() + "/";
+        try {
+            s3.listObjectsV2Paginator(ListObjectsV2Request.builder()
+                            .bucket(settings.bucket()).prefix(base + prefix).build())
+                    .contents()
+                    .forEach((S3Object o) -> action.accept(new BlobInfo(o.key().substring(base.length()), o.size())));
+        } catch (SdkException e) {
+            throw translate("list", base + prefix, e);
+        }
+    }
+
+    @Override
+    public void close() {
+        s3.close();
+    }
+
+    private String fullKey(String key) {
+        BlobKeys.requireSafe(key);
+        return settings.prefix().isEmpty() ? key : settings.prefix() + "/" + key;
+    }
+
+    private String endpointText() {
+        return settings.endpoint().map(Object::toString).orElse("AWS S3 (" + settings.region() + ")");
+    }
+
+    private RuntimeException translate(String op, String fullKey, SdkException e) {
+        String where = "s3://" + settings.bucket() + "/" + fullKey;
+        if (e instanceof NoSuchKeyException) {
+            return new BlobNotFoundException(stripPrefix(fullKey));
+        }
+        if (e instanceof S3Exception s3e) {
+            if (s3e.statusCode() == 404) {
+                return new BlobNotFoundException(stripPrefix(fullKey));
+            }
+            String detail = s3e.awsErrorDetails() == null ? "" : " " + s3e.awsErrorDetails().errorMessage();
+            if (s3e.statusCode() >= 500 || s3e.statusCode() == 429) {
+                return new StorageUnavailableException("S3 could not " + op + " " + where + ": HTTP "
+                        + s3e.statusCode() + detail, e);
+            }
+            return new StorageException("S3 refused to " + op + " " + where + ": HTTP " + s3e.statusCode() + detail, e);
+        }
+        return new StorageUnavailableException("cannot reach S3 to " + op + " " + where + ": " + e.getMessage(), e);
+    }
+
+    private String stripPrefix(String fullKey) {
+        return settings.prefix().isEmpty() ? fullKey : fullKey.substring(settings.prefix().length() + 1);
+    }
+}

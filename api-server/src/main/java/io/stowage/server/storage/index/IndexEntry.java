@@ -1,0 +1,13 @@
+package io.stowage.server.storage.index;
+
+import java.time.Instant;
+
+/**
+ * The index row of one stored message: where its document is and what it is.
+ *
+ * @param digest the content digest ({@link io.stowage.common.message.ContentDigest})
+ * @param kafkaPartition null unless the message came from Kafka
+ * @param kafkaOffset null unless the message came from Kafka
+ */
+public record IndexEntry(String id, long segmentId, String stream, String type, Instant time, int offset,
+        int length, byte[] digest, Integer kafkaPartition, Long kafkaOffset) {}

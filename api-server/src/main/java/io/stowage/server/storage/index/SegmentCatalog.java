@@ -1,0 +1,49 @@
+package io.stowage.server.storage.index;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+
+/** What the cleaner needs of the index: segments by state, expiry, relocation of live messages. */
+public interface SegmentCatalog {
+
+    /** Stream names. */
+    List<String> streams();
+
+    /** Deletes up to {@code limit} messages of {@code stream} with time before {@code cutoff}. */
+    DeleteOutcome expire(String stream, Instant cutoff, int limit);
+
+    /**
+     * Retires segments still pending that were registered before {@code cutoff}: left by an
+     * interrupted write. A write that commits after this indexes none of their messages.
+     */
+    List<SegmentRef> retireAbandoned(Instant cutoff);
+
+    /** Committed segments with no live message, and retired segments: their objects can go. */
+    List<SegmentRef> deadSegments();
+
+    /** Committed segments in which at least {@code minDeadRatio} of the bytes are dead. */
+    List<SegmentRef> sparseSegments(double minDeadRatio, int limit);
+
+    /** The live messages of a segment. */
+    List<MessageLocation> liveMessages(SegmentRef segment);
+
+    /**
+     * Points the messages of {@code from} that are still there at their new offsets in the
+     * committed-to-be segment {@code to}, commits {@code to} and retires {@code from}, in one
+     * transaction. Messages deleted in the meantime are left out.
+     *
+     * @param newOffsets message id to its byte range [offset, length] in the new segment
+     * @return the number of messages moved
+     */
+    int relocate(SegmentRef from, long to, Map<String, int[]> newOffsets);
+
+    /** Forgets a segment whose object is gone. */
+    void removeSegment(long segmentId);
+
+    /**
+     * Runs {@code work} while holding the cluster-wide clean lock; returns false without running
+     * it when another server holds the lock.
+     */
+    boolean withCleanLock(Runnable work);
+}

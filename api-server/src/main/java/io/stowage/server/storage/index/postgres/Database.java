@@ -1,0 +1,130 @@
+package io.stowage.server.storage.index.postgres;
+
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
+import io.stowage.server.storage.StorageException;
+import io.stowage.server.storage.StorageUnavailableException;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.SQLTransientConnectionException;
+import java.time.Duration;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The PostgreSQL connection pool, with the schema brought up to date at start, and the one place
+ * where SQL errors become storage exceptions: connection trouble is "unavailable", the rest is
+ * an internal storage error with the statement's purpose in the message.
+ */
+public final class Database implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(Database.class);
+
+    private final HikariDataSource pool;
+    private final String description;
+
+    private Database(HikariDataSource pool, String description) {
+        this.pool = pool;
+        this.description = description;
+    }
+
+    /**
+     * Connects, creates {@code schema} if needed and applies pending migrations.
+     *
+     * @param poolSize most connections held open
+     */
+    public static Database connect(String jdbcUrl, String user, String password, String schema, int poolSize) {
+        HikariConfig config = new HikariConfig();
+        config.setJdbcUrl(jdbcUrl);
+        config.setUsername(user);
+        config.setPassword(password);
+        config.setSchema(schema);
+        config.setMaximumPoolSize(poolSize);
+        config.setMinimumIdle(Math.min(2, poolSize));
+        config.setPoolName("stowage-index");
+        config.setConnectionTimeout(Duration.ofSeconds(10).toMillis());
+        // start even when the database is down for now; calls then fail with UNAVAILABLE
+        config.setInitializationFailTimeout(-1);
+        config.addDataSourceProperty("reWriteBatchedInserts", "true");
+        config.addDataSourceProperty("ApplicationName", "stowage");
+        config.addDataSourceProperty("tcpKeepAlive", "true");
+        String description = redact(jdbcUrl) + " (schema " + schema + ")";
+        HikariDataSource pool = new HikariDataSource(config);
+        Database db = new Database(pool, description);
+        try {
+            db.withConnection("apply schema migrations", c -> {
+                Migrations.apply(c, schema);
+                return null;
+            });
+        } catch (RuntimeException e) {
+            pool.close();
+            throw e;
+        }
+        log.info("Index database ready at {}", description);
+        return db;
+    }
+
+    public String description() {
+        return description;
+    }
+
+    /** Runs {@code work} on a pooled connection in auto-commit mode. */
+    public <T> T withConnection(String purpose, SqlWork<T> work) {
+        try (Connection c = pool.getConnection()) {
+            return work.run(c);
+        } catch (SQLException e) {
+            throw translate(purpose, e);
+        }
+    }
+
+    /** Runs {@code work} in one transaction, rolled back if it throws. */
+    public <T> T inTransaction(String purpose, SqlWork<T> work) {
+        try (Connection c = pool.getConnection()) {
+            c.setAutoCommit(false);
+            try {
+                T result = work.run(c);
+                c.commit();
+                return result;
+            } catch (SQLException | RuntimeException e) {
+                rollbackQuietly(c);
+                throw e;
+            } finally {
+                c.setAutoCommit(true);
+            }
+        } catch (SQLException e) {
+            throw translate(purpose, e);
+        }
+    }
+
+    @Override
+    public void close() {
+        pool.close();
+    }
+
+    RuntimeException translate(String purpose, SQLException e) {
+        String state = e.getSQLState() == null ? "" : e.getSQLState();
+        if (e instanceof SQLTransientConnectionException || state.startsWith("08") || state.startsWith("57P")
+                || state.startsWith("53")) {
+            return new StorageUnavailableException("the index database at " + description
+                    + " is unavailable (" + purpose + "): " + e.getMessage(), e);
+        }
+        return new StorageException("index query failed (" + purpose + "): " + e.getMessage(), e);
+    }
+
+    private static void rollbackQuietly(Connection c) {
+        try {
+            c.rollback();
+        } catch (SQLException e) {
+            log.debug("rollback failed", e);
+        }
+    }
+
+    private static String redact(String jdbcUrl) {
+        return jdbcUrl.replaceAll("(?i)(password=)[^&]*", "$1***");
+    }
+
+    /** Work on a connection that may throw {@link SQLException}. */
+    @FunctionalInterface
+    public interface SqlWork<T> {
+        T run(Connection c) throws SQLException;
+    }
+}

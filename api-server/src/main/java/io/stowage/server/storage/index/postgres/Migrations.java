@@ -1,0 +1,86 @@
+package io.stowage.server.storage.index.postgres;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Versioned schema migrations: {@code db/migration/V<n>__<what>.sql}, applied in order, each
+ * once, recorded in {@code schema_version}. Servers starting together serialize on an advisory
+ * lock, so exactly one applies a migration.
+ */
+final class Migrations {
+    private static final Logger log = LoggerFactory.getLogger(Migrations.class);
+
+    /** Every migration, oldest first. A new one is added at the end and never edited afterwards. */
+    static final List<String> SCRIPTS = List.of("V1__initial_schema.sql");
+
+    private static final long LOCK_KEY = 0x5354_4f57_4147_45L; // "STOWAGE"
+
+    private Migrations() {}
+
+    static void apply(Connection c, String schema) throws SQLException {
+        boolean autoCommit = c.getAutoCommit();
+        c.setAutoCommit(false);
+        try (Statement st = c.createStatement()) {
+            st.execute("SELECT pg_advisory_xact_lock(" + LOCK_KEY + ")");
+            st.execute("CREATE SCHEMA IF NOT EXISTS " + quoteIdentifier(schema));
+            st.execute("SET LOCAL search_path TO " + quoteIdentifier(schema));
+            st.execute("CREATE TABLE IF NOT EXISTS schema_version ("
+                    + "version integer PRIMARY KEY, script text NOT NULL, applied_at timestamptz NOT NULL DEFAULT now())");
+            int current = currentVersion(st);
+            for (int i = current; i < SCRIPTS.size(); i++) {
+                String script = SCRIPTS.get(i);
+                log.info("Applying index migration {}", script);
+                st.execute(load(script));
+                try (PreparedStatement ps = c.prepareStatement("INSERT INTO schema_version (version, script) VALUES (?, ?)")) {
+                    ps.setInt(1, i + 1);
+                    ps.setString(2, script);
+                    ps.executeUpdate();
+                }
+            }
+            if (current > SCRIPTS.size()) {
+                throw new SQLException("the index schema is at version " + current + ", newer than this Stowage ("
+                        + SCRIPTS.size() + "); upgrade Stowage", "55000");
+            }
+            c.commit();
+        } catch (SQLException | RuntimeException e) {
+            c.rollback();
+            throw e;
+        } finally {
+            c.setAutoCommit(autoCommit);
+        }
+    }
+
+    private static int currentVersion(Statement st) throws SQLException {
+        try (ResultSet rs = st.executeQuery("SELECT coalesce(max(version), 0) FROM schema_version")) {
+            rs.next();
+            return rs.getInt(1);
+        }
+    }
+
+    private static String load(String script) {
+        String path = "/db/migration/" + script;
+        try (InputStream in = Migrations.class.getResourceAsStream(path)) {
+            if (in == null) {
+                throw new IllegalStateException("migration " + path + " is missing from the class path");
+            }
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    static String quoteIdentifier(String name) {
+        return "\"" + name.replace("\"", "\"\"") + "\"";
+    }
+}

@@ -1,0 +1,341 @@
+package io.stowage.server.storage.index.postgres;
+
+import io.stowage.server.storage.index.DeleteOutcome;
+import io.stowage.server.storage.index.IndexEntry;
+import io.stowage.server.storage.index.MessageIndex;
+import io.stowage.server.storage.index.MessageLocation;
+import io.stowage.server.storage.index.NewSegment;
+import io.stowage.server.storage.index.ScanQuery;
+import io.stowage.server.storage.index.ScanRow;
+import io.stowage.server.storage.index.StreamStats;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * The message index in PostgreSQL. Every operation on a batch is a constant number of
+ * statements, whatever the batch size: rows go in and out as arrays ({@code unnest}).
+ */
+public final class PostgresMessageIndex implements MessageIndex {
+    private static final String MICROS = Sql.MICROS_TO_TIMESTAMP;
+
+    private final Database db;
+    private final NameIds streams;
+    private final NameIds types;
+
+    public PostgresMessageIndex(Database db) {
+        this(db, new NameIds("streams"), new NameIds("types"));
+    }
+
+    PostgresMessageIndex(Database db, NameIds streams, NameIds types) {
+        this.db = db;
+        this.streams = streams;
+        this.types = types;
+    }
+
+    @Override
+    public Map<String, byte[]> findDigests(Collection<String> ids) {
+        if (ids.isEmpty()) {
+            return Map.of();
+        }
+        return db.withConnection("look up stored ids", c -> {
+            Map<String, byte[]> found = new HashMap<>();
+            try (PreparedStatement ps = c.prepareStatement("SELECT id, digest FROM messages WHERE id = ANY(?)")) {
+                ps.setArray(1, Sql.texts(c, new LinkedHashSet<>(ids)));
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        found.put(rs.getString(1), rs.getBytes(2));
+                    }
+                }
+            }
+            return found;
+        });
+    }
+
+    @Override
+    public List<Long> addPendingSegments(List<NewSegment> segments) {
+        if (segments.isEmpty()) {
+            return List.of();
+        }
+        return db.withConnection("register pending segments", c -> {
+            Map<String, Integer> streamIds = streams.ensure(c, segments.stream().map(NewSegment::stream).toList());
+            Map<String, Integer> typeIds = types.ensure(c, segments.stream().map(NewSegment::type).toList());
+            int n = segments.size();
+            String[] keys = new String[n];
+            Integer[] streamCol = new Integer[n];
+            Integer[] typeCol = new Integer[n];
+            Long[] sizes = new Long[n];
+            Integer[] counts = new Integer[n];
+            Long[] minTimes = new Long[n];
+            Long[] maxTimes = new Long[n];
+            for (int i = 0; i < n; i++) {
+                NewSegment s = segments.get(i);
+                keys[i] = s.objectKey();
+                streamCol[i] = streamIds.get(s.stream());
+                typeCol[i] = typeIds.get(s.type());
+                sizes[i] = s.sizeBytes();
+                counts[i] = s.messageCount();
+                minTimes[i] = Sql.micros(s.minTime());
+                maxTimes[i] = Sql.micros(s.maxTime());
+            }
+            String sql = "INSERT INTO segments (object_key, stream_id, type_id, state, size_bytes, message_count, "
+                    + "min_time, max_time) "
+                    + "SELECT k, s, t, 'pending', sz, n, " + MICROS.formatted("lo") + ", " + MICROS.formatted("hi")
+                    + " FROM unnest(?::text[], ?::int[], ?::int[], ?::bigint[], ?::int[], ?::bigint[], ?::bigint[])"
+                    + " WITH ORDINALITY AS x(k, s, t, sz, n, lo, hi, ord) ORDER BY ord RETURNING id, object_key";
+            try (PreparedStatement ps = c.prepareStatement(sql)) {
+                ps.setArray(1, Sql.texts(c, List.of(keys)));
+                ps.setArray(2, Sql.array(c, "int4", streamCol));
+                ps.setArray(3, Sql.array(c, "int4", typeCol));
+                ps.setArray(4, Sql.array(c, "int8", sizes));
+                ps.setArray(5, Sql.array(c, "int4", counts));
+                ps.setArray(6, Sql.array(c, "int8", minTimes));
+                ps.setArray(7, Sql.array(c, "int8", maxTimes));
+                Map<String, Long> idByKey = new HashMap<>();
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        idByKey.put(rs.getString(2), rs.getLong(1));
+                    }
+                }
+                List<Long> ids = new ArrayList<>(n);
+                for (String key : keys) {
+                    ids.add(idByKey.get(key));
+                }
+                return ids;
+            }
+        });
+    }
+
+    @Override
+    public Collection<String> commitSegments(List<Long> segmentIds, List<IndexEntry> entries) {
+        return db.withConnection("index stored messages", c -> {
+            Map<String, Integer> streamIds = streams.ensure(c, entries.stream().map(IndexEntry::stream).toList());
+            Map<String, Integer> typeIds = types.ensure(c, entries.stream().map(IndexEntry::type).toList());
+            int n = entries.size();
+            String[] ids = new String[n];
+            Integer[] streamCol = new Integer[n];
+            Integer[] typeCol = new Integer[n];
+            Long[] times = new Long[n];
+            Long[] segments = new Long[n];
+            Integer[] offsets = new Integer[n];
+            Integer[] lengths = new Integer[n];
+            byte[][] digests = new byte[n][];
+            Integer[] partitions = new Integer[n];
+            Long[] kafkaOffsets = new Long[n];
+            for (int i = 0; i < n; i++) {
+                IndexEntry e = entries.get(i);
+                ids[i] = e.id();
+                streamCol[i] = streamIds.get(e.stream());
+                typeCol[i] = typeIds.get(e.type());
+                times[i] = Sql.micros(e.time());
+                segments[i] = e.segmentId();
+                offsets[i] = e.offset();
+                lengths[i] = e.length();
+                digests[i] = e.digest();
+                partitions[i] = e.kafkaPartition();
+                kafkaOffsets[i] = e.kafkaOffset();
+            }
+            // One statement, so one implicit transaction: the rows and the segments' commit go together.
+            // The segments are locked first and must still be pending: a cleaner that retired one
+            // as abandoned (its write took longer than the grace period) wins, and none of its
+            // messages is indexed, so no row can point at an object the cleaner deletes.
+            String sql = "WITH locked AS (SELECT id FROM segments WHERE id = ANY(?) AND state = 'pending' FOR UPDATE),"
+                    + " ins AS ("
+                    + " INSERT INTO messages (id, stream_id, type_id, time, segment_id, byte_offset, length, digest,"
+                    + " kafka_partition, kafka_offset)"
+                    + " SELECT x.id, s, t, " + MICROS.formatted("tm") + ", seg, off, len, dig, kp, ko"
+                    + " FROM unnest(?::text[], ?::int[], ?::int[], ?::bigint[], ?::bigint[], ?::int[], ?::int[],"
+                    + " ?::bytea[], ?::int[], ?::bigint[]) AS x(id, s, t, tm, seg, off, len, dig, kp, ko)"
+                    + " JOIN locked ON locked.id = x.seg"
+                    + " ON CONFLICT (id) DO NOTHING RETURNING id, segment_id, length),"
+                    + " agg AS (SELECT segment_id, count(*)::int AS n, sum(length)::bigint AS b FROM ins GROUP BY segment_id),"
+                    + " upd AS (UPDATE segments s SET state = 'committed', committed_at = now(),"
+                    + " live_count = coalesce(agg.n, 0), live_bytes = coalesce(agg.b, 0)"
+                    + " FROM locked LEFT JOIN agg ON agg.segment_id = locked.id"
+                    + " WHERE s.id = locked.id)"
+                    + " SELECT id FROM ins";
+            try (PreparedStatement ps = c.prepareStatement(sql)) {
+                ps.setArray(1, Sql.array(c, "int8", segmentIds.toArray(new Long[0])));
+                ps.setArray(2, Sql.texts(c, List.of(ids)));
+                ps.setArray(3, Sql.array(c, "int4", streamCol));
+                ps.setArray(4, Sql.array(c, "int4", typeCol));
+                ps.setArray(5, Sql.array(c, "int8", times));
+                ps.setArray(6, Sql.array(c, "int8", segments));
+                ps.setArray(7, Sql.array(c, "int4", offsets));
+                ps.setArray(8, Sql.array(c, "int4", lengths));
+                ps.setArray(9, Sql.array(c, "bytea", digests));
+                ps.setArray(10, Sql.array(c, "int4", partitions));
+                ps.setArray(11, Sql.array(c, "int8", kafkaOffsets));
+                Set<String> inserted = new HashSet<>();
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        inserted.add(rs.getString(1));
+                    }
+                }
+                return inserted;
+            }
+        });
+    }
+
+    @Override
+    public List<MessageLocation> locate(Collection<String> ids) {
+        if (ids.isEmpty()) {
+            return List.of();
+        }
+        return db.withConnection("locate messages", c -> {
+            List<MessageLocation> found = new ArrayList<>();
+            try (PreparedStatement ps = c.prepareStatement("SELECT m.id, m.segment_id, s.object_key, m.byte_offset, m.length"
+                    + " FROM messages m JOIN segments s ON s.id = m.segment_id WHERE m.id = ANY(?)")) {
+                ps.setArray(1, Sql.texts(c, new LinkedHashSet<>(ids)));
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        found.add(new MessageLocation(rs.getString(1), rs.getLong(2), rs.getString(3), rs.getInt(4),
+                                rs.getInt(5)));
+                    }
+                }
+            }
+            return found;
+        });
+    }
+
+    @Override
+    public DeleteOutcome delete(Collection<String> ids) {
+        if (ids.isEmpty()) {
+            return DeleteOutcome.NONE;
+        }
+        return db.withConnection("delete messages", c -> {
+            try (PreparedStatement ps = c.prepareStatement(Deletes.DELETE_BY_IDS)) {
+                ps.setArray(1, Sql.texts(c, new LinkedHashSet<>(ids)));
+                return Deletes.outcome(ps);
+            }
+        });
+    }
+
+    @Override
+    public List<ScanRow> scan(ScanQuery q) {
+        return db.withConnection("scan messages", c -> {
+            Optional<Integer> streamId = streams.find(c, q.stream());
+            if (streamId.isEmpty()) {
+                return List.of();
+            }
+            Optional<Integer> typeId = Optional.empty();
+            if (q.type().isPresent()) {
+                typeId = types.find(c, q.type().get());
+                if (typeId.isEmpty()) {
+                    return List.of();
+                }
+            }
+            StringBuilder sql = new StringBuilder("SELECT m.id, m.type_id, m.time, m.segment_id, s.object_key,"
+                    + " m.byte_offset, m.length, m.kafka_partition, m.kafka_offset"
+                    + " FROM messages m JOIN segments s ON s.id = m.segment_id"
+                    + " WHERE m.stream_id = ? AND m.time >= ? AND m.time < ?");
+            if (typeId.isPresent()) {
+                sql.append(" AND m.type_id = ?");
+            }
+            if (q.after().isPresent()) {
+                sql.append(" AND (m.time, m.id) > (?, ?)");
+            }
+            sql.append(" ORDER BY m.time, m.id LIMIT ?");
+            try (PreparedStatement ps = c.prepareStatement(sql.toString())) {
+                int i = 1;
+                ps.setInt(i++, streamId.get());
+                Sql.setTime(ps, i++, q.from());
+                Sql.setTime(ps, i++, q.to());
+                if (typeId.isPresent()) {
+                    ps.setInt(i++, typeId.get());
+                }
+                if (q.after().isPresent()) {
+                    Sql.setTime(ps, i++, q.after().get().time());
+                    ps.setString(i++, q.after().get().id());
+                }
+                ps.setInt(i, q.limit());
+                List<ScanRow> rows = new ArrayList<>();
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        String id = rs.getString("id");
+                        rows.add(new ScanRow(id, q.stream(), types.name(c, rs.getInt("type_id")), Sql.getTime(rs, "time"),
+                                new MessageLocation(id, rs.getLong("segment_id"), rs.getString("object_key"),
+                                        rs.getInt("byte_offset"), rs.getInt("length")),
+                                Sql.getIntOrNull(rs, "kafka_partition"), Sql.getLongOrNull(rs, "kafka_offset")));
+                    }
+                }
+                return rows;
+            }
+        });
+    }
+
+    @Override
+    public List<StreamStats> status(Optional<String> stream) {
+        return db.withConnection("read status", c -> {
+            String sql = "SELECT st.name, seg.messages, seg.bytes, seg.segments, seg.segment_bytes,"
+                    + " (SELECT min(m.time) FROM messages m WHERE m.stream_id = st.id) AS first_time,"
+                    + " (SELECT max(m.time) FROM messages m WHERE m.stream_id = st.id) AS last_time"
+                    + " FROM streams st JOIN ("
+                    + "   SELECT stream_id, sum(live_count)::bigint AS messages, sum(live_bytes)::bigint AS bytes,"
+                    + "   count(*) AS segments, sum(size_bytes)::bigint AS segment_bytes"
+                    + "   FROM segments WHERE state = 'committed' GROUP BY stream_id) seg ON seg.stream_id = st.id"
+                    + (stream.isPresent() ? " WHERE st.name = ?" : "")
+                    + " ORDER BY st.name";
+            try (PreparedStatement ps = c.prepareStatement(sql)) {
+                if (stream.isPresent()) {
+                    ps.setString(1, stream.get());
+                }
+                List<StreamStats> result = new ArrayList<>();
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        result.add(new StreamStats(rs.getString("name"), rs.getLong("messages"), rs.getLong("bytes"),
+                                Sql.getTime(rs, "first_time"), Sql.getTime(rs, "last_time"), rs.getLong("segments"),
+                                rs.getLong("segment_bytes")));
+                    }
+                }
+                return result;
+            }
+        });
+    }
+
+    /** Statement shared with the cleaner: delete rows and account for them in their segments. */
+    static final class Deletes {
+        private Deletes() {}
+
+        private static final String ACCOUNT = " agg AS (SELECT segment_id, count(*)::int AS n, sum(length)::bigint AS b"
+                + " FROM del GROUP BY segment_id)"
+                + " UPDATE segments s SET live_count = s.live_count - agg.n, live_bytes = s.live_bytes - agg.b"
+                + " FROM agg, streams st WHERE s.id = agg.segment_id AND st.id = s.stream_id"
+                + " RETURNING s.id, s.object_key, st.name AS stream,"
+                + " (SELECT t.name FROM types t WHERE t.id = s.type_id) AS type, s.size_bytes, s.live_count, s.live_bytes,"
+                + " s.min_time, s.max_time, agg.n AS deleted, agg.b AS deleted_bytes";
+
+        static final String DELETE_BY_IDS = "WITH del AS (DELETE FROM messages WHERE id = ANY(?)"
+                + " RETURNING segment_id, length)," + ACCOUNT;
+
+        static final String EXPIRE = "WITH del AS (DELETE FROM messages WHERE (stream_id, time, id) IN ("
+                + " SELECT stream_id, time, id FROM messages WHERE stream_id = ? AND time < ? ORDER BY time LIMIT ?)"
+                + " RETURNING segment_id, length)," + ACCOUNT;
+
+        static DeleteOutcome outcome(PreparedStatement ps) throws SQLException {
+            long deleted = 0;
+            long bytes = 0;
+            List<io.stowage.server.storage.index.SegmentRef> emptied = new ArrayList<>();
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    deleted += rs.getLong("deleted");
+                    bytes += rs.getLong("deleted_bytes");
+                    if (rs.getInt("live_count") == 0) {
+                        emptied.add(PostgresSegmentCatalog.segmentRef(rs));
+                    }
+                }
+            }
+            return new DeleteOutcome(deleted, bytes, emptied);
+        }
+    }
+}

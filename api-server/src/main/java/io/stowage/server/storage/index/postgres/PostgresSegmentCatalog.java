@@ -1,0 +1,219 @@
+package io.stowage.server.storage.index.postgres;
+
+import io.stowage.server.storage.index.DeleteOutcome;
+import io.stowage.server.storage.index.MessageLocation;
+import io.stowage.server.storage.index.SegmentCatalog;
+import io.stowage.server.storage.index.SegmentRef;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/** The cleaner's view of the index in PostgreSQL. */
+public final class PostgresSegmentCatalog implements SegmentCatalog {
+    private static final long CLEAN_LOCK_KEY = 0x5354_4f57_434c_4eL; // "STOWCLN"
+    private static final String SEGMENT_COLUMNS = "s.id, s.object_key, st.name AS stream,"
+            + " (SELECT t.name FROM types t WHERE t.id = s.type_id) AS type, s.size_bytes,"
+            + " s.live_count, s.live_bytes, s.min_time, s.max_time";
+
+    private final Database db;
+    private final NameIds streams = new NameIds("streams");
+
+    public PostgresSegmentCatalog(Database db) {
+        this.db = db;
+    }
+
+    @Override
+    public List<String> streams() {
+        return db.withConnection("list streams", c -> {
+            List<String> names = new ArrayList<>();
+            try (PreparedStatement ps = c.prepareStatement("SELECT name FROM streams ORDER BY name");
+                    ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    names.add(rs.getString(1));
+                }
+            }
+            return names;
+        });
+    }
+
+    @Override
+    public DeleteOutcome expire(String stream, Instant cutoff, int limit) {
+        return db.withConnection("expire messages of " + stream, c -> {
+            Optional<Integer> streamId = streams.find(c, stream);
+            if (streamId.isEmpty()) {
+                return DeleteOutcome.NONE;
+            }
+            try (PreparedStatement ps = c.prepareStatement(PostgresMessageIndex.Deletes.EXPIRE)) {
+                ps.setInt(1, streamId.get());
+                Sql.setTime(ps, 2, cutoff);
+                ps.setInt(3, limit);
+                return PostgresMessageIndex.Deletes.outcome(ps);
+            }
+        });
+    }
+
+    @Override
+    public List<SegmentRef> retireAbandoned(Instant cutoff) {
+        return db.withConnection("retire abandoned segments", c -> {
+            try (PreparedStatement ps = c.prepareStatement("UPDATE segments s SET state = 'retired' FROM streams st"
+                    + " WHERE st.id = s.stream_id AND s.state = 'pending' AND s.created_at < ?"
+                    + " RETURNING " + SEGMENT_COLUMNS)) {
+                Sql.setTime(ps, 1, cutoff);
+                return segments(ps);
+            }
+        });
+    }
+
+    @Override
+    public List<SegmentRef> deadSegments() {
+        return db.withConnection("find dead segments", c -> {
+            try (PreparedStatement ps = c.prepareStatement("SELECT " + SEGMENT_COLUMNS
+                    + " FROM segments s JOIN streams st ON st.id = s.stream_id"
+                    + " WHERE s.state = 'retired' OR (s.state = 'committed' AND s.live_count = 0) ORDER BY s.id")) {
+                return segments(ps);
+            }
+        });
+    }
+
+    @Override
+    public List<SegmentRef> sparseSegments(double minDeadRatio, int limit) {
+        return db.withConnection("find sparse segments", c -> {
+            try (PreparedStatement ps = c.prepareStatement("SELECT " + SEGMENT_COLUMNS
+                    + " FROM segments s JOIN streams st ON st.id = s.stream_id"
+                    + " WHERE s.state = 'committed' AND s.live_count > 0 AND s.live_bytes < s.size_bytes"
+                    + " AND (s.size_bytes - s.live_bytes) >= ? * s.size_bytes ORDER BY s.id LIMIT ?")) {
+                ps.setDouble(1, minDeadRatio);
+                ps.setInt(2, limit);
+                return segments(ps);
+            }
+        });
+    }
+
+    @Override
+    public List<MessageLocation> liveMessages(SegmentRef segment) {
+        return db.withConnection("list live messages of a segment", c -> {
+            // through the scan index: the segment's stream and time bounds narrow the range
+            try (PreparedStatement ps = c.prepareStatement("SELECT m.id, m.byte_offset, m.length FROM messages m"
+                    + " WHERE m.stream_id = (SELECT stream_id FROM segments WHERE id = ?)"
+                    + " AND m.time >= ? AND m.time <= ? AND m.segment_id = ? ORDER BY m.byte_offset")) {
+                ps.setLong(1, segment.id());
+                Sql.setTime(ps, 2, segment.minTime());
+                Sql.setTime(ps, 3, segment.maxTime());
+                ps.setLong(4, segment.id());
+                List<MessageLocation> live = new ArrayList<>();
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        live.add(new MessageLocation(rs.getString(1), segment.id(), segment.objectKey(), rs.getInt(2),
+                                rs.getInt(3)));
+                    }
+                }
+                return live;
+            }
+        });
+    }
+
+    @Override
+    public int relocate(SegmentRef from, long to, Map<String, int[]> newOffsets) {
+        return db.inTransaction("move messages to a rewritten segment", c -> {
+            try (PreparedStatement lock = c.prepareStatement("SELECT id FROM segments WHERE id = ? FOR UPDATE")) {
+                lock.setLong(1, from.id());
+                lock.executeQuery().close();
+            }
+            String[] ids = newOffsets.keySet().toArray(new String[0]);
+            Integer[] offsets = new Integer[ids.length];
+            for (int i = 0; i < ids.length; i++) {
+                offsets[i] = newOffsets.get(ids[i])[0];
+            }
+            int moved;
+            long movedBytes;
+            try (PreparedStatement ps = c.prepareStatement("WITH moved AS (UPDATE messages m SET segment_id = ?,"
+                    + " byte_offset = x.off FROM unnest(?::text[], ?::int[]) AS x(id, off)"
+                    + " WHERE m.id = x.id AND m.segment_id = ? RETURNING m.length)"
+                    + " SELECT count(*)::int, coalesce(sum(length), 0)::bigint FROM moved")) {
+                ps.setLong(1, to);
+                ps.setArray(2, Sql.texts(c, List.of(ids)));
+                ps.setArray(3, Sql.array(c, "int4", offsets));
+                ps.setLong(4, from.id());
+                try (ResultSet rs = ps.executeQuery()) {
+                    rs.next();
+                    moved = rs.getInt(1);
+                    movedBytes = rs.getLong(2);
+                }
+            }
+            try (PreparedStatement ps = c.prepareStatement("UPDATE segments SET state = 'committed',"
+                    + " committed_at = now(), live_count = ?, live_bytes = ? WHERE id = ?")) {
+                ps.setInt(1, moved);
+                ps.setLong(2, movedBytes);
+                ps.setLong(3, to);
+                ps.executeUpdate();
+            }
+            try (PreparedStatement ps = c.prepareStatement("UPDATE segments SET state = 'retired', live_count = 0,"
+                    + " live_bytes = 0 WHERE id = ?")) {
+                ps.setLong(1, from.id());
+                ps.executeUpdate();
+            }
+            return moved;
+        });
+    }
+
+    @Override
+    public void removeSegment(long segmentId) {
+        db.withConnection("forget a removed segment", c -> {
+            try (PreparedStatement ps = c.prepareStatement("DELETE FROM segments WHERE id = ?"
+                    + " AND (state = 'retired' OR live_count = 0)")) {
+                ps.setLong(1, segmentId);
+                return ps.executeUpdate();
+            }
+        });
+    }
+
+    @Override
+    public boolean withCleanLock(Runnable work) {
+        return db.withConnection("take the clean lock", c -> {
+            if (!tryLock(c)) {
+                return false;
+            }
+            try {
+                work.run();
+                return true;
+            } finally {
+                try (PreparedStatement ps = c.prepareStatement("SELECT pg_advisory_unlock(?)")) {
+                    ps.setLong(1, CLEAN_LOCK_KEY);
+                    ps.executeQuery().close();
+                }
+            }
+        });
+    }
+
+    private static boolean tryLock(Connection c) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("SELECT pg_try_advisory_lock(?)")) {
+            ps.setLong(1, CLEAN_LOCK_KEY);
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                return rs.getBoolean(1);
+            }
+        }
+    }
+
+    private static List<SegmentRef> segments(PreparedStatement ps) throws SQLException {
+        List<SegmentRef> result = new ArrayList<>();
+        try (ResultSet rs = ps.executeQuery()) {
+            while (rs.next()) {
+                result.add(segmentRef(rs));
+            }
+        }
+        return result;
+    }
+
+    static SegmentRef segmentRef(ResultSet rs) throws SQLException {
+        return new SegmentRef(rs.getLong("id"), rs.getString("object_key"), rs.getString("stream"),
+                rs.getString("type"), rs.getLong("size_bytes"), rs.getInt("live_count"), rs.getLong("live_bytes"),
+                Sql.getTime(rs, "min_time"), Sql.getTime(rs, "max_time"));
+    }
+}

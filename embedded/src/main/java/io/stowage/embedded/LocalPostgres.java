@@ -1,0 +1,92 @@
+package io.stowage.embedded;
+
+import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A real PostgreSQL server run from binaries on the class path, in a data directory of our
+ * choosing: a persistent one for {@code stowage server} and {@code stowage dev}, a temporary one
+ * for tests.
+ */
+public final class LocalPostgres implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(LocalPostgres.class);
+    private static final String DATABASE = "postgres";
+    private static final String USER = "postgres";
+
+    private final EmbeddedPostgres postgres;
+    private final Path dataDir;
+
+    private LocalPostgres(EmbeddedPostgres postgres, Path dataDir) {
+        this.postgres = postgres;
+        this.dataDir = dataDir;
+    }
+
+    /** Starts PostgreSQL on a free port with its data in {@code dataDir}, which survives a restart. */
+    public static LocalPostgres start(Path dataDir) {
+        try {
+            Files.createDirectories(dataDir);
+            StalePostmaster.clear(dataDir);
+            long started = System.nanoTime();
+            EmbeddedPostgres pg = EmbeddedPostgres.builder()
+                    .setDataDirectory(dataDir)
+                    .setCleanDataDirectory(false)
+                    .setPGStartupWait(Duration.ofSeconds(60))
+                    .setServerConfig("max_connections", "200")
+                    // durable commits: an acknowledged message must survive a crash of the machine
+                    .setServerConfig("fsync", "on")
+                    .setServerConfig("synchronous_commit", "on")
+                    .start();
+            log.info("Embedded PostgreSQL started in {} ms with data in {}",
+                    (System.nanoTime() - started) / 1_000_000, dataDir.toAbsolutePath());
+            return new LocalPostgres(pg, dataDir);
+        } catch (IOException e) {
+            throw new UncheckedIOException("could not start embedded PostgreSQL in " + dataDir
+                    + ": " + e.getMessage() + " (is another Stowage using this data directory?)", e);
+        }
+    }
+
+    /** Starts PostgreSQL in a fresh temporary directory that is removed on {@link #close()}. */
+    public static LocalPostgres startTemporary() {
+        try {
+            Path dir = Files.createTempDirectory("stowage-pg-");
+            return start(dir);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    public String jdbcUrl() {
+        return postgres.getJdbcUrl(USER, DATABASE);
+    }
+
+    public String user() {
+        return USER;
+    }
+
+    public String password() {
+        return "";
+    }
+
+    public int port() {
+        return postgres.getPort();
+    }
+
+    public Path dataDir() {
+        return dataDir;
+    }
+
+    @Override
+    public void close() {
+        try {
+            postgres.close();
+        } catch (IOException e) {
+            log.warn("Embedded PostgreSQL did not stop cleanly", e);
+        }
+    }
+}

@@ -15,8 +15,14 @@ import io.stowage.common.message.Timestamps;
 import io.stowage.server.storage.Archive;
 import io.stowage.server.storage.PutOutcome;
 import io.stowage.server.storage.index.ScanQuery;
+import io.grpc.Status;
 import java.time.Instant;
 import java.util.Optional;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.SynchronousQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /** The {@code stowage.v1.Messages} service over the archive. */
 public final class MessagesService extends MessagesGrpc.MessagesImplBase {
@@ -24,10 +30,25 @@ public final class MessagesService extends MessagesGrpc.MessagesImplBase {
     static final Instant EARLIEST = Instant.parse("0001-01-01T00:00:00Z");
     static final Instant LATEST = Instant.parse("+10000-01-01T00:00:00Z");
 
+    /** Scans at once; more are refused with RESOURCE_EXHAUSTED rather than queued without bound. */
+    static final int MAX_CONCURRENT_SCANS = 64;
+
     private final Archive archive;
+    /**
+     * Scans run on their own threads: a scan waits for the client to take results, and gRPC
+     * delivers the "ready for more" signal only once the call's handler has returned.
+     */
+    private final ThreadPoolExecutor scans;
 
     public MessagesService(Archive archive) {
         this.archive = archive;
+        AtomicInteger n = new AtomicInteger();
+        this.scans = new ThreadPoolExecutor(0, MAX_CONCURRENT_SCANS, 60, TimeUnit.SECONDS, new SynchronousQueue<>(),
+                r -> {
+                    Thread t = new Thread(r, "stowage-scan-" + n.incrementAndGet());
+                    t.setDaemon(true);
+                    return t;
+                });
     }
 
     @Override
@@ -55,6 +76,15 @@ public final class MessagesService extends MessagesGrpc.MessagesImplBase {
     @Override
     public void scan(ScanRequest request, StreamObserver<ScanResult> observer) {
         FlowControlledSender<ScanResult> sender = new FlowControlledSender<>((ServerCallStreamObserver<ScanResult>) observer);
+        try {
+            scans.execute(() -> runScan(request, observer, sender));
+        } catch (RejectedExecutionException e) {
+            observer.onError(Status.RESOURCE_EXHAUSTED.withDescription(MAX_CONCURRENT_SCANS
+                    + " scans are running; retry when one has finished").asRuntimeException());
+        }
+    }
+
+    private void runScan(ScanRequest request, StreamObserver<ScanResult> observer, FlowControlledSender<ScanResult> sender) {
         try {
             ScanQuery query = new ScanQuery(
                     request.getStream(),

@@ -163,7 +163,8 @@ public final class S3BlobStore implements BlobStore {
             }
             return new StorageException("S3 refused to " + op + " " + where + ": HTTP " + s3e.statusCode() + detail, e);
         }
-        return new StorageUnavailableException("cannot reach S3 to " + op + " " + where + ": " + e.getMessage(), e);
+        return new StorageUnavailableException("cannot reach S3 at " + endpointText() + " to " + op + " " + where + ": "
+                + e.getMessage(), e);
     }
 
     private String stripPrefix(String fullKey) {

@@ -1,0 +1,96 @@
+package io.stowage.server.testing;
+
+import io.grpc.ManagedChannel;
+import io.grpc.inprocess.InProcessChannelBuilder;
+import io.grpc.inprocess.InProcessServerBuilder;
+import io.stowage.api.v1.AdminGrpc;
+import io.stowage.api.v1.CleanerGrpc;
+import io.stowage.api.v1.MessagesGrpc;
+import io.stowage.server.GrpcServer;
+import io.stowage.server.Storage;
+import io.stowage.server.StowageServer;
+import io.stowage.server.config.ServerConfig;
+import io.stowage.server.storage.blob.BlobStore;
+import io.stowage.server.storage.blob.FileBlobStore;
+import io.stowage.server.storage.index.MessageIndex;
+import io.stowage.server.storage.index.postgres.Database;
+import io.stowage.server.storage.index.postgres.PostgresMessageIndex;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.function.UnaryOperator;
+
+/**
+ * The real api-server services over real storage (PostgreSQL, and files or an S3-compatible
+ * server), served in-process under a unique name and called through real stubs.
+ */
+public final class ArchiveServer implements AutoCloseable {
+    public enum Backend { FILES, S3 }
+
+    private final Storage storage;
+    private final GrpcServer server;
+    private final ManagedChannel channel;
+    private final BlobStore blobs;
+
+    private ArchiveServer(Storage storage, GrpcServer server, ManagedChannel channel, BlobStore blobs) {
+        this.storage = storage;
+        this.server = server;
+        this.channel = channel;
+        this.blobs = blobs;
+    }
+
+    public static ArchiveServer start(String testName, Backend backend, Path tempDir, Map<String, String> env) {
+        return start(testName, backend, tempDir, env, UnaryOperator.identity());
+    }
+
+    /** With {@code interpose} wrapped around the real index, to make it fail at a chosen step. */
+    public static ArchiveServer start(String testName, Backend backend, Path tempDir, Map<String, String> env,
+            UnaryOperator<MessageIndex> interpose) {
+        String name = TestBackends.uniqueName(testName);
+        Map<String, String> settings = new HashMap<>(Map.of("STOWAGE_CLEAN_INTERVAL", "off"));
+        settings.putAll(env);
+        ServerConfig config = TestBackends.config(settings);
+        BlobStore blobs = backend == Backend.S3 ? TestBackends.s3Store(name, "stowage")
+                : new FileBlobStore(tempDir.resolve(name));
+        Database db = TestBackends.database(name);
+        Storage storage = new Storage(blobs, db, interpose.apply(new PostgresMessageIndex(db)), config,
+                Clock.systemUTC());
+        GrpcServer server = new GrpcServer(InProcessServerBuilder.forName(name),
+                StowageServer.services(storage), Duration.ofSeconds(5)).start();
+        ManagedChannel channel = InProcessChannelBuilder.forName(name).build();
+        return new ArchiveServer(storage, server, channel, blobs);
+    }
+
+    public MessagesGrpc.MessagesBlockingStub messages() {
+        return MessagesGrpc.newBlockingStub(channel);
+    }
+
+    public CleanerGrpc.CleanerBlockingStub cleaner() {
+        return CleanerGrpc.newBlockingStub(channel);
+    }
+
+    public AdminGrpc.AdminBlockingStub admin() {
+        return AdminGrpc.newBlockingStub(channel);
+    }
+
+    public ManagedChannel channel() {
+        return channel;
+    }
+
+    public BlobStore blobs() {
+        return blobs;
+    }
+
+    public Storage storage() {
+        return storage;
+    }
+
+    @Override
+    public void close() {
+        channel.shutdownNow();
+        server.close();
+        storage.close();
+    }
+}

@@ -1,0 +1,36 @@
+package io.stowage.cli;
+
+import io.stowage.common.config.ConfigException;
+import picocli.CommandLine;
+import picocli.CommandLine.IExecutionExceptionHandler;
+import picocli.CommandLine.ParseResult;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Turns a failure into one line that says what is wrong, and an exit code; the stack trace goes to
+ * the log at debug level only.
+ */
+final class ErrorHandler implements IExecutionExceptionHandler {
+    private static final Logger log = LoggerFactory.getLogger(ErrorHandler.class);
+
+    @Override
+    public int handleExecutionException(Exception e, CommandLine cmd, ParseResult parsed) {
+        String name = cmd.getCommandSpec().qualifiedName();
+        if (e instanceof ConfigException) {
+            cmd.getErr().println(name + ": invalid configuration: " + e.getMessage());
+            return StowageCommand.ExitCodes.USAGE;
+        }
+        log.debug("{} failed", name, e);
+        cmd.getErr().println(name + ": " + describe(e));
+        return StowageCommand.ExitCodes.FAILED;
+    }
+
+    private static String describe(Throwable e) {
+        String message = e.getMessage();
+        if (message == null || message.isBlank()) {
+            message = e.getClass().getSimpleName();
+        }
+        return message;
+    }
+}

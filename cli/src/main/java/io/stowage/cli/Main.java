@@ -1,0 +1,24 @@
+package io.stowage.cli;
+
+import picocli.CommandLine;
+
+/** Entry point of the {@code stowage} command. */
+public final class Main {
+    private Main() {}
+
+    public static void main(String[] args) {
+        int code = commandLine().execute(args);
+        // After SIGTERM the shutdown hooks are running; exiting now would block on them.
+        if (!Shutdown.inProgress()) {
+            System.exit(code);
+        }
+    }
+
+    public static CommandLine commandLine() {
+        CommandLine cli = new CommandLine(new StowageCommand());
+        cli.addSubcommand("server", ServerCommand.commandSpec());
+        cli.addSubcommand("settings", new SettingsCommand());
+        cli.setExecutionExceptionHandler(new ErrorHandler());
+        return cli;
+    }
+}

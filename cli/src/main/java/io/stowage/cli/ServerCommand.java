@@ -1,0 +1,59 @@
+package io.stowage.cli;
+
+import io.stowage.server.config.ServerConfig;
+import java.io.PrintStream;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Model.CommandSpec;
+
+/** {@code stowage server}: the gRPC api-server. */
+final class ServerCommand implements Callable<Integer> {
+    private CommandSpec spec;
+
+    static CommandSpec commandSpec() {
+        ServerCommand command = new ServerCommand();
+        CommandSpec spec = CommandSpec.wrapWithoutInspection(command);
+        spec.name("server").mixinStandardHelpOptions(true);
+        spec.usageMessage().description(
+                "Run the api-server: the gRPC API (PutBatch, GetBatch, DeleteBatch, Scan, Clean, Status) over"
+                        + " segments in S3 or a local directory and an index in PostgreSQL.",
+                "With no STOWAGE_DB_URL it runs an embedded PostgreSQL, and with no STOWAGE_S3_BUCKET it keeps"
+                        + " segments in files, both under STOWAGE_DATA_DIR: no set-up needed.",
+                "Stops gracefully on SIGTERM or Ctrl-C: calls in flight finish first.");
+        SettingOptions.addTo(spec, ServerConfig.SETTINGS);
+        command.spec = spec;
+        return spec;
+    }
+
+    @Override
+    public Integer call() throws InterruptedException {
+        ServerConfig config = ServerConfig.from(
+                SettingOptions.source(spec.commandLine().getParseResult(), ServerConfig.SETTINGS));
+        ServerLauncher running = ServerLauncher.start(config);
+        Shutdown.onStop("stowage-server-stop", running::close);
+        printBanner(System.out, config, running);
+        running.awaitTermination();
+        return StowageCommand.ExitCodes.OK;
+    }
+
+    private static void printBanner(PrintStream out, ServerConfig config, ServerLauncher running) {
+        int port = running.server().port();
+        String target = "localhost:" + port;
+        out.println();
+        out.println("Stowage api-server is running.");
+        out.println("  gRPC API   " + config.grpcHost() + ":" + port + "  (health and reflection on)");
+        out.println("  index      " + running.embeddedPostgres()
+                .map(pg -> "embedded PostgreSQL, data in " + pg.dataDir())
+                .orElse(config.dbUrl().orElse("")));
+        out.println("  segments   " + running.server().storage().blobs().location());
+        out.println();
+        out.println("Put and get a message (grpcurl, or 'buf curl --protocol grpc --http2-prior-knowledge'):");
+        out.println("  grpcurl -plaintext -d '{\"msgs\":[{\"id\":\"3426d090-1b8a-4a09-ac9c-41f2de24d5ac\","
+                + "\"type\":\"example.type\",\"source\":\"example/uri\",\"spec_version\":\"1.0\","
+                + "\"text_data\":\"Try not. Do or do not.\"}]}' " + target + " stowage.v1.Messages/PutBatch");
+        out.println("  grpcurl -plaintext -d '{\"ids\":[\"3426d090-1b8a-4a09-ac9c-41f2de24d5ac\"]}' " + target
+                + " stowage.v1.Messages/GetBatch");
+        out.println();
+        out.println("Stop with Ctrl-C.");
+        out.flush();
+    }
+}

@@ -1,0 +1,25 @@
+package io.stowage.cli;
+
+import io.stowage.server.config.ServerConfig;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+
+/** Prints every setting as the README's configuration table. */
+@Command(name = "settings", mixinStandardHelpOptions = true,
+        description = "Print every setting (environment variable, flag, default, meaning) as a Markdown table.")
+final class SettingsCommand implements Callable<Integer> {
+    @Override
+    public Integer call() {
+        System.out.print(Settings.markdown());
+        return StowageCommand.ExitCodes.OK;
+    }
+
+    /** The tables, per command. */
+    static final class Settings {
+        private Settings() {}
+
+        static String markdown() {
+            return "### stowage server\n\n" + SettingOptions.markdownTable(ServerConfig.SETTINGS);
+        }
+    }
+}

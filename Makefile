@@ -18,7 +18,7 @@ $(BUILT): $(SOURCES)
 	@touch $@
 
 run: build ## Run Stowage on the embedded default: no set-up, data in ./data (STOWAGE_DATA_DIR moves it)
-	bin/stowage server
+	@bin/stowage server || [ $$? -eq 130 ] # 130: stopped with Ctrl-C, which is how it is meant to stop
 
 test: ## Run every test: unit, integration against real servers, and end to end through bin/stowage
 	$(MVNW) verify

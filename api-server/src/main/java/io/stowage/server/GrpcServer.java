@@ -27,6 +27,7 @@ public final class GrpcServer implements AutoCloseable {
     private final HealthStatusManager health = new HealthStatusManager();
     private final List<BindableService> services;
     private final Duration shutdownGrace;
+    private volatile boolean serving;
 
     public GrpcServer(ServerBuilder<?> builder, List<BindableService> services, Duration shutdownGrace) {
         this.services = services;
@@ -54,7 +55,13 @@ public final class GrpcServer implements AutoCloseable {
             health.setStatus(s.bindService().getServiceDescriptor().getName(), ServingStatus.SERVING);
         }
         health.setStatus(HealthStatusManager.SERVICE_NAME_ALL_SERVICES, ServingStatus.SERVING);
+        serving = true;
         return this;
+    }
+
+    /** True once started and until shutdown begins. */
+    public boolean isServing() {
+        return serving && !server.isShutdown();
     }
 
     /** The port it listens on, or -1 in-process. */
@@ -69,6 +76,7 @@ public final class GrpcServer implements AutoCloseable {
     /** Stops taking calls, lets calls in flight finish within the grace period, then stops. */
     @Override
     public void close() {
+        serving = false;
         health.enterTerminalState();
         server.shutdown();
         try {

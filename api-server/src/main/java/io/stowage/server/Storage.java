@@ -1,8 +1,11 @@
 package io.stowage.server;
 
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.stowage.server.clean.Cleaner;
 import io.stowage.server.config.JdbcTarget;
 import io.stowage.server.config.ServerConfig;
+import io.stowage.server.metrics.ArchiveMetrics;
 import io.stowage.server.storage.Archive;
 import io.stowage.server.storage.BatchWriter;
 import io.stowage.server.storage.MessageReader;
@@ -21,7 +24,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The storage engine wired together: blob store, index, archive operations and cleaner. Owns
- * the connections and threads and releases them on {@link #close()}.
+ * the connections and threads and releases them on {@link #close()}. Its metrics go to the
+ * registry it is given; the constructors without one keep them in memory only.
  */
 public final class Storage implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(Storage.class);
@@ -38,26 +42,36 @@ public final class Storage implements AutoCloseable {
 
     /** With a given index, so that tests can interpose on it. */
     public Storage(BlobStore blobs, Database database, MessageIndex index, ServerConfig config, Clock clock) {
+        this(blobs, database, index, config, clock, new SimpleMeterRegistry());
+    }
+
+    public Storage(BlobStore blobs, Database database, MessageIndex index, ServerConfig config, Clock clock,
+            MeterRegistry registry) {
+        ArchiveMetrics metrics = new ArchiveMetrics(registry);
         this.blobs = blobs;
         this.database = database;
         this.io = new ParallelIo(config.ioThreads());
         SegmentCatalog catalog = new PostgresSegmentCatalog(database);
         MessageReader reader = new MessageReader(blobs, index, io);
-        BatchWriter writer = new BatchWriter(index, blobs, io, config.limits(), clock);
-        this.archive = new Archive(writer, reader, index, catalog, blobs, config.limits());
-        this.cleaner = new Cleaner(catalog, index, reader, blobs, blobs, config.clean(), clock);
+        BatchWriter writer = new BatchWriter(index, blobs, io, config.limits(), clock, metrics);
+        this.archive = new Archive(writer, reader, index, catalog, blobs, config.limits(), metrics);
+        this.cleaner = new Cleaner(catalog, index, reader, blobs, blobs, config.clean(), clock, metrics);
     }
 
-    /** Opens the blob store that {@code config} names and the index at {@code db}. */
-    public static Storage open(ServerConfig config, JdbcTarget db) {
-        BlobStore blobs = config.s3().<BlobStore>map(S3BlobStore::new)
+    /**
+     * Opens the blob store that {@code config} names and the index at {@code db}, with their
+     * metrics (S3 calls, the connection pool, the archive's work) in {@code registry}.
+     */
+    public static Storage open(ServerConfig config, JdbcTarget db, MeterRegistry registry) {
+        BlobStore blobs = config.s3().<BlobStore>map(s3 -> new S3BlobStore(s3, registry))
                 .orElseGet(() -> new FileBlobStore(config.dataDir().resolve("segments")));
         try {
             blobs.checkAccess();
             Database database = Database.connect(db.url(), db.user(), db.password(), config.dbSchema(),
-                    config.dbPoolSize());
+                    config.dbPoolSize(), registry);
             log.info("Segments in {}, index in {}", blobs.location(), database.description());
-            return new Storage(blobs, database, config, Clock.systemUTC());
+            return new Storage(blobs, database, new PostgresMessageIndex(database), config, Clock.systemUTC(),
+                    registry);
         } catch (RuntimeException e) {
             blobs.close();
             throw e;

@@ -16,7 +16,9 @@ public final class Main {
 
     public static CommandLine commandLine() {
         CommandLine cli = new CommandLine(new StowageCommand());
+        cli.addSubcommand("dev", DevCommand.commandSpec());
         cli.addSubcommand("server", ServerCommand.commandSpec());
+        cli.addSubcommand("ingest", IngestCommand.commandSpec());
         cli.addSubcommand("settings", new SettingsCommand());
         cli.setExecutionExceptionHandler(new ErrorHandler());
         return cli;

@@ -41,6 +41,8 @@ final class ServerCommand implements Callable<Integer> {
         out.println();
         out.println("Stowage api-server is running.");
         out.println("  gRPC API   " + config.grpcHost() + ":" + port + "  (health and reflection on)");
+        out.println("  metrics    http://" + httpHost(config.grpcHost()) + ":" + running.server().httpPort()
+                + "/metrics  (probes: /healthz, /readyz)");
         out.println("  index      " + running.embeddedPostgres()
                 .map(pg -> "embedded PostgreSQL, data in " + pg.dataDir())
                 .orElse(config.dbUrl().orElse("")));
@@ -55,5 +57,13 @@ final class ServerCommand implements Callable<Integer> {
         out.println();
         out.println("Stop with Ctrl-C.");
         out.flush();
+    }
+
+    /** A host to put in a URL: localhost when listening on every address. */
+    private static String httpHost(String listenHost) {
+        if (listenHost.equals("0.0.0.0") || listenHost.equals("::") || listenHost.equals("[::]")) {
+            return "localhost";
+        }
+        return listenHost.contains(":") && !listenHost.startsWith("[") ? "[" + listenHost + "]" : listenHost;
     }
 }

@@ -1,6 +1,8 @@
 package io.stowage.cli;
 
+import io.stowage.ingest.IngestConfig;
 import io.stowage.server.config.ServerConfig;
+import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 
@@ -19,7 +21,11 @@ final class SettingsCommand implements Callable<Integer> {
         private Settings() {}
 
         static String markdown() {
-            return "### stowage server\n\n" + SettingOptions.markdownTable(ServerConfig.SETTINGS);
+            return "### stowage server\n\n" + SettingOptions.markdownTable(ServerConfig.SETTINGS)
+                    + "\n### stowage ingest\n\n" + SettingOptions.markdownTable(IngestConfig.SETTINGS)
+                    + "\n### stowage dev\n\nThe settings of both, except that dev sets the Kafka and server addresses"
+                    + " itself, and:\n\n" + SettingOptions.markdownTable(List.of(DevCommand.KAFKA_PORT,
+                            DevCommand.WORKER_HTTP_PORT));
         }
     }
 }

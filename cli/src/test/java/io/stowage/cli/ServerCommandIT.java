@@ -5,9 +5,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.stowage.api.v1.DeleteBatchResponse;
 import io.stowage.api.v1.GetBatchResponse;
 import io.stowage.api.v1.PutBatchResponse;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -45,6 +51,14 @@ class ServerCommandIT {
             assertThat(deleted.getAckCount()).isEqualTo(1);
             assertThat(gone.getMsgsCount()).isZero();
             assertThat(server.stdout()).contains("stowage.v1.Messages/PutBatch").contains("localhost:" + port);
+            Matcher metricsUrl = Pattern.compile("metrics +(http://127\\.0\\.0\\.1:\\d+/metrics)")
+                    .matcher(server.stdout());
+            assertThat(metricsUrl.find()).as("the banner shows the metrics URL").isTrue();
+            HttpResponse<String> metrics = HttpClient.newHttpClient().send(
+                    HttpRequest.newBuilder(URI.create(metricsUrl.group(1))).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertThat(metrics.body()).contains("stowage_archive_put_acknowledged_total 1.0")
+                    .contains("stowage_grpc_server_requests_total{");
         }
     }
 
@@ -122,6 +136,6 @@ class ServerCommandIT {
 
     private Map<String, String> env(int port) {
         return Map.of("STOWAGE_DATA_DIR", dataDir.toString(), "STOWAGE_GRPC_PORT", String.valueOf(port),
-                "STOWAGE_GRPC_HOST", "127.0.0.1");
+                "STOWAGE_GRPC_HOST", "127.0.0.1", "STOWAGE_HTTP_PORT", "0");
     }
 }

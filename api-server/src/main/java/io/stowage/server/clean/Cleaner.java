@@ -1,5 +1,6 @@
 package io.stowage.server.clean;
 
+import io.stowage.server.metrics.ArchiveMetrics;
 import io.stowage.server.storage.MessageReader;
 import io.stowage.server.storage.SegmentNames;
 import io.stowage.server.storage.blob.BlobDeleter;
@@ -39,9 +40,10 @@ public final class Cleaner {
     private final BlobDeleter deleter;
     private final CleanSettings settings;
     private final Clock clock;
+    private final ArchiveMetrics metrics;
 
     public Cleaner(SegmentCatalog catalog, MessageIndex index, MessageReader reader, BlobWriter writer,
-            BlobDeleter deleter, CleanSettings settings, Clock clock) {
+            BlobDeleter deleter, CleanSettings settings, Clock clock, ArchiveMetrics metrics) {
         this.catalog = catalog;
         this.index = index;
         this.reader = reader;
@@ -49,9 +51,22 @@ public final class Cleaner {
         this.deleter = deleter;
         this.settings = settings;
         this.clock = clock;
+        this.metrics = metrics;
     }
 
     public CleanReport clean() {
+        CleanReport report;
+        try {
+            report = cleanOnce();
+        } catch (RuntimeException e) {
+            metrics.cleanFailed();
+            throw e;
+        }
+        metrics.cleaned(report);
+        return report;
+    }
+
+    private CleanReport cleanOnce() {
         long started = System.nanoTime();
         AtomicReference<Tally> result = new AtomicReference<>();
         boolean ran = catalog.withCleanLock(() -> result.set(cleanLocked()));

@@ -22,6 +22,7 @@ import java.util.Optional;
 public record ServerConfig(
         String grpcHost,
         int grpcPort,
+        int httpPort,
         Path dataDir,
         Optional<String> dbUrl,
         Optional<String> dbUser,
@@ -36,9 +37,12 @@ public record ServerConfig(
         Duration shutdownGrace) {
 
     public static final Setting<String> GRPC_HOST = Setting.of("STOWAGE_GRPC_HOST", "0.0.0.0",
-            "Address the gRPC server listens on.", Values::string);
+            "Address the gRPC server and the HTTP endpoint (metrics, health) listen on.", Values::string);
     public static final Setting<Integer> GRPC_PORT = Setting.of("STOWAGE_GRPC_PORT", "50051",
             "Port of the gRPC API (0 picks a free port).", Values::port);
+    public static final Setting<Integer> HTTP_PORT = Setting.of("STOWAGE_HTTP_PORT", "8080",
+            "Port of the HTTP endpoint: Prometheus metrics (/metrics) and the health probes (/healthz,"
+                    + " /readyz); 0 picks a free port.", Values::port);
     public static final Setting<Path> DATA_DIR = Setting.of("STOWAGE_DATA_DIR", "./data",
             "Directory for the embedded PostgreSQL (when STOWAGE_DB_URL is unset) and the segment files"
                     + " (when STOWAGE_S3_BUCKET is unset).", Values::path);
@@ -92,7 +96,7 @@ public record ServerConfig(
             "On SIGTERM, how long calls in flight may take to finish.", Values::duration);
 
     /** Every setting, in the order of help output and the README table. */
-    public static final List<Setting<?>> SETTINGS = List.of(GRPC_HOST, GRPC_PORT, DATA_DIR, DB_URL, DB_USER,
+    public static final List<Setting<?>> SETTINGS = List.of(GRPC_HOST, GRPC_PORT, HTTP_PORT, DATA_DIR, DB_URL, DB_USER,
             DB_PASSWORD, DB_SCHEMA, DB_POOL_SIZE, S3_BUCKET, S3_ENDPOINT, S3_REGION, S3_PREFIX, S3_PATH_STYLE,
             MAX_BATCH_MESSAGES, MAX_MESSAGE_BYTES, MAX_BATCH_BYTES, RETENTION, RETENTION_STREAMS, CLEAN_INTERVAL,
             PENDING_GRACE, COMPACT_MIN_DEAD_RATIO, IO_THREADS, SHUTDOWN_GRACE);
@@ -119,7 +123,13 @@ public record ServerConfig(
         CleanSettings clean = new CleanSettings(
                 new RetentionPolicy(src.get(RETENTION), src.get(RETENTION_STREAMS)),
                 src.get(PENDING_GRACE), src.get(COMPACT_MIN_DEAD_RATIO));
-        return new ServerConfig(src.get(GRPC_HOST), src.get(GRPC_PORT), src.get(DATA_DIR), dbUrl, src.find(DB_USER),
+        int grpcPort = src.get(GRPC_PORT);
+        int httpPort = src.get(HTTP_PORT);
+        if (httpPort != 0 && httpPort == grpcPort) {
+            throw new ConfigException("STOWAGE_HTTP_PORT and STOWAGE_GRPC_PORT are both " + httpPort
+                    + ": give the HTTP endpoint a port of its own");
+        }
+        return new ServerConfig(src.get(GRPC_HOST), grpcPort, httpPort, src.get(DATA_DIR), dbUrl, src.find(DB_USER),
                 src.find(DB_PASSWORD), src.get(DB_SCHEMA), src.get(DB_POOL_SIZE), s3, limits, clean,
                 src.get(CLEAN_INTERVAL), src.get(IO_THREADS), src.get(SHUTDOWN_GRACE));
     }
@@ -132,9 +142,15 @@ public record ServerConfig(
         return uri;
     }
 
-    /** A copy with another port (tests and {@code stowage dev}). */
+    /** A copy with another gRPC port (tests and {@code stowage dev}). */
     public ServerConfig withGrpcPort(int port) {
-        return new ServerConfig(grpcHost, port, dataDir, dbUrl, dbUser, dbPassword, dbSchema, dbPoolSize, s3, limits,
-                clean, cleanInterval, ioThreads, shutdownGrace);
+        return new ServerConfig(grpcHost, port, httpPort, dataDir, dbUrl, dbUser, dbPassword, dbSchema, dbPoolSize, s3,
+                limits, clean, cleanInterval, ioThreads, shutdownGrace);
+    }
+
+    /** A copy with another port for metrics and health (tests and {@code stowage dev}). */
+    public ServerConfig withHttpPort(int port) {
+        return new ServerConfig(grpcHost, grpcPort, port, dataDir, dbUrl, dbUser, dbPassword, dbSchema, dbPoolSize, s3,
+                limits, clean, cleanInterval, ioThreads, shutdownGrace);
     }
 }

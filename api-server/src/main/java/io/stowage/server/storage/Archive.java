@@ -1,6 +1,7 @@
 package io.stowage.server.storage;
 
 import io.stowage.api.v1.Message;
+import io.stowage.server.metrics.ArchiveMetrics;
 import io.stowage.server.storage.blob.BlobDeleter;
 import io.stowage.server.storage.index.DeleteOutcome;
 import io.stowage.server.storage.index.MessageIndex;
@@ -29,19 +30,23 @@ public final class Archive {
     private final SegmentCatalog catalog;
     private final BlobDeleter blobs;
     private final Limits limits;
+    private final ArchiveMetrics metrics;
 
     public Archive(BatchWriter writer, MessageReader reader, MessageIndex index, SegmentCatalog catalog,
-            BlobDeleter blobs, Limits limits) {
+            BlobDeleter blobs, Limits limits, ArchiveMetrics metrics) {
         this.writer = writer;
         this.reader = reader;
         this.index = index;
         this.catalog = catalog;
         this.blobs = blobs;
         this.limits = limits;
+        this.metrics = metrics;
     }
 
     public PutOutcome put(List<Message> batch) {
-        return writer.put(batch);
+        PutOutcome outcome = writer.put(batch);
+        metrics.put(outcome.acknowledged(), outcome.rejected().size());
+        return outcome;
     }
 
     /** The stored messages with these ids, in the order of the ids' first appearance; unknown ids are left out. */
@@ -55,6 +60,7 @@ public final class Archive {
                 result.add(msg);
             }
         }
+        metrics.returned(result.size());
         return result;
     }
 
@@ -70,6 +76,7 @@ public final class Archive {
                 log.warn("Could not remove emptied segment {} now; the next clean will", empty.objectKey(), e);
             }
         }
+        metrics.deleted(outcome.deleted());
         return outcome.deleted();
     }
 
@@ -78,6 +85,16 @@ public final class Archive {
      * end of the range, or the sink declines more.
      */
     public void scan(ScanQuery query, boolean idsOnly, ScanSink sink) {
+        scanPages(query, idsOnly, (row, msg) -> {
+            boolean taken = sink.accept(row, msg);
+            if (taken) {
+                metrics.scanned(1);
+            }
+            return taken;
+        });
+    }
+
+    private void scanPages(ScanQuery query, boolean idsOnly, ScanSink sink) {
         ScanQuery page = query;
         int remaining = query.limit();
         while (remaining > 0) {

@@ -4,6 +4,7 @@ import io.stowage.api.v1.Message;
 import io.stowage.common.bson.MessageCodec;
 import io.stowage.common.message.ContentDigest;
 import io.stowage.common.message.Messages;
+import io.stowage.server.metrics.ArchiveMetrics;
 import io.stowage.server.storage.blob.BlobWriter;
 import io.stowage.server.storage.index.IndexEntry;
 import io.stowage.server.storage.index.MessageIndex;
@@ -31,13 +32,16 @@ public final class BatchWriter {
     private final ParallelIo io;
     private final BatchValidator validator;
     private final Clock clock;
+    private final ArchiveMetrics metrics;
 
-    public BatchWriter(MessageIndex index, BlobWriter blobs, ParallelIo io, Limits limits, Clock clock) {
+    public BatchWriter(MessageIndex index, BlobWriter blobs, ParallelIo io, Limits limits, Clock clock,
+            ArchiveMetrics metrics) {
         this.index = index;
         this.blobs = blobs;
         this.io = io;
         this.validator = new BatchValidator(limits);
         this.clock = clock;
+        this.metrics = metrics;
     }
 
     public PutOutcome put(List<Message> batch) {
@@ -114,7 +118,10 @@ public final class BatchWriter {
         // 1. pending rows, committed: from here a crash leaves something the cleaner finds
         List<Long> segmentIds = index.addPendingSegments(segments);
         // 2. the objects, durable when put returns
-        io.runAll(segments.size(), i -> blobs.put(segments.get(i).objectKey(), objects.get(i)));
+        io.runAll(segments.size(), i -> {
+            blobs.put(segments.get(i).objectKey(), objects.get(i));
+            metrics.segmentWritten(objects.get(i).length);
+        });
         // 3. the rows and the segments' commit, in one transaction
         List<IndexEntry> entries = new ArrayList<>(fresh.size());
         int s = 0;

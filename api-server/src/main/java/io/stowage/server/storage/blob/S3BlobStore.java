@@ -1,7 +1,9 @@
 package io.stowage.server.storage.blob;
 
+import io.micrometer.core.instrument.MeterRegistry;
 import io.stowage.server.storage.StorageException;
 import io.stowage.server.storage.StorageUnavailableException;
+import java.util.List;
 import java.util.function.Consumer;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
@@ -9,6 +11,7 @@ import software.amazon.awssdk.core.exception.SdkClientException;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
+import software.amazon.awssdk.metrics.MetricPublisher;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.S3ClientBuilder;
@@ -22,25 +25,38 @@ import software.amazon.awssdk.services.s3.model.S3Object;
 /**
  * Objects in an S3 bucket (AWS S3 or an S3-compatible server), through the AWS SDK v2. Byte
  * ranges are read with ranged GETs. SDK errors are translated here and never leave this class.
+ * Given a meter registry, the SDK's own per-call metrics are recorded into it ({@link S3Metrics}).
  */
 public final class S3BlobStore implements BlobStore {
     private final S3Client s3;
     private final S3Settings settings;
 
     public S3BlobStore(S3Settings settings, AwsCredentialsProvider credentials) {
+        this(settings, credentials, List.of());
+    }
+
+    public S3BlobStore(S3Settings settings, AwsCredentialsProvider credentials, MeterRegistry registry) {
+        this(settings, credentials, List.of(new S3Metrics(registry)));
+    }
+
+    /**
+     * Credentials from the default chain: environment, system properties, profile, web identity,
+     * instance role; the SDK's metrics into {@code registry}.
+     */
+    public S3BlobStore(S3Settings settings, MeterRegistry registry) {
+        this(settings, DefaultCredentialsProvider.builder().build(), registry);
+    }
+
+    private S3BlobStore(S3Settings settings, AwsCredentialsProvider credentials, List<MetricPublisher> publishers) {
         this.settings = settings;
         S3ClientBuilder builder = S3Client.builder()
                 .region(Region.of(settings.region()))
                 .credentialsProvider(credentials)
                 .forcePathStyle(settings.pathStyle())
-                .httpClientBuilder(UrlConnectionHttpClient.builder());
+                .httpClientBuilder(UrlConnectionHttpClient.builder())
+                .overrideConfiguration(o -> o.metricPublishers(publishers));
         settings.endpoint().ifPresent(builder::endpointOverride);
         this.s3 = builder.build();
-    }
-
-    /** Credentials from the default chain: environment, system properties, profile, web identity, instance role. */
-    public S3BlobStore(S3Settings settings) {
-        this(settings, DefaultCredentialsProvider.builder().build());
     }
 
     @Override

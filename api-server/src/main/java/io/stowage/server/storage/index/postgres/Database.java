@@ -2,12 +2,16 @@ package io.stowage.server.storage.index.postgres;
 
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
+import com.zaxxer.hikari.metrics.micrometer.MicrometerMetricsTrackerFactory;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.stowage.server.storage.StorageException;
 import io.stowage.server.storage.StorageUnavailableException;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.SQLTransientConnectionException;
+import java.sql.Statement;
 import java.time.Duration;
+import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -33,6 +37,17 @@ public final class Database implements AutoCloseable {
      * @param poolSize most connections held open
      */
     public static Database connect(String jdbcUrl, String user, String password, String schema, int poolSize) {
+        return connect(jdbcUrl, user, password, schema, poolSize, Optional.empty());
+    }
+
+    /** Also publishes the pool's metrics ({@code hikaricp_connections_*}) to {@code registry}. */
+    public static Database connect(String jdbcUrl, String user, String password, String schema, int poolSize,
+            MeterRegistry registry) {
+        return connect(jdbcUrl, user, password, schema, poolSize, Optional.of(registry));
+    }
+
+    private static Database connect(String jdbcUrl, String user, String password, String schema, int poolSize,
+            Optional<MeterRegistry> registry) {
         HikariConfig config = new HikariConfig();
         config.setJdbcUrl(jdbcUrl);
         config.setUsername(user);
@@ -47,6 +62,7 @@ public final class Database implements AutoCloseable {
         config.addDataSourceProperty("reWriteBatchedInserts", "true");
         config.addDataSourceProperty("ApplicationName", "stowage");
         config.addDataSourceProperty("tcpKeepAlive", "true");
+        registry.ifPresent(r -> config.setMetricsTrackerFactory(new MicrometerMetricsTrackerFactory(r)));
         String description = redact(jdbcUrl) + " (schema " + schema + ")";
         HikariDataSource pool = new HikariDataSource(config);
         Database db = new Database(pool, description);
@@ -65,6 +81,20 @@ public final class Database implements AutoCloseable {
 
     public String description() {
         return description;
+    }
+
+    /**
+     * Checks that the database answers {@code SELECT 1} within {@code timeout} once a connection
+     * is had; throws {@link StorageUnavailableException} when it does not.
+     */
+    public void ping(Duration timeout) {
+        withConnection("ping", c -> {
+            try (Statement s = c.createStatement()) {
+                s.setQueryTimeout((int) Math.max(1, timeout.toSeconds()));
+                s.execute("SELECT 1");
+            }
+            return null;
+        });
     }
 
     /** Runs {@code work} on a pooled connection in auto-commit mode. */

@@ -1,0 +1,35 @@
+package io.stowage.server.config;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.stowage.common.config.ConfigException;
+import io.stowage.common.config.SettingsSource;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class ServerConfigTest {
+
+    @Test
+    void metricsAndHealthListenOn8080ByDefault() {
+        assertThat(config(Map.of()).httpPort()).isEqualTo(8080);
+        assertThat(config(Map.of("STOWAGE_HTTP_PORT", "0")).httpPort()).isZero();
+    }
+
+    @Test
+    void theHttpEndpointCannotShareTheGrpcPort() {
+        assertThatThrownBy(() -> config(Map.of("STOWAGE_HTTP_PORT", "9000", "STOWAGE_GRPC_PORT", "9000")))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("STOWAGE_HTTP_PORT").hasMessageContaining("STOWAGE_GRPC_PORT");
+    }
+
+    @Test
+    void anInvalidHttpPortIsNamed() {
+        assertThatThrownBy(() -> config(Map.of("STOWAGE_HTTP_PORT", "http")))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("STOWAGE_HTTP_PORT");
+    }
+
+    private static ServerConfig config(Map<String, String> env) {
+        return ServerConfig.from(new SettingsSource(Map.of(), env));
+    }
+}

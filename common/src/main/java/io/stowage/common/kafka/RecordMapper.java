@@ -1,0 +1,139 @@
+package io.stowage.common.kafka;
+
+import com.google.protobuf.ByteString;
+import io.stowage.api.v1.AttributeValue;
+import io.stowage.api.v1.KafkaRecord;
+import io.stowage.api.v1.Message;
+import io.stowage.api.v1.TimestampType;
+import io.stowage.common.message.Timestamps;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Optional;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.common.header.Header;
+import org.apache.kafka.common.header.Headers;
+
+/**
+ * Maps a Kafka record to a {@link Message}, keeping the whole record (key, value, headers,
+ * timestamp) for a byte-exact restore. The record's headers are never modified.
+ *
+ * <ul>
+ *   <li>id: the first {@code _id} header holding a 16-byte binary UUID (the Hopskotch
+ *       convention), else the first non-empty {@code ce_id} header, else an id derived from
+ *       cluster, topic id, partition and offset ({@link KafkaIds#derived});
+ *   <li>source: the {@code ce_source} header, else {@code kafka://<cluster-id>/<topic>};
+ *   <li>type: the {@code ce_type} header or the configured rules, else {@code kafka.record};
+ *   <li>{@code time} attribute: the record timestamp; {@code binary_data}: the value.
+ * </ul>
+ */
+public final class RecordMapper {
+    public static final String DEFAULT_TYPE = "kafka.record";
+    /** Attribute that keeps the id a record asked for when it is stored under its derived id. */
+    public static final String ORIGINAL_ID_ATTRIBUTE = "originalid";
+
+    private static final int MAX_ID_BYTES = 256;
+
+    private final String clusterId;
+    private final List<TypeRule> typeRules;
+
+    public RecordMapper(String clusterId, List<TypeRule> typeRules) {
+        this.clusterId = clusterId;
+        this.typeRules = List.copyOf(typeRules);
+    }
+
+    /** The message for {@code record}; {@code topicId} is the topic's Kafka id. */
+    public Message map(ConsumerRecord<byte[], byte[]> record, String topicId) {
+        Message.Builder msg = Message.newBuilder()
+                .setId(chosenId(record).orElseGet(() -> derivedId(record, topicId)))
+                .setSource(header(record, "ce_source").orElse("kafka://" + clusterId + "/" + record.topic()))
+                .setSpecVersion("1.0")
+                .setType(type(record))
+                .setKafka(kafkaRecord(record));
+        if (record.timestamp() >= 0) {
+            msg.putAttributes("time", AttributeValue.newBuilder()
+                    .setCeTimestamp(Timestamps.fromMillis(record.timestamp())).build());
+        }
+        if (record.value() != null) {
+            msg.setBinaryData(ByteString.copyFrom(record.value()));
+        }
+        return msg.build();
+    }
+
+    /** The same message under the id derived from where Kafka placed it, keeping the id it asked for. */
+    public Message withDerivedId(Message msg, String topicId) {
+        KafkaRecord k = msg.getKafka();
+        return msg.toBuilder()
+                .setId(KafkaIds.derived(clusterId, topicId, k.getPartition(), k.getOffset()))
+                .putAttributes(ORIGINAL_ID_ATTRIBUTE, AttributeValue.newBuilder().setCeString(msg.getId()).build())
+                .build();
+    }
+
+    public String derivedId(ConsumerRecord<byte[], byte[]> record, String topicId) {
+        return KafkaIds.derived(clusterId, topicId, record.partition(), record.offset());
+    }
+
+    private static Optional<String> chosenId(ConsumerRecord<byte[], byte[]> record) {
+        return requestedId(record.headers());
+    }
+
+    /** The id a record asks for through its headers, if any ({@code _id}, then {@code ce_id}). */
+    public static Optional<String> requestedId(Headers headers) {
+        for (Header h : headers.headers("_id")) {
+            if (h.value() != null && h.value().length == 16) {
+                return Optional.of(KafkaIds.fromBinaryUuid(h.value()));
+            }
+        }
+        for (Header h : headers.headers("ce_id")) {
+            if (h.value() != null && h.value().length > 0 && h.value().length <= MAX_ID_BYTES) {
+                String id = new String(h.value(), StandardCharsets.UTF_8);
+                if (id.indexOf('\0') < 0) {
+                    return Optional.of(id);
+                }
+            }
+        }
+        return Optional.empty();
+    }
+
+    private String type(ConsumerRecord<byte[], byte[]> record) {
+        for (TypeRule rule : typeRules) {
+            Optional<String> type = rule.typeOf(record.headers(), record.value());
+            if (type.isPresent()) {
+                return type.get();
+            }
+        }
+        return DEFAULT_TYPE;
+    }
+
+    private static Optional<String> header(ConsumerRecord<byte[], byte[]> record, String name) {
+        Header h = record.headers().lastHeader(name);
+        if (h == null || h.value() == null || h.value().length == 0) {
+            return Optional.empty();
+        }
+        return Optional.of(new String(h.value(), StandardCharsets.UTF_8));
+    }
+
+    private static KafkaRecord kafkaRecord(ConsumerRecord<byte[], byte[]> record) {
+        KafkaRecord.Builder k = KafkaRecord.newBuilder()
+                .setTopic(record.topic())
+                .setPartition(record.partition())
+                .setOffset(record.offset())
+                .setTimestamp(record.timestamp())
+                .setTimestampType(switch (record.timestampType()) {
+                    case CREATE_TIME -> TimestampType.TIMESTAMP_TYPE_CREATE_TIME;
+                    case LOG_APPEND_TIME -> TimestampType.TIMESTAMP_TYPE_LOG_APPEND_TIME;
+                    default -> TimestampType.TIMESTAMP_TYPE_UNSPECIFIED;
+                })
+                .setNullValue(record.value() == null);
+        if (record.key() != null) {
+            k.setKey(ByteString.copyFrom(record.key()));
+        }
+        for (Header h : record.headers()) {
+            io.stowage.api.v1.Header.Builder header = io.stowage.api.v1.Header.newBuilder().setKey(h.key());
+            if (h.value() != null) {
+                header.setValue(ByteString.copyFrom(h.value()));
+            }
+            k.addHeaders(header);
+        }
+        return k.build();
+    }
+}

@@ -1,0 +1,178 @@
+package io.stowage.ingest;
+
+import io.grpc.Status;
+import io.stowage.api.v1.Message;
+import io.stowage.api.v1.PutBatchResponse;
+import io.stowage.api.v1.Rejection;
+import io.stowage.client.StowageClient;
+import io.stowage.client.StowageException;
+import io.stowage.common.kafka.RecordMapper;
+import io.stowage.common.message.ContentDigest;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Stores batches through PutBatch on a few threads of its own, retrying until the server takes
+ * them. A record whose id is taken by other content is stored again under its Kafka-derived id,
+ * keeping the id it asked for as an attribute: never dropped. A record the server calls invalid is
+ * found by splitting the batch, logged with where it is in Kafka, and skipped.
+ */
+final class BatchSender implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(BatchSender.class);
+
+    private final StowageClient client;
+    private final RecordMapper mapper;
+    private final IngestMetrics metrics;
+    private final ExecutorService pool;
+
+    BatchSender(StowageClient client, RecordMapper mapper, IngestMetrics metrics, int threads) {
+        this.client = client;
+        this.mapper = mapper;
+        this.metrics = metrics;
+        AtomicInteger n = new AtomicInteger();
+        this.pool = Executors.newFixedThreadPool(threads, r -> {
+            Thread t = new Thread(r, "stowage-ingest-send-" + n.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        });
+    }
+
+    /** Stores {@code batch} in the background; {@code done} is called once it is all acknowledged. */
+    void send(Batch batch, Consumer<Batch> done) {
+        pool.execute(() -> {
+            long started = System.nanoTime();
+            for (int attempt = 1; ; attempt++) {
+                try {
+                    store(batch.messages, batch.topicIds);
+                    break;
+                } catch (StowageException e) {
+                    log.info("Gave up a batch of {} records ({}); they will be consumed again", batch.size(),
+                            e.getMessage());
+                    return;
+                } catch (RuntimeException e) {
+                    // not the server's answer: a fault of ours; keep the records and try again
+                    log.error("Storing a batch of {} records failed unexpectedly; retrying", batch.size(), e);
+                    try {
+                        Thread.sleep(Math.min(30_000, 1000L * attempt));
+                    } catch (InterruptedException ie) {
+                        Thread.currentThread().interrupt();
+                        return;
+                    }
+                }
+            }
+            metrics.batch(Duration.ofNanos(System.nanoTime() - started));
+            metrics.bytesStored(batch.bytes);
+            done.accept(batch);
+        });
+    }
+
+    private void store(List<Message> msgs, List<String> topicIds) {
+        PutBatchResponse rsp;
+        try {
+            rsp = client.putBatch(msgs);
+        } catch (StowageException e) {
+            if (e.code() != Status.Code.INVALID_ARGUMENT) {
+                throw e; // interrupted: we are stopping
+            }
+            storeAroundInvalid(msgs, topicIds, e);
+            return;
+        }
+        countStored(msgs, rsp.getAckCount());
+        if (rsp.getRejectedCount() > 0) {
+            storeUnderDerivedIds(msgs, topicIds, rsp.getRejectedList());
+        }
+    }
+
+    /** Splits the batch until the invalid records are alone, stores the rest. */
+    private void storeAroundInvalid(List<Message> msgs, List<String> topicIds, StowageException e) {
+        if (msgs.size() == 1) {
+            Message m = msgs.get(0);
+            metrics.invalid();
+            log.error("The server refuses record {}-{}@{} (id '{}') as invalid: {}. It is skipped; fix the server's"
+                    + " limits (STOWAGE_MAX_MESSAGE_BYTES) and re-consume it if it must be archived",
+                    m.getKafka().getTopic(), m.getKafka().getPartition(), m.getKafka().getOffset(), m.getId(),
+                    e.getMessage());
+            return;
+        }
+        int half = msgs.size() / 2;
+        store(msgs.subList(0, half), topicIds.subList(0, half));
+        store(msgs.subList(half, msgs.size()), topicIds.subList(half, msgs.size()));
+    }
+
+    private void storeUnderDerivedIds(List<Message> msgs, List<String> topicIds, List<Rejection> rejected) {
+        List<Message> again = new ArrayList<>();
+        for (Rejection r : rejected) {
+            Message original = msgs.get(r.getIndex());
+            Message derived = mapper.withDerivedId(original, topicIds.get(r.getIndex()));
+            metrics.conflict();
+            log.info("Id '{}' of record {}-{}@{} is taken by other content; storing it as '{}'", original.getId(),
+                    original.getKafka().getTopic(), original.getKafka().getPartition(),
+                    original.getKafka().getOffset(), derived.getId());
+            again.add(derived);
+        }
+        PutBatchResponse rsp = client.putBatch(again);
+        countStored(again, rsp.getAckCount());
+        for (Rejection r : rsp.getRejectedList()) {
+            // Only a re-created topic with a recycled id, or a changed cluster id, can get here.
+            Message m = again.get(r.getIndex());
+            Message unique = m.toBuilder().setId(m.getId() + "-" + HexFormat.of().formatHex(ContentDigest.of(m), 0, 8))
+                    .build();
+            log.warn("Derived id '{}' is taken by other content too; storing the record as '{}'", m.getId(),
+                    unique.getId());
+            PutBatchResponse last = client.putBatch(List.of(unique));
+            countStored(List.of(unique), last.getAckCount());
+            if (last.getRejectedCount() > 0) {
+                log.error("Record {}-{}@{} could not be stored under any id: {}", m.getKafka().getTopic(),
+                        m.getKafka().getPartition(), m.getKafka().getOffset(), last.getRejected(0).getReason());
+            }
+        }
+    }
+
+    private void countStored(List<Message> msgs, long acked) {
+        if (acked == 0 || msgs.isEmpty()) {
+            return;
+        }
+        // Per topic: batches are mostly one topic; attribute the acknowledged count in order.
+        String topic = msgs.get(0).getKafka().getTopic();
+        long run = 0;
+        long left = acked;
+        for (Message m : msgs) {
+            if (!m.getKafka().getTopic().equals(topic)) {
+                metrics.stored(topic, Math.min(run, left));
+                left -= Math.min(run, left);
+                topic = m.getKafka().getTopic();
+                run = 0;
+            }
+            run++;
+        }
+        metrics.stored(topic, Math.min(run, left));
+    }
+
+    /** Stops: batches still retrying are given up (interrupted) after {@code wait}. */
+    void close(Duration wait) {
+        pool.shutdown();
+        try {
+            if (!pool.awaitTermination(wait.toMillis(), TimeUnit.MILLISECONDS)) {
+                pool.shutdownNow();
+                pool.awaitTermination(5, TimeUnit.SECONDS);
+            }
+        } catch (InterruptedException e) {
+            pool.shutdownNow();
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    @Override
+    public void close() {
+        close(Duration.ZERO);
+    }
+}

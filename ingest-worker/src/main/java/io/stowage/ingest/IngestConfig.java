@@ -1,0 +1,138 @@
+package io.stowage.ingest;
+
+import io.stowage.common.config.ConfigException;
+import io.stowage.common.config.Setting;
+import io.stowage.common.config.SettingsSource;
+import io.stowage.common.config.Values;
+import io.stowage.common.kafka.TypeRule;
+import java.io.IOException;
+import java.io.Reader;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Properties;
+import java.util.Set;
+
+/**
+ * Configuration of the ingest worker ({@code stowage ingest}), from flags and environment
+ * variables (flags win). Kafka client settings pass through: any {@code KAFKA_*} variable becomes
+ * a consumer property ({@code KAFKA_SASL_MECHANISM} is {@code sasl.mechanism}), on top of an
+ * optional properties file.
+ */
+public record IngestConfig(
+        Properties kafka,
+        TopicFilter topics,
+        String groupId,
+        String server,
+        List<TypeRule> typeRules,
+        int batchMessages,
+        long batchBytes,
+        Duration linger,
+        long maxInFlightBytes,
+        int maxInFlightBatches,
+        Duration putDeadline,
+        Duration topicRefresh,
+        int httpPort,
+        Duration shutdownTimeout) {
+
+    public static final Setting<String> BOOTSTRAP_SERVERS = Setting.of("KAFKA_BOOTSTRAP_SERVERS", "localhost:9092",
+            "Kafka brokers to consume from. Every other KAFKA_* variable is passed to the consumer too"
+                    + " (KAFKA_SECURITY_PROTOCOL is security.protocol, ...).", Values::string);
+    public static final Setting<Path> KAFKA_PROPERTIES_FILE = Setting.of("KAFKA_PROPERTIES_FILE", null,
+            "A Kafka client properties file (SASL, TLS, ...); KAFKA_* variables override it.", Values::path);
+    public static final Setting<String> TOPICS = Setting.of("STOWAGE_TOPICS", ".*",
+            "Regular expression of the topics to archive; topics created later are picked up.", Values::string);
+    public static final Setting<String> VETO = Setting.of("STOWAGE_VETO", TopicFilter.DEFAULT_VETO,
+            "Comma-separated regular expressions of topics never archived.", Values::string);
+    public static final Setting<String> GROUP_ID = Setting.of("STOWAGE_GROUP_ID", "stowage-ingest",
+            "Kafka consumer group; workers in the same group share the partitions.", Values::string);
+    public static final Setting<String> SERVER = Setting.of("STOWAGE_SERVER", "localhost:50051",
+            "host:port of the Stowage api-server.", Values::string);
+    public static final Setting<List<TypeRule>> TYPE_FROM = Setting.of("STOWAGE_TYPE_FROM", "header:ce_type",
+            "Where the CloudEvent type comes from, tried in order: header:NAME or json:/pointer, comma-separated;"
+                    + " else kafka.record.", TypeRule::parseAll);
+    public static final Setting<Integer> BATCH_MESSAGES = Setting.of("STOWAGE_BATCH_MESSAGES", "1000",
+            "Most records per PutBatch.", Values::positiveInt);
+    public static final Setting<Long> BATCH_BYTES = Setting.of("STOWAGE_BATCH_BYTES", "4MiB",
+            "Most bytes per PutBatch (a larger single record goes alone).", Values::dataSize);
+    public static final Setting<Duration> LINGER = Setting.of("STOWAGE_LINGER", "200ms",
+            "Longest a record waits for its batch to fill.", Values::duration);
+    public static final Setting<Long> MAX_IN_FLIGHT_BYTES = Setting.of("STOWAGE_MAX_IN_FLIGHT_BYTES", "64MiB",
+            "Most bytes of records held, read but not yet acknowledged; beyond it the worker pauses its partitions.",
+            Values::dataSize);
+    public static final Setting<Integer> MAX_IN_FLIGHT_BATCHES = Setting.of("STOWAGE_MAX_IN_FLIGHT_BATCHES", "4",
+            "PutBatch calls in flight at once.", Values::positiveInt);
+    public static final Setting<Duration> PUT_DEADLINE = Setting.of("STOWAGE_PUT_DEADLINE", "30s",
+            "Deadline of one PutBatch attempt; failed attempts are retried with backoff until the server is back.",
+            Values::duration);
+    public static final Setting<Duration> TOPIC_REFRESH = Setting.of("STOWAGE_TOPIC_REFRESH", "30s",
+            "How often the topic list is refreshed, so new topics are picked up.", Values::duration);
+    public static final Setting<Integer> HTTP_PORT = Setting.of("STOWAGE_HTTP_PORT", "8081",
+            "Port of /healthz, /readyz and /metrics (0 picks a free port).", Values::port);
+    public static final Setting<Duration> SHUTDOWN_TIMEOUT = Setting.of("STOWAGE_SHUTDOWN_TIMEOUT", "30s",
+            "On SIGTERM or a rebalance, how long to wait for batches in flight before giving them up"
+                    + " (they are consumed again, never lost).", Values::duration);
+
+    public static final List<Setting<?>> SETTINGS = List.of(BOOTSTRAP_SERVERS, KAFKA_PROPERTIES_FILE, TOPICS, VETO,
+            GROUP_ID, SERVER, TYPE_FROM, BATCH_MESSAGES, BATCH_BYTES, LINGER, MAX_IN_FLIGHT_BYTES,
+            MAX_IN_FLIGHT_BATCHES, PUT_DEADLINE, TOPIC_REFRESH, HTTP_PORT, SHUTDOWN_TIMEOUT);
+
+    /** Variables with the KAFKA_ prefix that are ours, not consumer properties. */
+    private static final Set<String> NOT_KAFKA_PROPERTIES = Set.of("KAFKA_PROPERTIES_FILE", "KAFKA_HOME",
+            "KAFKA_OPTS", "KAFKA_HEAP_OPTS", "KAFKA_JVM_PERFORMANCE_OPTS", "KAFKA_LOG4J_OPTS");
+
+    public static IngestConfig from(SettingsSource src) {
+        Properties kafka = new Properties();
+        Optional<Path> file = src.find(KAFKA_PROPERTIES_FILE);
+        if (file.isPresent()) {
+            try (Reader r = Files.newBufferedReader(file.get())) {
+                kafka.load(r);
+            } catch (IOException e) {
+                throw new ConfigException("KAFKA_PROPERTIES_FILE: cannot read " + file.get() + ": " + e.getMessage());
+            }
+        }
+        for (Map.Entry<String, String> e : src.environment().entrySet()) {
+            if (e.getKey().startsWith("KAFKA_") && !NOT_KAFKA_PROPERTIES.contains(e.getKey())) {
+                kafka.setProperty(propertyName(e.getKey()), e.getValue());
+            }
+        }
+        kafka.setProperty("bootstrap.servers", src.get(BOOTSTRAP_SERVERS));
+        TopicFilter topics;
+        try {
+            topics = new TopicFilter(src.get(TOPICS), src.get(VETO));
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException("STOWAGE_TOPICS or STOWAGE_VETO: " + e.getMessage());
+        }
+        long batchBytes = src.get(BATCH_BYTES);
+        long maxInFlight = src.get(MAX_IN_FLIGHT_BYTES);
+        if (maxInFlight < batchBytes) {
+            throw new ConfigException("STOWAGE_MAX_IN_FLIGHT_BYTES (" + maxInFlight + ") must be at least"
+                    + " STOWAGE_BATCH_BYTES (" + batchBytes + ")");
+        }
+        return new IngestConfig(kafka, topics, src.get(GROUP_ID), src.get(SERVER), src.get(TYPE_FROM),
+                src.get(BATCH_MESSAGES), batchBytes, src.get(LINGER), maxInFlight, src.get(MAX_IN_FLIGHT_BATCHES),
+                src.get(PUT_DEADLINE), src.get(TOPIC_REFRESH), src.get(HTTP_PORT), src.get(SHUTDOWN_TIMEOUT));
+    }
+
+    /** {@code KAFKA_SASL_JAAS_CONFIG} is {@code sasl.jaas.config}. */
+    static String propertyName(String variable) {
+        return variable.substring("KAFKA_".length()).toLowerCase(Locale.ROOT).replace('_', '.');
+    }
+
+    public String bootstrapServers() {
+        return kafka.getProperty("bootstrap.servers");
+    }
+
+    /** A copy that sends to another server and consumes from other brokers ({@code stowage dev}). */
+    public IngestConfig with(String server, String bootstrapServers, int httpPort) {
+        Properties k = new Properties();
+        k.putAll(kafka);
+        k.setProperty("bootstrap.servers", bootstrapServers);
+        return new IngestConfig(k, topics, groupId, server, typeRules, batchMessages, batchBytes, linger,
+                maxInFlightBytes, maxInFlightBatches, putDeadline, topicRefresh, httpPort, shutdownTimeout);
+    }
+}

@@ -1,0 +1,85 @@
+package io.stowage.ingest;
+
+import io.micrometer.core.instrument.MeterRegistry;
+import io.stowage.client.RetryPolicy;
+import io.stowage.client.StowageClient;
+import io.stowage.common.kafka.RecordMapper;
+import java.time.Duration;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The ingest worker wired together: Kafka, the mapping, the client to the api-server, and the
+ * consumer loop on a thread of its own. {@link #close()} stops it gracefully.
+ */
+public final class IngestService implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(IngestService.class);
+
+    private final KafkaCluster cluster;
+    private final StowageClient client;
+    private final IngestWorker worker;
+    private final Thread thread;
+
+    private IngestService(KafkaCluster cluster, StowageClient client, IngestWorker worker) {
+        this.cluster = cluster;
+        this.client = client;
+        this.worker = worker;
+        this.thread = new Thread(worker, "stowage-ingest");
+    }
+
+    /**
+     * Connects to Kafka (waiting for it, with log lines that say so) and starts consuming.
+     *
+     * @param clientBuilder how to reach the api-server (TLS and token set by the caller)
+     */
+    public static IngestService start(IngestConfig config, StowageClient.Builder clientBuilder, MeterRegistry registry)
+            throws InterruptedException {
+        KafkaCluster cluster = new KafkaCluster(config.kafka());
+        StowageClient client = null;
+        try {
+            String clusterId = cluster.clusterId();
+            IngestMetrics metrics = new IngestMetrics(registry);
+            client = clientBuilder
+                    .deadline(config.putDeadline())
+                    .retry(RetryPolicy.untilInvalid(Duration.ofMillis(200), Duration.ofSeconds(10)))
+                    .retryListener((method, attempt, status) -> metrics.retry())
+                    .build();
+            RecordMapper mapper = new RecordMapper(clusterId, config.typeRules());
+            BatchSender sender = new BatchSender(client, mapper, metrics, config.maxInFlightBatches());
+            IngestWorker worker = new IngestWorker(config, cluster, sender, mapper, metrics);
+            IngestService service = new IngestService(cluster, client, worker);
+            service.thread.setUncaughtExceptionHandler((t, e) -> log.error("The ingest loop failed", e));
+            service.thread.start();
+            log.info("Ingest worker started for Kafka cluster {}", clusterId);
+            return service;
+        } catch (InterruptedException | RuntimeException e) {
+            if (client != null) {
+                client.close();
+            }
+            cluster.close();
+            throw e;
+        }
+    }
+
+    /** Ready while the consumer loop is running and polling (a rebalance may hold it up to the shutdown timeout). */
+    public boolean isReady() {
+        return thread.isAlive() && worker.polledWithin(Duration.ofSeconds(60));
+    }
+
+    public boolean isRunning() {
+        return thread.isAlive();
+    }
+
+    /** Stops consuming, waits (bounded) for batches in flight, commits what was acknowledged. */
+    @Override
+    public void close() {
+        worker.stop();
+        try {
+            thread.join();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        client.close();
+        cluster.close();
+    }
+}

@@ -9,12 +9,9 @@ import java.net.ServerSocket;
 import java.nio.channels.FileChannel;
 import java.nio.channels.OverlappingFileLockException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.SimpleFileVisitor;
 import java.nio.file.StandardOpenOption;
-import java.nio.file.attribute.BasicFileAttributes;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
@@ -81,7 +78,7 @@ public final class LocalKafka implements AutoCloseable {
         try {
             return start(dir, 0, true);
         } catch (RuntimeException e) {
-            deleteQuietly(dir);
+            TempDirs.deleteQuietly(dir);
             throw e;
         }
     }
@@ -279,7 +276,7 @@ public final class LocalKafka implements AutoCloseable {
         } finally {
             closeQuietly(lock);
             if (temporary) {
-                deleteQuietly(logDir);
+                TempDirs.deleteQuietly(logDir);
             }
         }
         log.info("Embedded Kafka stopped in {} ms", (System.nanoTime() - started) / 1_000_000);
@@ -302,26 +299,6 @@ public final class LocalKafka implements AutoCloseable {
             channel.close();
         } catch (IOException e) {
             log.warn("Could not release the embedded Kafka directory lock", e);
-        }
-    }
-
-    private static void deleteQuietly(Path dir) {
-        try {
-            Files.walkFileTree(dir, new SimpleFileVisitor<>() {
-                @Override
-                public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) throws IOException {
-                    Files.delete(file);
-                    return FileVisitResult.CONTINUE;
-                }
-
-                @Override
-                public FileVisitResult postVisitDirectory(Path d, IOException e) throws IOException {
-                    Files.delete(d);
-                    return FileVisitResult.CONTINUE;
-                }
-            });
-        } catch (IOException e) {
-            log.warn("Could not delete the temporary Kafka directory {}", dir, e);
         }
     }
 }

@@ -21,6 +21,7 @@ public final class LocalPostgres implements AutoCloseable {
 
     private final EmbeddedPostgres postgres;
     private final Path dataDir;
+    private volatile boolean temporary;
 
     private LocalPostgres(EmbeddedPostgres postgres, Path dataDir) {
         this.postgres = postgres;
@@ -55,7 +56,9 @@ public final class LocalPostgres implements AutoCloseable {
     public static LocalPostgres startTemporary() {
         try {
             Path dir = Files.createTempDirectory("stowage-pg-");
-            return start(dir);
+            LocalPostgres pg = start(dir);
+            pg.temporary = true;
+            return pg;
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -87,6 +90,9 @@ public final class LocalPostgres implements AutoCloseable {
             postgres.close();
         } catch (IOException e) {
             log.warn("Embedded PostgreSQL did not stop cleanly", e);
+        }
+        if (temporary) {
+            TempDirs.deleteQuietly(dataDir);
         }
     }
 }

@@ -17,8 +17,8 @@ $(BUILT): $(SOURCES)
 	$(MVNW) -DskipTests package
 	@touch $@
 
-run: build ## Run Stowage on the embedded default: no set-up, data in ./data (STOWAGE_DATA_DIR moves it)
-	@bin/stowage server || [ $$? -eq 130 ] # 130: stopped with Ctrl-C, which is how it is meant to stop
+run: build ## Run everything on one machine (stowage dev): embedded Kafka, the api-server and the ingest worker; data in ./data
+	@bin/stowage dev || [ $$? -eq 130 ] # 130: stopped with Ctrl-C, which is how it is meant to stop
 
 test: ## Run every test: unit, integration against real servers, and end to end through bin/stowage
 	$(MVNW) verify

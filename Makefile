@@ -6,10 +6,10 @@ MVNW := ./mvnw -B -ntp
 SOURCES := pom.xml $(shell find proto common embedded api-server cli -path '*/target' -prune -o -type f -print 2>/dev/null)
 BUILT := cli/target/.built
 
-.PHONY: help build run test clean
+.PHONY: help build run test bench dist image helm-test clean
 
 help: ## List the targets
-	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-8s %s\n", $$1, $$2}'
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
 
 build: $(BUILT) ## Compile and package; afterwards bin/stowage runs the stowage command
 
@@ -22,6 +22,30 @@ run: build ## Run everything on one machine (stowage dev): embedded Kafka, the a
 
 test: ## Run every test: unit, integration against real servers, and end to end through bin/stowage
 	$(MVNW) verify
+
+dist: ## Build the distribution: dist/target/stowage-<version>/ (bin/stowage, lib/*.jar) and its .tar.gz
+	$(MVNW) -DskipTests package -pl dist -am
+	@ls -d dist/target/stowage-*
+
+# The image's name; its tag is the project version, e.g. make image IMAGE=ghcr.io/me/stowage
+IMAGE ?= stowage
+
+image: ## Build the container image stowage:<version> (IMAGE=name renames it) from the distribution; needs a Docker engine
+	@command -v docker >/dev/null 2>&1 || { echo "make image: docker is not installed here. Install Docker, or run 'make dist' and build the Dockerfile where a Docker engine runs." >&2; exit 1; }
+	@docker info >/dev/null 2>&1 || { echo "make image: no Docker engine answers ('docker info' failed). Start one (or set DOCKER_HOST), or run 'make dist' and build the Dockerfile where a Docker engine runs." >&2; exit 1; }
+	$(MAKE) dist
+	version=$$($(MVNW) -q -N org.apache.maven.plugins:maven-help-plugin:3.5.1:evaluate -Dexpression=project.version -DforceStdout) && \
+	  docker build --build-arg STOWAGE_VERSION="$$version" -t "$(IMAGE):$$version" .
+
+helm-test: ## Lint the Helm chart (helm/stowage) and check what it renders; no helm binary or cluster needed
+	$(MVNW) verify -pl helm
+
+# Benchmark sizes, e.g. make bench BENCH_ARGS=--quick or BENCH_ARGS="--records 200000 --partitions 3"
+BENCH_ARGS ?=
+
+bench: ## Measure Stowage against this machine's limits and a peer (B1-B6); prints a table, writes bench/results/latest.json
+	$(MVNW) -q -pl bench -am package -DskipTests
+	java -Xmx2g -cp 'bench/target/*:bench/target/lib/*' io.stowage.bench.Bench $(BENCH_ARGS)
 
 clean: ## Remove build output (not ./data)
 	$(MVNW) clean

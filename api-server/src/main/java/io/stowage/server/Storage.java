@@ -18,6 +18,7 @@ import io.stowage.server.storage.index.SegmentCatalog;
 import io.stowage.server.storage.index.postgres.Database;
 import io.stowage.server.storage.index.postgres.PostgresMessageIndex;
 import io.stowage.server.storage.index.postgres.PostgresSegmentCatalog;
+import io.stowage.server.verify.Verifier;
 import java.time.Clock;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -35,6 +36,7 @@ public final class Storage implements AutoCloseable {
     private final ParallelIo io;
     private final Archive archive;
     private final Cleaner cleaner;
+    private final Verifier verifier;
 
     public Storage(BlobStore blobs, Database database, ServerConfig config, Clock clock) {
         this(blobs, database, new PostgresMessageIndex(database), config, clock);
@@ -56,6 +58,7 @@ public final class Storage implements AutoCloseable {
         BatchWriter writer = new BatchWriter(index, blobs, io, config.limits(), clock, metrics);
         this.archive = new Archive(writer, reader, index, catalog, blobs, config.limits(), metrics);
         this.cleaner = new Cleaner(catalog, index, reader, blobs, blobs, config.clean(), clock, metrics);
+        this.verifier = new Verifier(catalog, blobs);
     }
 
     /**
@@ -84,6 +87,10 @@ public final class Storage implements AutoCloseable {
 
     public Cleaner cleaner() {
         return cleaner;
+    }
+
+    public Verifier verifier() {
+        return verifier;
     }
 
     public BlobStore blobs() {

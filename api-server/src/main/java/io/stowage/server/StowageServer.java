@@ -8,16 +8,21 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.stowage.common.ops.CachedReadiness;
 import io.stowage.common.ops.CachedReadiness.Dependency;
 import io.stowage.common.ops.OpsHttpServer;
+import io.stowage.server.auth.BearerAuthInterceptor;
+import io.stowage.server.auth.MethodRoles;
 import io.stowage.server.clean.CleanScheduler;
 import io.stowage.server.config.JdbcTarget;
 import io.stowage.server.config.ServerConfig;
 import io.stowage.server.grpc.AdminService;
 import io.stowage.server.grpc.CleanerService;
 import io.stowage.server.grpc.MessagesService;
+import io.stowage.server.grpc.awakari.AwakariCleanerService;
+import io.stowage.server.grpc.awakari.AwakariMessagesService;
 import io.stowage.server.metrics.GrpcServerMetrics;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 import org.slf4j.Logger;
@@ -48,6 +53,11 @@ public final class StowageServer implements AutoCloseable {
     public StowageServer(Storage storage, ServerBuilder<?> builder, ServerConfig config,
             PrometheusMeterRegistry registry) {
         this.storage = storage;
+        // the metrics interceptor is added last so that it runs first and also counts refused calls
+        config.tokens().ifPresentOrElse(
+                tokens -> builder.intercept(new BearerAuthInterceptor(tokens, MethodRoles.DEFAULT)),
+                () -> log.warn("STOWAGE_TOKENS_FILE is not set: the gRPC API is open, anyone who can connect may read,"
+                        + " write and delete messages"));
         builder.intercept(new GrpcServerMetrics(registry));
         this.grpc = new GrpcServer(builder, services(storage), config.shutdownGrace());
         this.readiness = readiness(grpc, storage);
@@ -81,8 +91,10 @@ public final class StowageServer implements AutoCloseable {
         Storage storage = Storage.open(config, db, registry);
         StowageServer server;
         try {
-            NettyServerBuilder builder = NettyServerBuilder
-                    .forAddress(new InetSocketAddress(config.grpcHost(), config.grpcPort()))
+            InetSocketAddress address = new InetSocketAddress(config.grpcHost(), config.grpcPort());
+            NettyServerBuilder builder = config.tls()
+                    .map(tls -> NettyServerBuilder.forAddress(address, tls.credentials()))
+                    .orElseGet(() -> NettyServerBuilder.forAddress(address))
                     // a full batch plus the envelope
                     .maxInboundMessageSize(config.limits().maxBatchBytes() + 1024 * 1024);
             server = new StowageServer(storage, builder, config, registry);
@@ -96,14 +108,24 @@ public final class StowageServer implements AutoCloseable {
             server.close();
             throw e;
         }
-        log.info("Stowage api-server listening on {}:{}", config.grpcHost(), server.port());
+        log.info("Stowage api-server listening on {}:{} ({}; {})", config.grpcHost(), server.port(),
+                config.tls().map(Object::toString).orElse("plaintext, no TLS"),
+                config.tokens().map(t -> "bearer tokens required, " + t).orElse("open: no tokens required"));
+        config.tls().flatMap(tls -> tls.validityProblem(Instant.now()))
+                .ifPresent(problem -> log.warn("TLS: {}; clients will refuse the connection", problem));
+        if (config.tokens().isPresent() && config.tls().isEmpty()) {
+            log.warn("Bearer tokens are required but TLS is off: tokens cross the network in clear text unless a"
+                    + " proxy or service mesh encrypts it; set STOWAGE_TLS_CERT and STOWAGE_TLS_KEY");
+        }
         return server;
     }
 
     /** The API's services over {@code storage}, without the server's metrics and health endpoint (tests). */
     public static List<BindableService> services(Storage storage) {
         return List.of(new MessagesService(storage.archive()), new CleanerService(storage.cleaner()),
-                new AdminService(storage.archive()));
+                new AdminService(storage.archive(), storage.verifier()),
+                // the awakari messages API, for awakari's existing clients, over the same storage
+                new AwakariMessagesService(storage.archive()), new AwakariCleanerService(storage.cleaner()));
     }
 
     public StowageServer startServing() {

@@ -1,6 +1,7 @@
 package io.stowage.cli;
 
 import io.stowage.client.StowageClient;
+import io.stowage.common.config.ClientSettings;
 import io.stowage.common.config.Setting;
 import io.stowage.common.config.SettingsSource;
 import io.stowage.common.config.Values;
@@ -26,7 +27,7 @@ final class DevCommand implements Callable<Integer> {
             "Port of the ingest worker's /healthz, /readyz and /metrics.", Values::port);
 
     /** The worker settings that dev decides itself: where Kafka and the server are. */
-    private static final Set<Setting<?>> DERIVED = Set.of(IngestConfig.BOOTSTRAP_SERVERS, IngestConfig.SERVER,
+    private static final Set<Setting<?>> DERIVED = Set.of(IngestConfig.BOOTSTRAP_SERVERS, ClientSettings.SERVER,
             IngestConfig.HTTP_PORT, IngestConfig.KAFKA_PROPERTIES_FILE);
 
     private CommandSpec spec;
@@ -72,7 +73,7 @@ final class DevCommand implements Callable<Integer> {
             server = ServerLauncher.start(serverConfig);
             String target = "127.0.0.1:" + server.server().port();
             worker = IngestRuntime.start(ingestConfig.with(target, kafka.bootstrapServers(), workerHttpPort),
-                    StowageClient.builder(target));
+                    ClientOptions.builder(ingestConfig.client().withServer(target)));
         } catch (RuntimeException | InterruptedException e) {
             if (server != null) {
                 server.close();
@@ -108,9 +109,9 @@ final class DevCommand implements Callable<Integer> {
         out.println("Produce a record with kcat, then read it back with grpcurl (or buf curl):");
         out.println("  echo '{\"hello\":\"world\"}' | kcat -P -b " + kafka.bootstrapServers()
                 + " -t demo -H ce_id=hello-1");
-        out.println("  grpcurl -plaintext -d '{\"ids\":[\"hello-1\"]}' localhost:" + port
+        out.println("  grpcurl " + ServerCommand.grpcurlFlags(config) + " -d '{\"ids\":[\"hello-1\"]}' localhost:" + port
                 + " stowage.v1.Messages/GetBatch");
-        out.println("  grpcurl -plaintext -d '{\"stream\":\"demo\",\"ids_only\":true}' localhost:" + port
+        out.println("  grpcurl " + ServerCommand.grpcurlFlags(config) + " -d '{\"stream\":\"demo\",\"ids_only\":true}' localhost:" + port
                 + " stowage.v1.Messages/Scan");
         out.println();
         out.println("Stop with Ctrl-C.");

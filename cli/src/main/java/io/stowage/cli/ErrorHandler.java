@@ -21,6 +21,14 @@ final class ErrorHandler implements IExecutionExceptionHandler {
             cmd.getErr().println(name + ": invalid configuration: " + e.getMessage());
             return StowageCommand.ExitCodes.USAGE;
         }
+        if (e instanceof InvalidInputException || e instanceof com.fasterxml.jackson.core.JsonProcessingException) {
+            cmd.getErr().println(name + ": invalid input: " + e.getMessage());
+            return StowageCommand.ExitCodes.USAGE;
+        }
+        if (e instanceof java.nio.file.NoSuchFileException nsf) {
+            cmd.getErr().println(name + ": no such file: " + nsf.getFile());
+            return StowageCommand.ExitCodes.USAGE;
+        }
         log.debug("{} failed", name, e);
         cmd.getErr().println(name + ": " + describe(e));
         return StowageCommand.ExitCodes.FAILED;

@@ -1,6 +1,5 @@
 package io.stowage.cli;
 
-import io.stowage.client.StowageClient;
 import io.stowage.ingest.IngestConfig;
 import io.stowage.ingest.IngestRuntime;
 import java.util.concurrent.Callable;
@@ -47,7 +46,7 @@ final class IngestCommand implements Callable<Integer> {
             }
         });
         try {
-            running.set(IngestRuntime.start(config, StowageClient.builder(config.server())));
+            running.set(IngestRuntime.start(config, ClientOptions.builder(config.client())));
             System.out.println("Stowage ingest worker is running: " + config.bootstrapServers() + " -> "
                     + config.server() + "; health and metrics on http://localhost:" + running.get().httpPort() + "/metrics");
             while (running.get().isRunning()) {

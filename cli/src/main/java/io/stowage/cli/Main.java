@@ -19,7 +19,17 @@ public final class Main {
         cli.addSubcommand("dev", DevCommand.commandSpec());
         cli.addSubcommand("server", ServerCommand.commandSpec());
         cli.addSubcommand("ingest", IngestCommand.commandSpec());
+        cli.addSubcommand("get", ClientCommand.spec(new GetCommand()));
+        cli.addSubcommand("ids", ClientCommand.spec(new IdsCommand()));
+        cli.addSubcommand("put", ClientCommand.spec(new PutCommand()));
+        cli.addSubcommand("delete", ClientCommand.spec(new DeleteCommand()));
+        cli.addSubcommand("status", ClientCommand.spec(new StatusCommand()));
+        cli.addSubcommand("clean", ClientCommand.spec(new CleanCommand()));
+        cli.addSubcommand("verify", ClientCommand.spec(new VerifyCommand()));
+        cli.addSubcommand("replay", ClientCommand.spec(new ReplayCommand()));
+        cli.addSubcommand("publish", new PublishCommand());
         cli.addSubcommand("settings", new SettingsCommand());
+        cli.addSubcommand("token", new TokenCommand());
         cli.setExecutionExceptionHandler(new ErrorHandler());
         return cli;
     }

@@ -49,10 +49,10 @@ final class ServerCommand implements Callable<Integer> {
         out.println("  segments   " + running.server().storage().blobs().location());
         out.println();
         out.println("Put and get a message (grpcurl, or 'buf curl --protocol grpc --http2-prior-knowledge'):");
-        out.println("  grpcurl -plaintext -d '{\"msgs\":[{\"id\":\"3426d090-1b8a-4a09-ac9c-41f2de24d5ac\","
+        out.println("  grpcurl " + grpcurlFlags(config) + " -d '{\"msgs\":[{\"id\":\"3426d090-1b8a-4a09-ac9c-41f2de24d5ac\","
                 + "\"type\":\"example.type\",\"source\":\"example/uri\",\"spec_version\":\"1.0\","
                 + "\"text_data\":\"Try not. Do or do not.\"}]}' " + target + " stowage.v1.Messages/PutBatch");
-        out.println("  grpcurl -plaintext -d '{\"ids\":[\"3426d090-1b8a-4a09-ac9c-41f2de24d5ac\"]}' " + target
+        out.println("  grpcurl " + grpcurlFlags(config) + " -d '{\"ids\":[\"3426d090-1b8a-4a09-ac9c-41f2de24d5ac\"]}' " + target
                 + " stowage.v1.Messages/GetBatch");
         out.println();
         out.println("Stop with Ctrl-C.");
@@ -65,5 +65,14 @@ final class ServerCommand implements Callable<Integer> {
             return "localhost";
         }
         return listenHost.contains(":") && !listenHost.startsWith("[") ? "[" + listenHost + "]" : listenHost;
+    }
+
+    /** grpcurl's connection flags for this server: -plaintext, or the CA and certificate to use over TLS. */
+    static String grpcurlFlags(io.stowage.server.config.ServerConfig config) {
+        if (config.tls().isEmpty()) {
+            return "-plaintext";
+        }
+        return "-cacert <ca.pem>" + (config.tls().get().clientCas().isEmpty() ? "" : " -cert <client.pem> -key <client-key.pem>")
+                + (config.tokens().isPresent() ? " -H 'authorization: Bearer <token>'" : "");
     }
 }

@@ -32,6 +32,10 @@ public final class StowageCommand implements Runnable {
         public static final int FAILED = 1;
         /** The command line or configuration is invalid. */
         public static final int USAGE = CommandLine.ExitCode.USAGE;
+        /** Done in part: some ids were not found, some messages were rejected, verify found problems. */
+        public static final int PARTIAL = 3;
+        /** Stopped by Ctrl-C or SIGTERM before the end (a replay resumes where it stopped). */
+        public static final int INTERRUPTED = 130;
 
         private ExitCodes() {}
     }

@@ -6,6 +6,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
@@ -42,12 +43,27 @@ final class BufCurl {
     }
 
     Result tryCall(String method, String json) throws IOException, InterruptedException {
-        Process p = new ProcessBuilder(List.of(buf.toString(), "curl", "--protocol", "grpc", "--http2-prior-knowledge",
-                "--data", json, baseUrl + method)).redirectErrorStream(true).start();
+        return run(method, "--data", json, baseUrl + method);
+    }
+
+    /** The methods (service/method) that the server lists through reflection: {@code buf curl --list-methods}. */
+    List<String> listMethods() throws IOException, InterruptedException {
+        Result r = run("--list-methods", "--list-methods", baseUrl);
+        if (r.exitCode != 0) {
+            throw new AssertionError("buf curl --list-methods exited " + r.exitCode + ": " + r.output);
+        }
+        return r.output.lines().map(String::strip).filter(l -> !l.isEmpty()).toList();
+    }
+
+    private Result run(String what, String... args) throws IOException, InterruptedException {
+        List<String> command = new ArrayList<>(List.of(buf.toString(), "curl", "--protocol", "grpc",
+                "--http2-prior-knowledge"));
+        command.addAll(List.of(args));
+        Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
         String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         if (!p.waitFor(60, TimeUnit.SECONDS)) {
             p.destroyForcibly();
-            throw new AssertionError("buf curl " + method + " timed out");
+            throw new AssertionError("buf curl " + what + " timed out");
         }
         return new Result(p.exitValue(), output);
     }

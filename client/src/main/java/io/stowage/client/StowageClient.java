@@ -102,6 +102,11 @@ public final class StowageClient implements AutoCloseable {
         return retrier.call("PutBatch", () -> messages().putBatch(request));
     }
 
+    /** One GetBatch call as it is (with retries), e.g. to ask for the stored documents too. */
+    public io.stowage.api.v1.GetBatchResponse getBatch(GetBatchRequest request) {
+        return retrier.call("GetBatch", () -> messages().getBatch(request));
+    }
+
     /** The stored messages with these ids, in the order asked; unknown ids are left out. */
     public List<Message> get(Collection<String> ids) {
         List<String> all = List.copyOf(ids);
@@ -149,6 +154,15 @@ public final class StowageClient implements AutoCloseable {
                 .withCallCredentials(credentials.orElse(null)).clean(CleanRequest.getDefaultInstance()));
     }
 
+    /**
+     * Runs a verify on the server and returns its events as they come (progress, problems, then
+     * the summary). No deadline: a verify reads the whole archive.
+     */
+    public Iterator<io.stowage.api.v1.VerifyEvent> verify(boolean repair) {
+        return AdminGrpc.newBlockingStub(channel).withCallCredentials(credentials.orElse(null))
+                .verify(io.stowage.api.v1.VerifyRequest.newBuilder().setRepair(repair).build());
+    }
+
     /** The channel, for calls this client does not wrap (and for health checks). */
     public ManagedChannel channel() {
         return channel;
@@ -192,6 +206,7 @@ public final class StowageClient implements AutoCloseable {
     /** Scan results across reconnects: a failed stream is reopened at the cursor of the last result. */
     private final class ResumingScan implements Iterator<ScanResult> {
         private ScanRequest request;
+        private final long limit;
         private Iterator<ScanResult> current;
         private io.grpc.Context.CancellableContext context;
         private ScanResult next;
@@ -199,6 +214,7 @@ public final class StowageClient implements AutoCloseable {
 
         ResumingScan(ScanRequest request) {
             this.request = request;
+            this.limit = request.getLimit();
         }
 
         @Override
@@ -206,7 +222,7 @@ public final class StowageClient implements AutoCloseable {
             if (next != null) {
                 return true;
             }
-            if (request.getLimit() > 0 && delivered >= request.getLimit()) {
+            if (limit > 0 && delivered >= limit) {
                 return false;
             }
             next = retrier.call("Scan", () -> {
@@ -236,8 +252,8 @@ public final class StowageClient implements AutoCloseable {
             next = null;
             delivered++;
             ScanRequest.Builder resume = request.toBuilder().setCursor(result.getCursor());
-            if (request.getLimit() > 0) {
-                resume.setLimit((int) Math.max(1, request.getLimit() - delivered));
+            if (limit > 0) {
+                resume.setLimit((int) Math.max(1, limit - delivered));
             }
             request = resume.build();
             return result;

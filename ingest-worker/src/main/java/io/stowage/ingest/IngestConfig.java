@@ -1,21 +1,16 @@
 package io.stowage.ingest;
 
+import io.stowage.common.config.ClientSettings;
 import io.stowage.common.config.ConfigException;
 import io.stowage.common.config.Setting;
 import io.stowage.common.config.SettingsSource;
 import io.stowage.common.config.Values;
+import io.stowage.common.kafka.KafkaClientProperties;
 import io.stowage.common.kafka.TypeRule;
-import java.io.IOException;
-import java.io.Reader;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import java.util.Locale;
-import java.util.Map;
-import java.util.Optional;
 import java.util.Properties;
-import java.util.Set;
 
 /**
  * Configuration of the ingest worker ({@code stowage ingest}), from flags and environment
@@ -27,7 +22,7 @@ public record IngestConfig(
         Properties kafka,
         TopicFilter topics,
         String groupId,
-        String server,
+        ClientSettings client,
         List<TypeRule> typeRules,
         int batchMessages,
         long batchBytes,
@@ -50,8 +45,6 @@ public record IngestConfig(
             "Comma-separated regular expressions of topics never archived.", Values::string);
     public static final Setting<String> GROUP_ID = Setting.of("STOWAGE_GROUP_ID", "stowage-ingest",
             "Kafka consumer group; workers in the same group share the partitions.", Values::string);
-    public static final Setting<String> SERVER = Setting.of("STOWAGE_SERVER", "localhost:50051",
-            "host:port of the Stowage api-server.", Values::string);
     public static final Setting<List<TypeRule>> TYPE_FROM = Setting.of("STOWAGE_TYPE_FROM", "header:ce_type",
             "Where the CloudEvent type comes from, tried in order: header:NAME or json:/pointer, comma-separated;"
                     + " else kafka.record.", TypeRule::parseAll);
@@ -77,29 +70,19 @@ public record IngestConfig(
             "On SIGTERM or a rebalance, how long to wait for batches in flight before giving them up"
                     + " (they are consumed again, never lost).", Values::duration);
 
-    public static final List<Setting<?>> SETTINGS = List.of(BOOTSTRAP_SERVERS, KAFKA_PROPERTIES_FILE, TOPICS, VETO,
-            GROUP_ID, SERVER, TYPE_FROM, BATCH_MESSAGES, BATCH_BYTES, LINGER, MAX_IN_FLIGHT_BYTES,
-            MAX_IN_FLIGHT_BATCHES, PUT_DEADLINE, TOPIC_REFRESH, HTTP_PORT, SHUTDOWN_TIMEOUT);
+    public static final List<Setting<?>> SETTINGS = settings();
 
-    /** Variables with the KAFKA_ prefix that are ours, not consumer properties. */
-    private static final Set<String> NOT_KAFKA_PROPERTIES = Set.of("KAFKA_PROPERTIES_FILE", "KAFKA_HOME",
-            "KAFKA_OPTS", "KAFKA_HEAP_OPTS", "KAFKA_JVM_PERFORMANCE_OPTS", "KAFKA_LOG4J_OPTS");
+    private static List<Setting<?>> settings() {
+        List<Setting<?>> all = new java.util.ArrayList<>(List.of(BOOTSTRAP_SERVERS, KAFKA_PROPERTIES_FILE, TOPICS, VETO,
+                GROUP_ID));
+        all.addAll(ClientSettings.SETTINGS);
+        all.addAll(List.of(TYPE_FROM, BATCH_MESSAGES, BATCH_BYTES, LINGER, MAX_IN_FLIGHT_BYTES, MAX_IN_FLIGHT_BATCHES,
+                PUT_DEADLINE, TOPIC_REFRESH, HTTP_PORT, SHUTDOWN_TIMEOUT));
+        return List.copyOf(all);
+    }
 
     public static IngestConfig from(SettingsSource src) {
-        Properties kafka = new Properties();
-        Optional<Path> file = src.find(KAFKA_PROPERTIES_FILE);
-        if (file.isPresent()) {
-            try (Reader r = Files.newBufferedReader(file.get())) {
-                kafka.load(r);
-            } catch (IOException e) {
-                throw new ConfigException("KAFKA_PROPERTIES_FILE: cannot read " + file.get() + ": " + e.getMessage());
-            }
-        }
-        for (Map.Entry<String, String> e : src.environment().entrySet()) {
-            if (e.getKey().startsWith("KAFKA_") && !NOT_KAFKA_PROPERTIES.contains(e.getKey())) {
-                kafka.setProperty(propertyName(e.getKey()), e.getValue());
-            }
-        }
+        Properties kafka = KafkaClientProperties.from(src.environment(), src.find(KAFKA_PROPERTIES_FILE));
         kafka.setProperty("bootstrap.servers", src.get(BOOTSTRAP_SERVERS));
         TopicFilter topics;
         try {
@@ -113,18 +96,18 @@ public record IngestConfig(
             throw new ConfigException("STOWAGE_MAX_IN_FLIGHT_BYTES (" + maxInFlight + ") must be at least"
                     + " STOWAGE_BATCH_BYTES (" + batchBytes + ")");
         }
-        return new IngestConfig(kafka, topics, src.get(GROUP_ID), src.get(SERVER), src.get(TYPE_FROM),
+        return new IngestConfig(kafka, topics, src.get(GROUP_ID), ClientSettings.from(src), src.get(TYPE_FROM),
                 src.get(BATCH_MESSAGES), batchBytes, src.get(LINGER), maxInFlight, src.get(MAX_IN_FLIGHT_BATCHES),
                 src.get(PUT_DEADLINE), src.get(TOPIC_REFRESH), src.get(HTTP_PORT), src.get(SHUTDOWN_TIMEOUT));
     }
 
-    /** {@code KAFKA_SASL_JAAS_CONFIG} is {@code sasl.jaas.config}. */
-    static String propertyName(String variable) {
-        return variable.substring("KAFKA_".length()).toLowerCase(Locale.ROOT).replace('_', '.');
-    }
-
     public String bootstrapServers() {
         return kafka.getProperty("bootstrap.servers");
+    }
+
+    /** host:port of the api-server. */
+    public String server() {
+        return client.server();
     }
 
     /** A copy that sends to another server and consumes from other brokers ({@code stowage dev}). */
@@ -132,7 +115,7 @@ public record IngestConfig(
         Properties k = new Properties();
         k.putAll(kafka);
         k.setProperty("bootstrap.servers", bootstrapServers);
-        return new IngestConfig(k, topics, groupId, server, typeRules, batchMessages, batchBytes, linger,
+        return new IngestConfig(k, topics, groupId, client.withServer(server), typeRules, batchMessages, batchBytes, linger,
                 maxInFlightBytes, maxInFlightBatches, putDeadline, topicRefresh, httpPort, shutdownTimeout);
     }
 }

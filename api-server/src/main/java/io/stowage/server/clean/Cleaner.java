@@ -6,6 +6,7 @@ import io.stowage.server.storage.SegmentNames;
 import io.stowage.server.storage.blob.BlobDeleter;
 import io.stowage.server.storage.blob.BlobWriter;
 import io.stowage.server.storage.index.DeleteOutcome;
+import io.stowage.server.storage.index.IndexedMessage;
 import io.stowage.server.storage.index.MessageIndex;
 import io.stowage.server.storage.index.MessageLocation;
 import io.stowage.server.storage.index.NewSegment;
@@ -122,7 +123,7 @@ public final class Cleaner {
 
     /** Copies the live documents of {@code s} into a new segment and retires {@code s}. */
     private void rewrite(SegmentRef s, Tally t) {
-        List<MessageLocation> live = catalog.liveMessages(s);
+        List<MessageLocation> live = catalog.liveMessages(s).stream().map(IndexedMessage::location).toList();
         Map<String, byte[]> docs = reader.readDocuments(live);
         byte[] content = new byte[docs.values().stream().mapToInt(d -> d.length).sum()];
         Map<String, int[]> offsets = new HashMap<>();

@@ -4,16 +4,23 @@ import io.stowage.common.config.ConfigException;
 import io.stowage.common.config.Setting;
 import io.stowage.common.config.SettingsSource;
 import io.stowage.common.config.Values;
+import io.stowage.server.auth.TokenFile;
+import io.stowage.server.auth.Tokens;
 import io.stowage.server.clean.CleanSettings;
 import io.stowage.server.clean.RetentionPolicy;
 import io.stowage.server.storage.Limits;
 import io.stowage.server.storage.blob.S3Settings;
+import io.stowage.server.tls.Pem;
+import io.stowage.server.tls.ServerTls;
 import java.net.URI;
 import java.nio.file.Path;
+import java.security.PrivateKey;
+import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Function;
 
 /**
  * Configuration of the api-server ({@code stowage server}), read once at start from flags and
@@ -34,7 +41,9 @@ public record ServerConfig(
         CleanSettings clean,
         Optional<Duration> cleanInterval,
         int ioThreads,
-        Duration shutdownGrace) {
+        Duration shutdownGrace,
+        Optional<ServerTls> tls,
+        Optional<Tokens> tokens) {
 
     public static final Setting<String> GRPC_HOST = Setting.of("STOWAGE_GRPC_HOST", "0.0.0.0",
             "Address the gRPC server and the HTTP endpoint (metrics, health) listen on.", Values::string);
@@ -95,11 +104,26 @@ public record ServerConfig(
     public static final Setting<Duration> SHUTDOWN_GRACE = Setting.of("STOWAGE_SHUTDOWN_GRACE", "30s",
             "On SIGTERM, how long calls in flight may take to finish.", Values::duration);
 
+    public static final Setting<Path> TLS_CERT = Setting.of("STOWAGE_TLS_CERT", null,
+            "PEM certificate (then any intermediates) of the gRPC server; with STOWAGE_TLS_KEY the API speaks only"
+                    + " TLS and refuses plaintext connections. Unset: plaintext. The HTTP endpoint stays plain HTTP.",
+            Values::path);
+    public static final Setting<Path> TLS_KEY = Setting.of("STOWAGE_TLS_KEY", null,
+            "PEM private key of STOWAGE_TLS_CERT (PKCS#8, PKCS#1 or SEC1, unencrypted).", Values::path);
+    public static final Setting<Path> TLS_CLIENT_CA = Setting.of("STOWAGE_TLS_CLIENT_CA", null,
+            "PEM certificate authorities for mutual TLS: clients must present a certificate signed by one of"
+                    + " them. Needs STOWAGE_TLS_CERT.", Values::path);
+    public static final Setting<Path> TOKENS_FILE = Setting.of("STOWAGE_TOKENS_FILE", null,
+            "File of the bearer tokens the API accepts, one line per token: '<sha256 hex of the token>"
+                    + " <role>[,<role>...] [name]' with roles read, write, delete, admin ('stowage token' makes"
+                    + " one). Unset: the API is open to anyone who can connect.", Values::path);
+
     /** Every setting, in the order of help output and the README table. */
     public static final List<Setting<?>> SETTINGS = List.of(GRPC_HOST, GRPC_PORT, HTTP_PORT, DATA_DIR, DB_URL, DB_USER,
             DB_PASSWORD, DB_SCHEMA, DB_POOL_SIZE, S3_BUCKET, S3_ENDPOINT, S3_REGION, S3_PREFIX, S3_PATH_STYLE,
             MAX_BATCH_MESSAGES, MAX_MESSAGE_BYTES, MAX_BATCH_BYTES, RETENTION, RETENTION_STREAMS, CLEAN_INTERVAL,
-            PENDING_GRACE, COMPACT_MIN_DEAD_RATIO, IO_THREADS, SHUTDOWN_GRACE);
+            PENDING_GRACE, COMPACT_MIN_DEAD_RATIO, IO_THREADS, SHUTDOWN_GRACE, TLS_CERT, TLS_KEY, TLS_CLIENT_CA,
+            TOKENS_FILE);
 
     public static ServerConfig from(SettingsSource src) {
         Optional<String> bucket = src.find(S3_BUCKET);
@@ -131,7 +155,46 @@ public record ServerConfig(
         }
         return new ServerConfig(src.get(GRPC_HOST), grpcPort, httpPort, src.get(DATA_DIR), dbUrl, src.find(DB_USER),
                 src.find(DB_PASSWORD), src.get(DB_SCHEMA), src.get(DB_POOL_SIZE), s3, limits, clean,
-                src.get(CLEAN_INTERVAL), src.get(IO_THREADS), src.get(SHUTDOWN_GRACE));
+                src.get(CLEAN_INTERVAL), src.get(IO_THREADS), src.get(SHUTDOWN_GRACE), tls(src),
+                src.find(TOKENS_FILE).map(file -> read(TOKENS_FILE, file, TokenFile::read)));
+    }
+
+    /** TLS from the certificate and key files (both or neither), checked to belong together. */
+    private static Optional<ServerTls> tls(SettingsSource src) {
+        Optional<Path> certFile = src.find(TLS_CERT);
+        Optional<Path> keyFile = src.find(TLS_KEY);
+        Optional<Path> clientCaFile = src.find(TLS_CLIENT_CA);
+        if (certFile.isPresent() != keyFile.isPresent()) {
+            throw new ConfigException("STOWAGE_TLS_CERT and STOWAGE_TLS_KEY go together: set both to serve TLS, or"
+                    + " neither");
+        }
+        if (certFile.isEmpty()) {
+            if (clientCaFile.isPresent()) {
+                throw new ConfigException("STOWAGE_TLS_CLIENT_CA needs TLS: set STOWAGE_TLS_CERT and STOWAGE_TLS_KEY"
+                        + " too, or unset it");
+            }
+            return Optional.empty();
+        }
+        List<X509Certificate> chain = read(TLS_CERT, certFile.get(), Pem::certificates);
+        PrivateKey key = read(TLS_KEY, keyFile.get(), Pem::privateKey);
+        if (!ServerTls.keyMatches(key, chain.get(0))) {
+            throw new ConfigException("STOWAGE_TLS_KEY (" + keyFile.get() + ") is not the key of the certificate in"
+                    + " STOWAGE_TLS_CERT (" + certFile.get() + "); the server certificate must come first in that"
+                    + " file");
+        }
+        Optional<List<X509Certificate>> clientCas = clientCaFile.map(f -> read(TLS_CLIENT_CA, f, Pem::certificates));
+        return Optional.of(new ServerTls(certFile.get(), chain, key, clientCas));
+    }
+
+    /** Reads a file named by a setting; a failure becomes a {@link ConfigException} naming the setting. */
+    private static <T> T read(Setting<Path> setting, Path file, Function<Path, T> reader) {
+        try {
+            return reader.apply(file);
+        } catch (IllegalArgumentException e) {
+            String detail = e.getMessage();
+            String where = detail.startsWith(file.toString()) ? "" : " (" + file + ")";
+            throw new ConfigException(setting.env() + where + ": " + detail);
+        }
     }
 
     private static URI uri(String text) {
@@ -145,12 +208,12 @@ public record ServerConfig(
     /** A copy with another gRPC port (tests and {@code stowage dev}). */
     public ServerConfig withGrpcPort(int port) {
         return new ServerConfig(grpcHost, port, httpPort, dataDir, dbUrl, dbUser, dbPassword, dbSchema, dbPoolSize, s3,
-                limits, clean, cleanInterval, ioThreads, shutdownGrace);
+                limits, clean, cleanInterval, ioThreads, shutdownGrace, tls, tokens);
     }
 
     /** A copy with another port for metrics and health (tests and {@code stowage dev}). */
     public ServerConfig withHttpPort(int port) {
         return new ServerConfig(grpcHost, grpcPort, port, dataDir, dbUrl, dbUser, dbPassword, dbSchema, dbPoolSize, s3,
-                limits, clean, cleanInterval, ioThreads, shutdownGrace);
+                limits, clean, cleanInterval, ioThreads, shutdownGrace, tls, tokens);
     }
 }

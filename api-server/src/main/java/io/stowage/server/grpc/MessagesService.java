@@ -14,6 +14,7 @@ import io.stowage.api.v1.ScanResult;
 import io.stowage.common.message.Timestamps;
 import io.stowage.server.storage.Archive;
 import io.stowage.server.storage.PutOutcome;
+import io.stowage.server.storage.index.ScanOrder;
 import io.stowage.server.storage.index.ScanQuery;
 import io.grpc.Status;
 import java.time.Instant;
@@ -63,8 +64,16 @@ public final class MessagesService extends MessagesGrpc.MessagesImplBase {
 
     @Override
     public void getBatch(GetBatchRequest request, StreamObserver<GetBatchResponse> observer) {
-        GrpcErrors.unary("GetBatch", observer,
-                () -> GetBatchResponse.newBuilder().addAllMsgs(archive.get(request.getIdsList())).build());
+        GrpcErrors.unary("GetBatch", observer, () -> {
+            GetBatchResponse.Builder rsp = GetBatchResponse.newBuilder();
+            for (Archive.StoredMessage stored : archive.getStored(request.getIdsList())) {
+                rsp.addMsgs(stored.message());
+                if (request.getIncludeDocuments()) {
+                    rsp.addDocuments(com.google.protobuf.ByteString.copyFrom(stored.document()));
+                }
+            }
+            return rsp.build();
+        });
     }
 
     @Override
@@ -86,15 +95,20 @@ public final class MessagesService extends MessagesGrpc.MessagesImplBase {
 
     private void runScan(ScanRequest request, StreamObserver<ScanResult> observer, FlowControlledSender<ScanResult> sender) {
         try {
+            ScanOrder order = request.getOrder() == io.stowage.api.v1.ScanOrder.SCAN_ORDER_KAFKA_OFFSET
+                    ? ScanOrder.KAFKA_OFFSET : ScanOrder.TIME;
             ScanQuery query = new ScanQuery(
                     request.getStream(),
                     request.hasType() ? Optional.of(request.getType()) : Optional.empty(),
                     request.hasFrom() ? Timestamps.toInstant(request.getFrom()) : EARLIEST,
                     request.hasTo() ? Timestamps.toInstant(request.getTo()) : LATEST,
-                    request.getCursor().isEmpty() ? Optional.empty() : Optional.of(ScanCursor.decode(request.getCursor())),
-                    request.getLimit() == 0 ? Integer.MAX_VALUE : request.getLimit());
+                    request.getCursor().isEmpty() ? Optional.empty()
+                            : Optional.of(ScanCursor.decode(request.getCursor(), order)),
+                    request.getLimit() == 0 ? Integer.MAX_VALUE : request.getLimit(),
+                    order,
+                    request.hasKafkaPartition() ? Optional.of(request.getKafkaPartition()) : Optional.empty());
             archive.scan(query, request.getIdsOnly(), (row, msg) -> {
-                ScanResult.Builder result = ProtoMapping.scanResult(row);
+                ScanResult.Builder result = ProtoMapping.scanResult(row, order);
                 if (msg != null) {
                     result.setMsg(msg);
                 }

@@ -18,14 +18,14 @@ final class ProtoMapping {
         return Rejection.newBuilder().setId(r.id()).setIndex(r.index()).setReason(r.reason()).build();
     }
 
-    static ScanResult.Builder scanResult(ScanRow row) {
+    static ScanResult.Builder scanResult(ScanRow row, io.stowage.server.storage.index.ScanOrder order) {
         ScanResult.Builder b = ScanResult.newBuilder()
                 .setId(row.id())
                 .setStream(row.stream())
                 .setType(row.type())
                 .setTime(Timestamps.fromInstant(row.time()))
                 .setSize(row.location().length())
-                .setCursor(ScanCursor.encode(row.position()));
+                .setCursor(ScanCursor.encode(row.position(order)));
         if (row.kafkaPartition() != null) {
             b.setKafkaPartition(row.kafkaPartition());
         }

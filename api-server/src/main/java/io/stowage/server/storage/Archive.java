@@ -51,18 +51,26 @@ public final class Archive {
 
     /** The stored messages with these ids, in the order of the ids' first appearance; unknown ids are left out. */
     public List<Message> get(List<String> ids) {
+        return getStored(ids).stream().map(StoredMessage::message).toList();
+    }
+
+    /** Like {@link #get}, with each message's stored document as it is in its segment. */
+    public List<StoredMessage> getStored(List<String> ids) {
         LinkedHashSet<String> unique = uniqueIds(ids);
-        Map<String, Message> found = reader.read(index.locate(unique));
-        List<Message> result = new ArrayList<>(found.size());
+        Map<String, byte[]> found = reader.readDocuments(index.locate(unique));
+        List<StoredMessage> result = new ArrayList<>(found.size());
         for (String id : unique) {
-            Message msg = found.get(id);
-            if (msg != null) {
-                result.add(msg);
+            byte[] doc = found.get(id);
+            if (doc != null) {
+                result.add(new StoredMessage(MessageReader.decode(id, doc), doc));
             }
         }
         metrics.returned(result.size());
         return result;
     }
+
+    /** A message and its stored BSON document. */
+    public record StoredMessage(Message message, byte[] document) {}
 
     /** Deletes these ids; returns how many were stored. Segments left empty are removed at once. */
     public long delete(List<String> ids) {
@@ -99,8 +107,7 @@ public final class Archive {
         int remaining = query.limit();
         while (remaining > 0) {
             int size = Math.min(SCAN_PAGE, remaining);
-            List<ScanRow> rows = index.scan(new ScanQuery(page.stream(), page.type(), page.from(), page.to(),
-                    page.after(), size));
+            List<ScanRow> rows = index.scan(page.withLimit(size));
             Map<String, Message> messages = idsOnly ? Map.of()
                     : reader.read(rows.stream().map(ScanRow::location).toList());
             for (ScanRow row : rows) {
@@ -116,8 +123,7 @@ public final class Archive {
                 return;
             }
             remaining -= rows.size();
-            page = new ScanQuery(page.stream(), page.type(), page.from(), page.to(),
-                    Optional.of(rows.get(rows.size() - 1).position()), remaining);
+            page = page.next(rows.get(rows.size() - 1).position(query.order()), remaining);
         }
     }
 

@@ -42,14 +42,19 @@ public final class MessageReader {
         Map<String, byte[]> docs = readDocuments(locations);
         Map<String, Message> messages = new HashMap<>(docs.size() * 2);
         for (Map.Entry<String, byte[]> e : docs.entrySet()) {
-            try {
-                messages.put(e.getKey(), MessageCodec.decode(e.getValue()));
-            } catch (DocumentFormatException ex) {
-                throw new DataLossException("the stored document of message '" + e.getKey() + "' is unreadable: "
-                        + ex.getMessage() + "; run stowage verify", ex);
-            }
+            messages.put(e.getKey(), decode(e.getKey(), e.getValue()));
         }
         return messages;
+    }
+
+    /** The message stored as {@code document}; damage is reported as data loss. */
+    public static Message decode(String id, byte[] document) {
+        try {
+            return MessageCodec.decode(document);
+        } catch (DocumentFormatException ex) {
+            throw new DataLossException("the stored document of message '" + id + "' is unreadable: "
+                    + ex.getMessage() + "; run stowage verify", ex);
+        }
     }
 
     /** The raw stored documents at {@code locations}, by id; ids whose message is gone are left out. */

@@ -6,7 +6,9 @@ import java.time.Instant;
 public record ScanRow(String id, String stream, String type, Instant time, MessageLocation location,
         Integer kafkaPartition, Long kafkaOffset) {
 
-    public ScanPosition position() {
-        return new ScanPosition(time, id);
+    /** Where this row is in the order of {@code order}. */
+    public ScanPosition position(ScanOrder order) {
+        return order == ScanOrder.KAFKA_OFFSET ? ScanPosition.inKafkaOrder(kafkaPartition, kafkaOffset, id)
+                : ScanPosition.inTimeOrder(time, id);
     }
 }

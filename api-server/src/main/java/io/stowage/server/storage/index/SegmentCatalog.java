@@ -25,8 +25,23 @@ public interface SegmentCatalog {
     /** Committed segments in which at least {@code minDeadRatio} of the bytes are dead. */
     List<SegmentRef> sparseSegments(double minDeadRatio, int limit);
 
-    /** The live messages of a segment. */
-    List<MessageLocation> liveMessages(SegmentRef segment);
+    /** The live (indexed) messages of a segment, in byte order. */
+    List<IndexedMessage> liveMessages(SegmentRef segment);
+
+    /** Committed segments with an id above {@code afterId}, in id order. */
+    List<SegmentRef> committedSegments(long afterId, int limit);
+
+    /** Whether the segment is still committed (not retired or removed meanwhile). */
+    boolean isCommitted(long segmentId);
+
+    /** Of these object keys, the ones the index knows, in any state. */
+    java.util.Set<String> knownObjectKeys(java.util.Collection<String> keys);
+
+    /** Sets a segment's live count and bytes from its message rows. */
+    void recount(SegmentRef segment);
+
+    /** How many messages the index holds. */
+    long messageCount();
 
     /**
      * Points the messages of {@code from} that are still there at their new offsets in the

@@ -5,6 +5,8 @@ import io.stowage.server.storage.index.IndexEntry;
 import io.stowage.server.storage.index.MessageIndex;
 import io.stowage.server.storage.index.MessageLocation;
 import io.stowage.server.storage.index.NewSegment;
+import io.stowage.server.storage.index.ScanOrder;
+import io.stowage.server.storage.index.ScanPosition;
 import io.stowage.server.storage.index.ScanQuery;
 import io.stowage.server.storage.index.ScanRow;
 import io.stowage.server.storage.index.StreamStats;
@@ -235,6 +237,7 @@ public final class PostgresMessageIndex implements MessageIndex {
                     return List.of();
                 }
             }
+            boolean kafkaOrder = q.order() == ScanOrder.KAFKA_OFFSET;
             StringBuilder sql = new StringBuilder("SELECT m.id, m.type_id, m.time, m.segment_id, s.object_key,"
                     + " m.byte_offset, m.length, m.kafka_partition, m.kafka_offset"
                     + " FROM messages m JOIN segments s ON s.id = m.segment_id"
@@ -242,10 +245,18 @@ public final class PostgresMessageIndex implements MessageIndex {
             if (typeId.isPresent()) {
                 sql.append(" AND m.type_id = ?");
             }
-            if (q.after().isPresent()) {
-                sql.append(" AND (m.time, m.id) > (?, ?)");
+            if (kafkaOrder) {
+                sql.append(" AND m.kafka_partition IS NOT NULL");
             }
-            sql.append(" ORDER BY m.time, m.id LIMIT ?");
+            if (q.kafkaPartition().isPresent()) {
+                sql.append(" AND m.kafka_partition = ?");
+            }
+            if (q.after().isPresent()) {
+                sql.append(kafkaOrder ? " AND (m.kafka_partition, m.kafka_offset, m.id) > (?, ?, ?)"
+                        : " AND (m.time, m.id) > (?, ?)");
+            }
+            sql.append(kafkaOrder ? " ORDER BY m.kafka_partition, m.kafka_offset, m.id LIMIT ?"
+                    : " ORDER BY m.time, m.id LIMIT ?");
             try (PreparedStatement ps = c.prepareStatement(sql.toString())) {
                 int i = 1;
                 ps.setInt(i++, streamId.get());
@@ -254,9 +265,18 @@ public final class PostgresMessageIndex implements MessageIndex {
                 if (typeId.isPresent()) {
                     ps.setInt(i++, typeId.get());
                 }
+                if (q.kafkaPartition().isPresent()) {
+                    ps.setInt(i++, q.kafkaPartition().get());
+                }
                 if (q.after().isPresent()) {
-                    Sql.setTime(ps, i++, q.after().get().time());
-                    ps.setString(i++, q.after().get().id());
+                    ScanPosition after = q.after().get();
+                    if (kafkaOrder) {
+                        ps.setInt(i++, after.kafkaPartition());
+                        ps.setLong(i++, after.kafkaOffset());
+                    } else {
+                        Sql.setTime(ps, i++, after.time());
+                    }
+                    ps.setString(i++, after.id());
                 }
                 ps.setInt(i, q.limit());
                 List<ScanRow> rows = new ArrayList<>();

@@ -1,6 +1,7 @@
 package io.stowage.server.storage.index.postgres;
 
 import io.stowage.server.storage.index.DeleteOutcome;
+import io.stowage.server.storage.index.IndexedMessage;
 import io.stowage.server.storage.index.MessageLocation;
 import io.stowage.server.storage.index.SegmentCatalog;
 import io.stowage.server.storage.index.SegmentRef;
@@ -10,6 +11,9 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashSet;
+import java.util.Set;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -96,24 +100,97 @@ public final class PostgresSegmentCatalog implements SegmentCatalog {
     }
 
     @Override
-    public List<MessageLocation> liveMessages(SegmentRef segment) {
+    public List<IndexedMessage> liveMessages(SegmentRef segment) {
         return db.withConnection("list live messages of a segment", c -> {
             // through the scan index: the segment's stream and time bounds narrow the range
-            try (PreparedStatement ps = c.prepareStatement("SELECT m.id, m.byte_offset, m.length FROM messages m"
+            try (PreparedStatement ps = c.prepareStatement("SELECT m.id, m.byte_offset, m.length, m.digest FROM messages m"
                     + " WHERE m.stream_id = (SELECT stream_id FROM segments WHERE id = ?)"
                     + " AND m.time >= ? AND m.time <= ? AND m.segment_id = ? ORDER BY m.byte_offset")) {
                 ps.setLong(1, segment.id());
                 Sql.setTime(ps, 2, segment.minTime());
                 Sql.setTime(ps, 3, segment.maxTime());
                 ps.setLong(4, segment.id());
-                List<MessageLocation> live = new ArrayList<>();
+                List<IndexedMessage> live = new ArrayList<>();
                 try (ResultSet rs = ps.executeQuery()) {
                     while (rs.next()) {
-                        live.add(new MessageLocation(rs.getString(1), segment.id(), segment.objectKey(), rs.getInt(2),
-                                rs.getInt(3)));
+                        live.add(new IndexedMessage(new MessageLocation(rs.getString(1), segment.id(),
+                                segment.objectKey(), rs.getInt(2), rs.getInt(3)), rs.getBytes(4)));
                     }
                 }
                 return live;
+            }
+        });
+    }
+
+    @Override
+    public List<SegmentRef> committedSegments(long afterId, int limit) {
+        return db.withConnection("list committed segments", c -> {
+            try (PreparedStatement ps = c.prepareStatement("SELECT " + SEGMENT_COLUMNS
+                    + " FROM segments s JOIN streams st ON st.id = s.stream_id"
+                    + " WHERE s.state = 'committed' AND s.id > ? ORDER BY s.id LIMIT ?")) {
+                ps.setLong(1, afterId);
+                ps.setInt(2, limit);
+                return segments(ps);
+            }
+        });
+    }
+
+    @Override
+    public boolean isCommitted(long segmentId) {
+        return db.withConnection("check a segment", c -> {
+            try (PreparedStatement ps = c.prepareStatement("SELECT 1 FROM segments WHERE id = ? AND state = 'committed'")) {
+                ps.setLong(1, segmentId);
+                try (ResultSet rs = ps.executeQuery()) {
+                    return rs.next();
+                }
+            }
+        });
+    }
+
+    @Override
+    public Set<String> knownObjectKeys(Collection<String> keys) {
+        if (keys.isEmpty()) {
+            return Set.of();
+        }
+        return db.withConnection("look up object keys", c -> {
+            Set<String> known = new HashSet<>();
+            try (PreparedStatement ps = c.prepareStatement("SELECT object_key FROM segments WHERE object_key = ANY(?)")) {
+                ps.setArray(1, Sql.texts(c, keys));
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        known.add(rs.getString(1));
+                    }
+                }
+            }
+            return known;
+        });
+    }
+
+    @Override
+    public void recount(SegmentRef segment) {
+        db.withConnection("recount a segment", c -> {
+            try (PreparedStatement ps = c.prepareStatement("UPDATE segments s SET live_count = agg.n, live_bytes = agg.b"
+                    + " FROM (SELECT count(*)::int AS n, coalesce(sum(m.length), 0)::bigint AS b FROM messages m"
+                    + "   WHERE m.stream_id = (SELECT stream_id FROM segments WHERE id = ?)"
+                    + "   AND m.time >= ? AND m.time <= ? AND m.segment_id = ?) agg WHERE s.id = ?")) {
+                ps.setLong(1, segment.id());
+                Sql.setTime(ps, 2, segment.minTime());
+                Sql.setTime(ps, 3, segment.maxTime());
+                ps.setLong(4, segment.id());
+                ps.setLong(5, segment.id());
+                return ps.executeUpdate();
+            }
+        });
+    }
+
+    @Override
+    public long messageCount() {
+        return db.withConnection("count messages", c -> {
+            try (PreparedStatement ps = c.prepareStatement(
+                    "SELECT coalesce(sum(live_count), 0) FROM segments WHERE state = 'committed'");
+                    ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                return rs.getLong(1);
             }
         });
     }

@@ -1,0 +1,55 @@
+package io.stowage.server.grpc.awakari;
+
+import io.grpc.stub.StreamObserver;
+import io.stowage.api.awakari.messages.DeleteBatchRequest;
+import io.stowage.api.awakari.messages.DeleteBatchResponse;
+import io.stowage.api.awakari.messages.GetBatchRequest;
+import io.stowage.api.awakari.messages.GetBatchResponse;
+import io.stowage.api.awakari.messages.PutBatchRequest;
+import io.stowage.api.awakari.messages.PutBatchResponse;
+import io.stowage.api.awakari.messages.ServiceGrpc;
+import io.stowage.server.grpc.GrpcErrors;
+import io.stowage.server.storage.Archive;
+import io.stowage.server.storage.PutOutcome;
+
+/**
+ * The awakari messages API ({@code awakari.messages.Service}) over the same archive as
+ * {@code stowage.v1.Messages}, so awakari's clients and commands work unchanged.
+ */
+public final class AwakariMessagesService extends ServiceGrpc.ServiceImplBase {
+    private final Archive archive;
+
+    public AwakariMessagesService(Archive archive) {
+        this.archive = archive;
+    }
+
+    /**
+     * Validation and durability are those of stowage.v1 PutBatch. Only conflicts differ: an id
+     * already stored with other content is reported back by stowage.v1 as rejected, while
+     * awakari's semantics count every id already stored as acknowledged. The stored message stays
+     * as it was either way.
+     */
+    @Override
+    public void putBatch(PutBatchRequest request, StreamObserver<PutBatchResponse> observer) {
+        GrpcErrors.unary("awakari PutBatch", observer, () -> {
+            PutOutcome outcome = archive.put(CloudEvents.toMessages(request.getMsgsList()));
+            return PutBatchResponse.newBuilder()
+                    .setAckCount(outcome.acknowledged() + outcome.rejected().size())
+                    .build();
+        });
+    }
+
+    @Override
+    public void getBatch(GetBatchRequest request, StreamObserver<GetBatchResponse> observer) {
+        GrpcErrors.unary("awakari GetBatch", observer, () -> GetBatchResponse.newBuilder()
+                .addAllMsgs(CloudEvents.toCloudEvents(archive.get(request.getIdsList())))
+                .build());
+    }
+
+    @Override
+    public void deleteBatch(DeleteBatchRequest request, StreamObserver<DeleteBatchResponse> observer) {
+        GrpcErrors.unary("awakari DeleteBatch", observer, () -> DeleteBatchResponse.newBuilder()
+                .setAckCount((int) archive.delete(request.getIdsList()))
+                .build());
+    }
+}

@@ -1,0 +1,199 @@
+package io.stowage.bench;
+
+import io.stowage.api.v1.Message;
+import io.stowage.api.v1.PutBatchResponse;
+import io.stowage.client.StowageClient;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+
+/**
+ * B2, PutBatch: batches through a {@link StowageClient}, one after the other, against a server of
+ * its own on each store (files, the embedded default, and S3); beside them the backends' own limit
+ * ({@link BackendLimit}) and the same batches laid out one segment per message.
+ */
+final class PutBatchBench {
+    private static final int WARMUP_BATCHES = 3;
+
+    private final Sizes sizes;
+    private final Backends backends;
+    private final Stowage stowage;
+    private final Path workDir;
+    private final List<String> failures = new ArrayList<>();
+
+    PutBatchBench(Sizes sizes, Backends backends, Stowage stowage, Path workDir) {
+        this.sizes = sizes;
+        this.backends = backends;
+        this.stowage = stowage;
+        this.workDir = workDir;
+    }
+
+    List<Entry> run() throws Exception {
+        List<Entry> entries = new ArrayList<>();
+        entries.addAll(on(new Store.Directory(workDir.resolve("b2-files"))));
+        entries.addAll(on(new Store.Bucket("stowage-b2")));
+        return entries;
+    }
+
+    /** Figures that could not be measured because Stowage failed, with the reason; the others are still reported. */
+    List<String> failures() {
+        return List.copyOf(failures);
+    }
+
+    private record Measured(double messagesPerSecond, double objectsPerBatch, long abandoned) {}
+
+    private List<Entry> on(Store store) throws Exception {
+        String label = store.label();
+        String lower = label.toLowerCase(Locale.ROOT);
+        Progress.say("B2 PutBatch on %s: starting a server", label);
+        List<Measured> put = new ArrayList<>();
+        List<Double> limit = new ArrayList<>();
+        List<Double> rawPerMessage = new ArrayList<>();
+        List<Measured> spread = new ArrayList<>();
+        String schema = "b2_" + lower;
+        try (ServerProcess server = stowage.server("server-b2-" + lower, schema, store, sizes.serverHeap(), List.of());
+                StowageClient client = StowageClient.builder(server.target()).deadline(Duration.ofMinutes(2))
+                        .retryListener(Flaky.listener()).maxBatch(sizes.batchMessages(), 64L * 1024 * 1024).build();
+                BackendLimit raw = BackendLimit.open(backends, schema, store)) {
+            BenchMessages messages = new BenchMessages("b2-" + lower, sizes.recordBytes());
+            BenchMessages spreadMessages = new BenchMessages("b2-spread-" + lower, sizes.recordBytes());
+            Segments segments = new Segments(backends, schema);
+            Progress.say("B2 warm-up on %s", label);
+            putAll(client, segments, batches(messages, WARMUP_BATCHES));
+            raw.write(prepared(batches(messages, WARMUP_BATCHES)));
+            boolean spreadWorks = trySpread(label, () -> putAll(client, segments, spreadBatches(spreadMessages, 1)));
+            for (int r = 1; r <= sizes.runs(); r++) {
+                Measured m = putAll(client, segments, batches(messages, sizes.putBatches()));
+                long nanos = raw.write(prepared(batches(messages, sizes.putBatches())));
+                double limitRate = (double) sizes.putBatches() * sizes.batchMessages() * 1e9 / nanos;
+                long perMessageNanos = raw.writeOnePerMessage(prepared(spreadBatches(spreadMessages,
+                        sizes.segmentBatches())));
+                double perMessageRate = (double) sizes.segmentBatches() * sizes.batchMessages() * 1e9 / perMessageNanos;
+                put.add(m);
+                limit.add(limitRate);
+                rawPerMessage.add(perMessageRate);
+                Progress.say("  run %d on %s: PutBatch %,.0f msgs/s (%.0f objects/batch), backends' limit %,.0f msgs/s;"
+                        + " one object per message at the backends' limit %,.0f msgs/s", r, label, m.messagesPerSecond,
+                        m.objectsPerBatch, limitRate, perMessageRate);
+                int run = r;
+                if (spreadWorks) {
+                    spreadWorks = trySpread(label, () -> {
+                        Measured s = putAll(client, segments, spreadBatches(spreadMessages, sizes.segmentBatches()));
+                        spread.add(s);
+                        Progress.say("  run %d on %s: one segment per message %,.0f msgs/s (%.0f objects/batch)", run,
+                                label, s.messagesPerSecond, s.objectsPerBatch);
+                        return s;
+                    });
+                }
+            }
+        }
+        String what = store instanceof Store.Bucket ? "S3 PUT" : "file write + fsync";
+        String batch = String.format(Locale.ROOT, "%,d x %s", sizes.batchMessages(), sizes.recordBytes() % 1024 == 0
+                ? sizes.recordBytes() / 1024 + " KiB" : sizes.recordBytes() + " B");
+        double putRate = Stats.median(put.stream().map(Measured::messagesPerSecond).toList());
+        List<Entry> entries = new ArrayList<>();
+        entries.add(Entry.of("B2 PutBatch " + batch + ", " + label, putRate, "msgs/s",
+                        "1 " + what + " + 1 PostgreSQL insert per batch", Stats.median(limit))
+                .withTarget(Target.ratioAtLeast(0.5))
+                .withNote(objects(put)));
+        entries.add(Entry.of("B2 one object per message at the backends' limit, " + label,
+                        Stats.median(rawPerMessage), "msgs/s", "1 " + what + " + 1 PostgreSQL insert per batch",
+                        Stats.median(limit))
+                .withNote(String.format(Locale.ROOT, "the layout Stowage avoids, at the backends' limit: %,d objects"
+                        + " per batch of %,d, %d at a time, then one insert", sizes.batchMessages(),
+                        sizes.batchMessages(), BackendLimit.PARALLEL)));
+        if (!spread.isEmpty()) {
+            entries.add(Entry.of("B2 PutBatch one segment per message, " + label,
+                            Stats.median(spread.stream().map(Measured::messagesPerSecond).toList()), "msgs/s",
+                            "PutBatch, one segment per batch", putRate)
+                    .withNote(objects(spread) + "; each message in an hour of its own"));
+        }
+        return entries;
+    }
+
+    /** Runs a one-segment-per-message measurement; a failure is recorded and ends these measurements. */
+    private boolean trySpread(String label, Callable<Measured> measurement) {
+        try {
+            measurement.call();
+            return true;
+        } catch (Exception e) {
+            failures.add("B2 one segment per message on " + label + ": " + e);
+            Progress.say("  one segment per message on %s failed: %s", label, e);
+            return false;
+        }
+    }
+
+    private String objects(List<Measured> runs) {
+        Measured last = runs.get(runs.size() - 1);
+        String text = String.format(Locale.ROOT, "%.0f object(s) written per batch of %,d", last.objectsPerBatch,
+                sizes.batchMessages());
+        long abandoned = runs.stream().mapToLong(Measured::abandoned).sum();
+        return abandoned == 0 ? text : text + String.format(Locale.ROOT, "; failed attempts left %,d pending segments"
+                + " (objects) for Clean", abandoned);
+    }
+
+    private List<List<Message>> batches(BenchMessages messages, int count) {
+        List<List<Message>> batches = new ArrayList<>(count);
+        for (int i = 0; i < count; i++) {
+            batches.add(messages.batch(sizes.batchMessages()));
+        }
+        return batches;
+    }
+
+    /** Batches whose every message lies in an hour of its own, so each gets a segment (object) of its own. */
+    private List<List<Message>> spreadBatches(BenchMessages messages, int count) {
+        Instant base = Instant.now().truncatedTo(ChronoUnit.HOURS).minus(sizes.batchMessages(), ChronoUnit.HOURS);
+        List<List<Message>> batches = new ArrayList<>(count);
+        for (int i = 0; i < count; i++) {
+            batches.add(messages.batch(sizes.batchMessages(), n -> base.plus(n, ChronoUnit.HOURS)));
+        }
+        return batches;
+    }
+
+    private static List<BackendLimit.Prepared> prepared(List<List<Message>> batches) {
+        return batches.stream().map(BackendLimit::prepare).toList();
+    }
+
+    /**
+     * PutBatch of each batch in turn: messages per second, and the objects written per batch
+     * (committed segments in the index; segments left pending by a failed attempt are counted apart).
+     */
+    private static Measured putAll(StowageClient client, Segments segments, List<List<Message>> batches)
+            throws Exception {
+        long[] before = segments.count();
+        long messages = 0;
+        long started = System.nanoTime();
+        for (List<Message> batch : batches) {
+            PutBatchResponse rsp = Flaky.call("PutBatch", () -> client.putBatch(batch));
+            if (rsp.getAckCount() != batch.size()) {
+                throw new IllegalStateException("PutBatch acknowledged " + rsp.getAckCount() + " of " + batch.size());
+            }
+            messages += batch.size();
+        }
+        long nanos = System.nanoTime() - started;
+        long[] after = segments.count();
+        return new Measured(messages * 1e9 / nanos, (double) (after[0] - before[0]) / batches.size(),
+                after[1] - before[1]);
+    }
+
+    /** Counts a server's segments in its index: committed, and not committed (pending or retired). */
+    private record Segments(Backends backends, String schema) {
+        long[] count() throws SQLException {
+            try (Connection c = backends.connect(); Statement st = c.createStatement();
+                    ResultSet rs = st.executeQuery("SELECT count(*) FILTER (WHERE state = 'committed'),"
+                            + " count(*) FILTER (WHERE state <> 'committed') FROM " + schema + ".segments")) {
+                rs.next();
+                return new long[] {rs.getLong(1), rs.getLong(2)};
+            }
+        }
+    }
+}

@@ -1,0 +1,25 @@
+package io.stowage.cli;
+
+import io.stowage.api.v1.CleanResponse;
+import io.stowage.client.StowageClient;
+import picocli.CommandLine.Command;
+
+/** {@code stowage clean}: run a clean now. */
+@Command(name = "clean", mixinStandardHelpOptions = true,
+        description = "Run Clean now: apply retention, remove dead and abandoned segments, rewrite segments that hold"
+                + " deleted messages; print what it removed.")
+final class CleanCommand extends ClientCommand {
+    @Override
+    int run(StowageClient client, Output out) {
+        CleanResponse r = client.clean();
+        if (out.json) {
+            out.message(r);
+        } else {
+            out.text(String.format("expired %,d messages; deleted %d segments, rewrote %d, removed %d orphans;"
+                    + " freed %s in %.1f s", r.getExpiredMessages(), r.getDeletedSegments(), r.getRewrittenSegments(),
+                    r.getOrphanedSegments(), Output.bytes(r.getBytesFreed()),
+                    r.getTook().getSeconds() + r.getTook().getNanos() / 1e9));
+        }
+        return StowageCommand.ExitCodes.OK;
+    }
+}

@@ -1,0 +1,46 @@
+package io.stowage.cli;
+
+import java.io.IOException;
+import java.io.Reader;
+import java.io.Writer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.Optional;
+import java.util.Properties;
+
+/**
+ * Where a replay got to: the scan cursor after the last record that Kafka acknowledged, and for
+ * which replay (stream, target, filters), so the same command resumes and another one does not.
+ */
+record ReplayCheckpoint(String replay, String cursor, long replayed) {
+
+    static Optional<ReplayCheckpoint> load(Path file, String replay) throws IOException {
+        if (!Files.exists(file)) {
+            return Optional.empty();
+        }
+        Properties p = new Properties();
+        try (Reader r = Files.newBufferedReader(file)) {
+            p.load(r);
+        }
+        if (!replay.equals(p.getProperty("replay"))) {
+            throw new InvalidInputException("the checkpoint " + file + " belongs to another replay ("
+                    + p.getProperty("replay") + "); pass --restart to start over, or --checkpoint to use another file");
+        }
+        return Optional.of(new ReplayCheckpoint(replay, p.getProperty("cursor", ""),
+                Long.parseLong(p.getProperty("replayed", "0"))));
+    }
+
+    /** Writes atomically: a crash leaves the old checkpoint or the new one. */
+    void save(Path file) throws IOException {
+        Properties p = new Properties();
+        p.setProperty("replay", replay);
+        p.setProperty("cursor", cursor);
+        p.setProperty("replayed", String.valueOf(replayed));
+        Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
+        try (Writer w = Files.newBufferedWriter(tmp)) {
+            p.store(w, "stowage replay checkpoint: run the same command again to resume");
+        }
+        Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+    }
+}

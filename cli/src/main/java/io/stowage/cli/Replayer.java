@@ -1,0 +1,190 @@
+package io.stowage.cli;
+
+import io.stowage.api.v1.Header;
+import io.stowage.api.v1.KafkaRecord;
+import io.stowage.api.v1.Message;
+import io.stowage.api.v1.ScanResult;
+import io.stowage.common.kafka.KafkaClientProperties;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Optional;
+import java.util.Properties;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.stream.Stream;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.header.internals.RecordHeaders;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+
+/**
+ * Produces archived records back to Kafka exactly, in scan order (partition by partition, by
+ * offset), checkpointing after every flush so an interrupted replay resumes where Kafka had
+ * acknowledged everything.
+ */
+final class Replayer {
+    private static final int CHECKPOINT_EVERY = 5_000;
+
+    private final Properties kafka;
+    private final String topic;
+    private final boolean keepPartitions;
+    private final Path checkpointFile;
+    private final String identity;
+    private final long alreadyReplayed;
+    private final AtomicBoolean stop = new AtomicBoolean();
+
+    Replayer(Properties kafka, String topic, boolean keepPartitions, Path checkpointFile, String identity,
+            long alreadyReplayed) {
+        this.kafka = kafka;
+        this.topic = topic;
+        this.keepPartitions = keepPartitions;
+        this.checkpointFile = checkpointFile;
+        this.identity = identity;
+        this.alreadyReplayed = alreadyReplayed;
+    }
+
+    Outcome replay(Stream<ScanResult> results, ReplayCommand.Census census, long limit) throws Exception {
+        if (census.records == 0) {
+            Files.deleteIfExists(checkpointFile);
+            return new Outcome(0, 0, new TreeMap<>(), false, false, 0);
+        }
+        ensureTopic(census.maxPartition + 1);
+        CountDownLatch finished = new CountDownLatch(1);
+        Shutdown.onStop("stowage-replay-stop", () -> {
+            stop.set(true);
+            try {
+                finished.await(60, TimeUnit.SECONDS); // let it flush and checkpoint
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        });
+        long total = limit > 0 ? Math.min(limit, census.records) : census.records;
+        Progress progress = new Progress("replayed", total);
+        AtomicReference<Exception> failure = new AtomicReference<>();
+        TreeMap<Integer, Long> perPartition = new TreeMap<>();
+        long bytes = 0;
+        long sent = 0;
+        String lastCursor = null;
+        try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(producerProperties(), new ByteArraySerializer(),
+                new ByteArraySerializer())) {
+            var it = results.iterator();
+            while (it.hasNext() && !stop.get()) {
+                ScanResult r = it.next();
+                KafkaRecord k = r.getMsg().getKafka();
+                ProducerRecord<byte[], byte[]> record = toRecord(r.getMsg());
+                producer.send(record, (meta, e) -> {
+                    if (e != null) {
+                        failure.compareAndSet(null, e);
+                    }
+                });
+                sent++;
+                bytes += (record.key() == null ? 0 : record.key().length) + (record.value() == null ? 0 : record.value().length);
+                perPartition.merge(k.getPartition(), 1L, Long::sum);
+                lastCursor = r.getCursor();
+                progress.advance(1);
+                if (sent % CHECKPOINT_EVERY == 0) {
+                    checkpoint(producer, failure, lastCursor, sent);
+                }
+            }
+            if (lastCursor != null) {
+                checkpoint(producer, failure, lastCursor, sent);
+            }
+        } finally {
+            finished.countDown();
+        }
+        progress.finish();
+        boolean interrupted = stop.get();
+        boolean more = interrupted || sent < census.records;
+        if (!more) {
+            Files.deleteIfExists(checkpointFile);
+        }
+        return new Outcome(sent, bytes, perPartition, interrupted, more, progress.ratePerSecond());
+    }
+
+    /** Waits until Kafka has acknowledged everything sent, then records how far we are. */
+    private void checkpoint(KafkaProducer<byte[], byte[]> producer, AtomicReference<Exception> failure, String cursor,
+            long sent) throws Exception {
+        producer.flush();
+        if (failure.get() != null) {
+            throw new IllegalStateException("Kafka refused a record: " + failure.get().getMessage()
+                    + "; the checkpoint keeps the last acknowledged position, run again to resume", failure.get());
+        }
+        new ReplayCheckpoint(identity, cursor, alreadyReplayed + sent).save(checkpointFile);
+    }
+
+    private ProducerRecord<byte[], byte[]> toRecord(Message msg) {
+        KafkaRecord k = msg.getKafka();
+        RecordHeaders headers = new RecordHeaders();
+        for (Header h : k.getHeadersList()) {
+            headers.add(h.getKey(), h.hasValue() ? h.getValue().toByteArray() : null);
+        }
+        byte[] value = switch (msg.getDataCase()) {
+            case BINARY_DATA -> msg.getBinaryData().toByteArray();
+            case TEXT_DATA -> msg.getTextData().getBytes(StandardCharsets.UTF_8);
+            case PROTO_DATA -> msg.getProtoData().toByteArray();
+            case DATA_NOT_SET -> k.getNullValue() ? null : new byte[0];
+        };
+        return new ProducerRecord<>(topic, keepPartitions ? k.getPartition() : null,
+                k.getTimestamp() >= 0 ? k.getTimestamp() : null, k.hasKey() ? k.getKey().toByteArray() : null, value,
+                headers);
+    }
+
+    private Properties producerProperties() {
+        Properties p = KafkaClientProperties.only(kafka, ProducerConfig.configNames());
+        p.setProperty(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
+        p.setProperty(ProducerConfig.ACKS_CONFIG, "all");
+        p.putIfAbsent(ProducerConfig.LINGER_MS_CONFIG, "20");
+        p.putIfAbsent(ProducerConfig.BATCH_SIZE_CONFIG, String.valueOf(512 * 1024));
+        p.putIfAbsent(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, String.valueOf(16 * 1024 * 1024));
+        p.putIfAbsent(ProducerConfig.CLIENT_ID_CONFIG, "stowage-replay");
+        return p;
+    }
+
+    /** The target topic with at least {@code partitions} partitions (created, or grown, when needed). */
+    private void ensureTopic(int partitions) throws Exception {
+        try (Admin admin = Admin.create(KafkaClientProperties.only(kafka, AdminClientConfig.configNames()))) {
+            Set<String> topics = admin.listTopics().names().get(60, TimeUnit.SECONDS);
+            if (!topics.contains(topic)) {
+                admin.createTopics(List.of(new NewTopic(topic, Optional.of(partitions), Optional.empty())))
+                        .all().get(60, TimeUnit.SECONDS);
+                System.err.println("created topic " + topic + " with " + partitions + " partitions");
+            } else if (keepPartitions) {
+                int have = admin.describeTopics(List.of(topic)).allTopicNames().get(60, TimeUnit.SECONDS).get(topic)
+                        .partitions().size();
+                if (have < partitions) {
+                    throw new InvalidInputException("topic " + topic + " has " + have + " partitions but the archive has"
+                            + " records of partition " + (partitions - 1) + "; add partitions or drop --keep-partitions");
+                }
+            }
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+            while (System.nanoTime() < deadline && !admin.describeTopics(List.of(topic)).allTopicNames()
+                    .get(60, TimeUnit.SECONDS).get(topic).partitions().stream()
+                    .allMatch(p -> p.leader() != null && !p.leader().isEmpty())) {
+                Thread.sleep(100);
+            }
+        }
+    }
+
+    /** What a replay did. */
+    record Outcome(long records, long bytes, TreeMap<Integer, Long> perPartition, boolean interrupted, boolean more,
+            double rate) {
+        String summary() {
+            String head = String.format("replayed %,d records (%s) at %,.0f records/s; per partition %s", records,
+                    Output.bytes(bytes), rate, perPartition);
+            if (interrupted) {
+                return head + "\ninterrupted: run the same command again to resume after the last checkpoint";
+            }
+            return more ? head + "\nstopped at --limit: run the same command again to continue" : head;
+        }
+    }
+}

@@ -1,0 +1,137 @@
+package io.stowage.client;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.grpc.Status;
+import io.stowage.api.v1.AttributeValue;
+import io.stowage.api.v1.Message;
+import io.stowage.api.v1.ScanRequest;
+import io.stowage.api.v1.ScanResult;
+import io.stowage.common.config.SettingsSource;
+import io.stowage.common.message.Timestamps;
+import io.stowage.embedded.LocalPostgres;
+import io.stowage.server.StowageServer;
+import io.stowage.server.config.JdbcTarget;
+import io.stowage.server.config.ServerConfig;
+import java.net.ServerSocket;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.IntStream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The client against a real server whose limits are small, so that splitting shows. */
+class StowageClientTest {
+    static final Instant T = Instant.parse("2024-01-01T00:00:00Z");
+
+    @TempDir
+    static Path dir;
+    static LocalPostgres pg;
+    static ServerConfig config;
+    static StowageServer server;
+
+    @BeforeAll
+    static void start() throws Exception {
+        pg = LocalPostgres.start(dir.resolve("pg"));
+        int port;
+        try (ServerSocket s = new ServerSocket(0)) {
+            port = s.getLocalPort();
+        }
+        config = ServerConfig.from(new SettingsSource(Map.of(), Map.of("STOWAGE_DATA_DIR", dir.toString(),
+                "STOWAGE_GRPC_HOST", "127.0.0.1", "STOWAGE_GRPC_PORT", String.valueOf(port), "STOWAGE_HTTP_PORT", "0",
+                "STOWAGE_MAX_BATCH_MESSAGES", "50", "STOWAGE_CLEAN_INTERVAL", "off", "STOWAGE_SHUTDOWN_GRACE", "1s")));
+        server = StowageServer.start(config, db());
+    }
+
+    @AfterAll
+    static void stop() {
+        if (server != null) {
+            server.close();
+        }
+        pg.close();
+    }
+
+    static JdbcTarget db() {
+        return new JdbcTarget(pg.jdbcUrl(), pg.user(), pg.password());
+    }
+
+    StowageClient client() {
+        return StowageClient.builder("127.0.0.1:" + config.grpcPort()).maxBatch(50, 1024 * 1024).build();
+    }
+
+    @Test
+    void putSplitsALargeListAndReportsRejectionsByTheirPlaceInIt() {
+        List<Message> msgs = IntStream.range(0, 230).mapToObj(i -> msg("split-" + i, "s1", i, "v" + i)).toList();
+        try (StowageClient c = client()) {
+            assertThat(c.put(msgs).acknowledged()).isEqualTo(230);
+            List<Message> again = new ArrayList<>(msgs);
+            again.set(7, msg("split-7", "s1", 7, "other"));
+            again.set(171, msg("split-171", "s1", 171, "other"));
+
+            PutResult result = c.put(again);
+
+            assertThat(result.acknowledged()).isEqualTo(228);
+            assertThat(result.rejected()).extracting(PutResult.Rejected::index, PutResult.Rejected::id)
+                    .containsExactly(org.assertj.core.groups.Tuple.tuple(7, "split-7"),
+                            org.assertj.core.groups.Tuple.tuple(171, "split-171"));
+            List<String> ids = msgs.stream().map(Message::getId).toList();
+            assertThat(c.get(ids)).extracting(Message::getId).containsExactlyElementsOf(ids);
+            assertThat(c.delete(ids.subList(0, 120))).isEqualTo(120);
+            assertThat(c.get(ids)).hasSize(110);
+        }
+    }
+
+    @Test
+    void scanIsALazyStreamThatHonoursTheLimit() {
+        try (StowageClient c = client()) {
+            c.put(IntStream.range(0, 120).mapToObj(i -> msg("scan-" + i, "s2", i, "v")).toList());
+            try (var all = c.scan(ScanRequest.newBuilder().setStream("s2").build())) {
+                assertThat(all.map(ScanResult::getId).toList()).hasSize(120).startsWith("scan-0", "scan-1");
+            }
+            try (var some = c.scan(ScanRequest.newBuilder().setStream("s2").setLimit(7).setIdsOnly(true).build())) {
+                assertThat(some.count()).isEqualTo(7);
+            }
+        }
+    }
+
+    @Test
+    void invalidInputIsNotRetriedAndSaysWhy() {
+        try (StowageClient c = client()) {
+            assertThatThrownBy(() -> c.put(List.of(msg("", "s3", 0, "v"))))
+                    .isInstanceOfSatisfying(StowageException.class,
+                            e -> assertThat(e.code()).isEqualTo(Status.Code.INVALID_ARGUMENT))
+                    .hasMessageContaining("id is empty");
+        }
+    }
+
+    @Test
+    void aPutRetriesUntilTheServerIsBack() throws Exception {
+        try (StowageClient c = StowageClient.builder("127.0.0.1:" + config.grpcPort())
+                .retry(new RetryPolicy(Duration.ofMillis(100), Duration.ofMillis(500), 2.0, 60, RetryPolicy.TRANSIENT))
+                .build()) {
+            server.close();
+            server = null;
+            CompletableFuture<PutResult> put = CompletableFuture.supplyAsync(() -> c.put(List.of(msg("late", "s4", 0, "v"))));
+            Thread.sleep(1500);
+            assertThat(put).isNotDone();
+            server = StowageServer.start(config, db());
+            assertThat(put.get(30, TimeUnit.SECONDS).acknowledged()).isEqualTo(1);
+        }
+    }
+
+    private static Message msg(String id, String source, int second, String text) {
+        return Message.newBuilder().setId(id).setSource(source).setSpecVersion("1.0").setType("t")
+                .putAttributes("time", AttributeValue.newBuilder()
+                        .setCeTimestamp(Timestamps.fromInstant(T.plusSeconds(second))).build())
+                .setTextData(text).build();
+    }
+}

@@ -183,13 +183,14 @@ public final class IngestWorker implements Runnable {
     private void applyBackpressure() {
         long inFlight = metrics.inFlightBytes.get();
         if (!paused && (inFlight >= config.maxInFlightBytes() || ready.size() > 1)) {
-            log.info("{} bytes not yet acknowledged: pausing consumption until the server catches up", inFlight);
+            // normal under load (every batch slot busy), so not worth more than a debug line
+            log.debug("{} bytes not yet acknowledged: pausing consumption until the server catches up", inFlight);
             pauseAll();
         } else if (paused && inFlight < config.maxInFlightBytes() / 2 && ready.isEmpty()) {
             consumer.resume(consumer.paused());
             paused = false;
             metrics.paused.set(0);
-            log.info("Resuming consumption");
+            log.debug("Resuming consumption");
         }
     }
 

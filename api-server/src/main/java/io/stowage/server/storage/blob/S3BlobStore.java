@@ -3,16 +3,21 @@ package io.stowage.server.storage.blob;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.stowage.server.storage.StorageException;
 import io.stowage.server.storage.StorageUnavailableException;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.util.List;
 import java.util.function.Consumer;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
+import software.amazon.awssdk.awscore.retry.AwsRetryStrategy;
 import software.amazon.awssdk.core.exception.SdkClientException;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.metrics.MetricPublisher;
 import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.retries.api.RetryStrategy;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.S3ClientBuilder;
 import software.amazon.awssdk.services.s3.model.GetObjectRequest;
@@ -28,6 +33,17 @@ import software.amazon.awssdk.services.s3.model.S3Object;
  * Given a meter registry, the SDK's own per-call metrics are recorded into it ({@link S3Metrics}).
  */
 public final class S3BlobStore implements BlobStore {
+    /**
+     * The SDK's standard retries, plus connections that a server closed while we wrote or read:
+     * the URL-connection client reports those as {@link UncheckedIOException}, which the standard
+     * strategy does not retry. Every call here is safe to repeat.
+     */
+    private static final RetryStrategy RETRIES = AwsRetryStrategy.standardRetryStrategy().toBuilder()
+            .retryOnExceptionOrCauseInstanceOf(UncheckedIOException.class)
+            .retryOnExceptionOrCauseInstanceOf(IOException.class)
+            .maxAttempts(4)
+            .build();
+
     private final S3Client s3;
     private final S3Settings settings;
 
@@ -54,7 +70,7 @@ public final class S3BlobStore implements BlobStore {
                 .credentialsProvider(credentials)
                 .forcePathStyle(settings.pathStyle())
                 .httpClientBuilder(UrlConnectionHttpClient.builder())
-                .overrideConfiguration(o -> o.metricPublishers(publishers));
+                .overrideConfiguration(o -> o.metricPublishers(publishers).retryStrategy(RETRIES));
         settings.endpoint().ifPresent(builder::endpointOverride);
         this.s3 = builder.build();
     }
@@ -89,8 +105,10 @@ public final class S3BlobStore implements BlobStore {
         String full = fullKey(key);
         try {
             s3.putObject(b -> b.bucket(settings.bucket()).key(full).contentLength((long) content.length),
-                    RequestBody.fromBytes(content));
-        } catch (SdkException e) {
+                    // a fresh stream per attempt, over our array: fromBytes would copy the whole segment
+                    RequestBody.fromContentProvider(() -> new ByteArrayInputStream(content), content.length,
+                            "application/octet-stream"));
+        } catch (SdkException | UncheckedIOException e) {
             throw translate("write", full, e);
         }
     }
@@ -101,7 +119,7 @@ public final class S3BlobStore implements BlobStore {
         try {
             return s3.getObjectAsBytes(GetObjectRequest.builder().bucket(settings.bucket()).key(full).build())
                     .asByteArray();
-        } catch (SdkException e) {
+        } catch (SdkException | UncheckedIOException e) {
             throw translate("read", full, e);
         }
     }
@@ -115,7 +133,7 @@ public final class S3BlobStore implements BlobStore {
             bytes = s3.getObjectAsBytes(GetObjectRequest.builder()
                             .bucket(settings.bucket()).key(full).range(range).build())
                     .asByteArray();
-        } catch (SdkException e) {
+        } catch (SdkException | UncheckedIOException e) {
             throw translate("read", full, e);
         }
         if (bytes.length != length) {
@@ -131,7 +149,7 @@ public final class S3BlobStore implements BlobStore {
             s3.deleteObject(b -> b.bucket(settings.bucket()).key(full));
         } catch (NoSuchKeyException e) {
             // already gone
-        } catch (SdkException e) {
+        } catch (SdkException | UncheckedIOException e) {
             throw translate("delete", full, e);
         }
     }
@@ -144,7 +162,7 @@ public final class S3BlobStore implements BlobStore {
                             .bucket(settings.bucket()).prefix(base + prefix).build())
                     .contents()
                     .forEach((S3Object o) -> action.accept(new BlobInfo(o.key().substring(base.length()), o.size())));
-        } catch (SdkException e) {
+        } catch (SdkException | UncheckedIOException e) {
             throw translate("list", base + prefix, e);
         }
     }
@@ -163,7 +181,7 @@ public final class S3BlobStore implements BlobStore {
         return settings.endpoint().map(Object::toString).orElse("AWS S3 (" + settings.region() + ")");
     }
 
-    private RuntimeException translate(String op, String fullKey, SdkException e) {
+    private RuntimeException translate(String op, String fullKey, RuntimeException e) {
         String where = "s3://" + settings.bucket() + "/" + fullKey;
         if (e instanceof NoSuchKeyException) {
             return new BlobNotFoundException(stripPrefix(fullKey));

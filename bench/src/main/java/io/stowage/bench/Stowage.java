@@ -85,6 +85,7 @@ final class Stowage {
         env.put("STOWAGE_DB_SCHEMA", schema);
         // the benchmarks measure writing and reading; a clean in the middle would measure itself
         env.put("STOWAGE_CLEAN_INTERVAL", "off");
+        env.putAll(passedThrough("BENCH_SERVER_"));
         if (store instanceof Store.Directory d) {
             env.put("STOWAGE_DATA_DIR", d.path().toAbsolutePath().toString());
         } else if (store instanceof Store.Bucket b) {
@@ -119,9 +120,24 @@ final class Stowage {
         env.put("STOWAGE_GROUP_ID", group);
         env.put("STOWAGE_SERVER", server.target());
         env.put("STOWAGE_HTTP_PORT", String.valueOf(httpPort));
+        env.putAll(passedThrough("BENCH_WORKER_"));
         List<String> jvm = new ArrayList<>(List.of("-Xmx" + heap));
         jvm.addAll(extraJvmOptions);
         return ChildJvm.start(name, jvm, classPath, MAIN, List.of("ingest"), env, logDir);
+    }
+
+    /**
+     * Settings for tuning experiments: {@code BENCH_WORKER_STOWAGE_LINGER=50ms} in the bench's
+     * environment gives the worker {@code STOWAGE_LINGER=50ms} ({@code BENCH_SERVER_} for the server).
+     */
+    static Map<String, String> passedThrough(String prefix) {
+        Map<String, String> env = new HashMap<>();
+        System.getenv().forEach((k, v) -> {
+            if (k.startsWith(prefix)) {
+                env.put(k.substring(prefix.length()), v);
+            }
+        });
+        return env;
     }
 
     /** A port free now (taken by the child a moment later). */

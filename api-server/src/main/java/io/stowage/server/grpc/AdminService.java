@@ -50,22 +50,25 @@ public final class AdminService extends AdminGrpc.AdminImplBase {
         }
         FlowControlledSender<VerifyEvent> sender = new FlowControlledSender<>((ServerCallStreamObserver<VerifyEvent>) observer);
         Thread worker = new Thread(() -> {
+            VerifyReport report;
             try {
-                VerifyReport report = verifier.verify(request.getRepair(), new Events(sender));
-                sender.send(VerifyEvent.newBuilder().setSummary(VerifySummary.newBuilder()
-                        .setMessagesChecked(report.messagesChecked()).setObjectsChecked(report.objectsChecked())
-                        .setProblems(report.problems()).setRepaired(report.repaired())
-                        .setTook(com.google.protobuf.Duration.newBuilder().setSeconds(report.took().getSeconds())
-                                .setNanos(report.took().getNano()))).build());
-                if (!sender.isCancelled()) {
-                    observer.onCompleted();
-                }
+                report = verifier.verify(request.getRepair(), new Events(sender));
             } catch (RuntimeException e) {
+                verifying.set(false);
                 if (!sender.isCancelled()) {
                     observer.onError(GrpcErrors.toStatus("Verify", e));
                 }
-            } finally {
-                verifying.set(false);
+                return;
+            }
+            // free for the next verify before the client hears that this one is over
+            verifying.set(false);
+            sender.send(VerifyEvent.newBuilder().setSummary(VerifySummary.newBuilder()
+                    .setMessagesChecked(report.messagesChecked()).setObjectsChecked(report.objectsChecked())
+                    .setProblems(report.problems()).setRepaired(report.repaired())
+                    .setTook(com.google.protobuf.Duration.newBuilder().setSeconds(report.took().getSeconds())
+                            .setNanos(report.took().getNano()))).build());
+            if (!sender.isCancelled()) {
+                observer.onCompleted();
             }
         }, "stowage-verify");
         worker.setDaemon(true);

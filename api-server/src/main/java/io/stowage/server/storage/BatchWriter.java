@@ -1,7 +1,6 @@
 package io.stowage.server.storage;
 
 import io.stowage.api.v1.Message;
-import io.stowage.common.bson.MessageCodec;
 import io.stowage.common.message.ContentDigest;
 import io.stowage.common.message.Messages;
 import io.stowage.server.metrics.ArchiveMetrics;
@@ -19,6 +18,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import java.util.HashSet;
 
 /**
@@ -27,6 +28,7 @@ import java.util.HashSet;
  * crash harmless: segments registered as pending, objects written, rows and commit together.
  */
 public final class BatchWriter {
+    private static final Logger log = LoggerFactory.getLogger(BatchWriter.class);
     private final MessageIndex index;
     private final BlobWriter blobs;
     private final ParallelIo io;
@@ -45,6 +47,7 @@ public final class BatchWriter {
     }
 
     public PutOutcome put(List<Message> batch) {
+        long t0 = System.nanoTime();
         validator.validate(batch);
         List<PutOutcome.Rejected> rejected = new ArrayList<>();
         int acknowledged = 0;
@@ -66,7 +69,9 @@ public final class BatchWriter {
         }
 
         // Ids stored before: the same content is acknowledged again, other content rejected.
+        long t1 = System.nanoTime();
         Map<String, byte[]> stored = index.findDigests(byId.keySet());
+        long t2 = System.nanoTime();
         List<Candidate> fresh = new ArrayList<>();
         for (Candidate c : byId.values()) {
             byte[] existing = stored.get(c.msg.getId());
@@ -80,6 +85,10 @@ public final class BatchWriter {
         }
         if (!fresh.isEmpty()) {
             acknowledged += store(fresh, rejected);
+        }
+        if (log.isDebugEnabled()) {
+            log.debug("PutBatch of {}: validate and digest {} ms, look-up {} ms, store {} ms", batch.size(),
+                    (t1 - t0) / 1_000_000, (t2 - t1) / 1_000_000, (System.nanoTime() - t2) / 1_000_000);
         }
         rejected.sort((a, b) -> Integer.compare(a.index(), b.index()));
         return new PutOutcome(acknowledged, List.copyOf(rejected));
@@ -103,9 +112,8 @@ public final class BatchWriter {
             Instant min = members.get(0).time;
             Instant max = min;
             for (Candidate c : members) {
-                byte[] doc = MessageCodec.encode(c.msg, storedAt);
-                c.offset = segment.append(doc);
-                c.length = doc.length;
+                c.offset = segment.append(c.msg, storedAt);
+                c.length = segment.size() - c.offset;
                 min = c.time.isBefore(min) ? c.time : min;
                 max = c.time.isAfter(max) ? c.time : max;
             }
@@ -116,7 +124,9 @@ public final class BatchWriter {
         }
 
         // 1. pending rows, committed: from here a crash leaves something the cleaner finds
+        long encoded = System.nanoTime();
         List<Long> segmentIds = index.addPendingSegments(segments);
+        long pending = System.nanoTime();
         // 2. the objects, durable when put returns
         io.runAll(segments.size(), i -> {
             blobs.put(segments.get(i).objectKey(), objects.get(i));
@@ -134,7 +144,13 @@ public final class BatchWriter {
                         kafka == null ? null : kafka.getOffset()));
             }
         }
+        long written = System.nanoTime();
         Collection<String> indexed = index.commitSegments(segmentIds, entries);
+        if (log.isDebugEnabled()) {
+            log.debug("Stored {} messages in {} segments: pending rows {} ms, objects {} ms, index commit {} ms",
+                    entries.size(), segments.size(), (pending - encoded) / 1_000_000, (written - pending) / 1_000_000,
+                    (System.nanoTime() - written) / 1_000_000);
+        }
         int acknowledged = indexed.size();
         if (indexed.size() < fresh.size()) {
             acknowledged += settleRaces(fresh, Set.copyOf(indexed), rejected);

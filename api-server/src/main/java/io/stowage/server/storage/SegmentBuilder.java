@@ -1,36 +1,40 @@
 package io.stowage.server.storage;
 
-import java.util.Arrays;
+import io.stowage.api.v1.Message;
+import io.stowage.common.bson.MessageCodec;
+import java.time.Instant;
+import org.bson.io.BasicOutputBuffer;
 
-/** Appends BSON documents into one segment object, remembering where each one is. */
-final class SegmentBuilder {
-    private byte[] buf;
-    private int size;
+/**
+ * Builds one segment object: BSON documents written back to back straight into one buffer,
+ * remembering where each one starts.
+ */
+public final class SegmentBuilder {
+    private final BasicOutputBuffer out;
 
-    SegmentBuilder(int expectedBytes) {
-        buf = new byte[Math.max(expectedBytes, 1024)];
+    public SegmentBuilder(int expectedBytes) {
+        out = new BasicOutputBuffer(Math.max(expectedBytes, 1024));
     }
 
-    /** Appends {@code doc} and returns its byte offset in the segment. */
-    int append(byte[] doc) {
-        return append(doc, 0, doc.length);
-    }
-
-    int append(byte[] src, int from, int length) {
-        if (size + length > buf.length) {
-            buf = Arrays.copyOf(buf, Math.max(buf.length * 2, size + length));
-        }
-        System.arraycopy(src, from, buf, size, length);
-        int offset = size;
-        size += length;
+    /** Writes the document of {@code msg}; returns its byte offset (its length is {@link #size()} minus that). */
+    public int append(Message msg, Instant storedAt) {
+        int offset = out.getPosition();
+        MessageCodec.encodeInto(out, msg, storedAt);
         return offset;
     }
 
-    int size() {
-        return size;
+    /** Copies a stored document as it is; returns its byte offset. */
+    public int append(byte[] document) {
+        int offset = out.getPosition();
+        out.writeBytes(document);
+        return offset;
     }
 
-    byte[] toBytes() {
-        return size == buf.length ? buf : Arrays.copyOf(buf, size);
+    public int size() {
+        return out.getPosition();
+    }
+
+    public byte[] toBytes() {
+        return out.toByteArray();
     }
 }

@@ -48,9 +48,8 @@ import org.bson.io.BasicOutputBuffer;
  * stored_at    date      when the message was stored
  * </pre>
  *
- * <p>The same writer, without the fields that do not belong to what a producer sent (id, time,
- * Kafka partition and offset, stored_at), produces the bytes that {@link
- * io.stowage.common.message.ContentDigest} hashes, so "same content" has one definition.
+ * <p>Documents are written straight into the caller's buffer ({@link #encodeInto}), so a segment
+ * of many messages is built without a copy per message.
  */
 public final class MessageCodec {
     public static final int FORMAT_VERSION = 1;
@@ -60,35 +59,25 @@ public final class MessageCodec {
     /** The stored document of {@code msg}, stored at {@code storedAt}. */
     public static byte[] encode(Message msg, Instant storedAt) {
         BasicOutputBuffer out = new BasicOutputBuffer(256 + msg.getSerializedSize());
+        encodeInto(out, msg, storedAt);
+        return out.toByteArray();
+    }
+
+    /** Appends the stored document of {@code msg} to {@code out}; returns its length in bytes. */
+    public static int encodeInto(BasicOutputBuffer out, Message msg, Instant storedAt) {
+        int start = out.getPosition();
         try (BsonBinaryWriter writer = new BsonBinaryWriter(out)) {
             writer.writeStartDocument();
             writer.writeString("_id", msg.getId());
             writer.writeInt32("fv", FORMAT_VERSION);
             writeCloudEvent(writer, msg, Messages.time(msg, storedAt));
             if (msg.hasKafka()) {
-                writeKafka(writer, msg.getKafka(), true);
+                writeKafka(writer, msg.getKafka());
             }
             writer.writeDateTime("stored_at", storedAt.toEpochMilli());
             writer.writeEndDocument();
         }
-        return out.toByteArray();
-    }
-
-    /**
-     * The canonical bytes of what the producer sent: CloudEvent source, type, attributes and data,
-     * and the Kafka key, value, headers and timestamp; not the id nor where Kafka placed the record.
-     */
-    public static byte[] encodeContent(Message msg) {
-        BasicOutputBuffer out = new BasicOutputBuffer(256 + msg.getSerializedSize());
-        try (BsonBinaryWriter writer = new BsonBinaryWriter(out)) {
-            writer.writeStartDocument();
-            writeCloudEvent(writer, msg, null);
-            if (msg.hasKafka()) {
-                writeKafka(writer, msg.getKafka(), false);
-            }
-            writer.writeEndDocument();
-        }
-        return out.toByteArray();
+        return out.getPosition() - start;
     }
 
     /** Reads the document at {@code bytes[offset, offset+length)}. */
@@ -125,9 +114,7 @@ public final class MessageCodec {
         writer.writeString("source", msg.getSource());
         writer.writeString("specversion", msg.getSpecVersion());
         writer.writeString("type", msg.getType());
-        if (time != null) {
-            writer.writeDateTime("time", time.toEpochMilli());
-        }
+        writer.writeDateTime("time", time.toEpochMilli());
         if (msg.getAttributesCount() > 0) {
             writer.writeStartDocument("attributes");
             for (Map.Entry<String, AttributeValue> e : new TreeMap<>(msg.getAttributesMap()).entrySet()) {
@@ -169,13 +156,11 @@ public final class MessageCodec {
         }
     }
 
-    private static void writeKafka(BsonWriter writer, KafkaRecord kafka, boolean withPlacement) {
+    private static void writeKafka(BsonWriter writer, KafkaRecord kafka) {
         writer.writeStartDocument("kafka");
         writer.writeString("topic", kafka.getTopic());
-        if (withPlacement) {
-            writer.writeInt32("partition", kafka.getPartition());
-            writer.writeInt64("offset", kafka.getOffset());
-        }
+        writer.writeInt32("partition", kafka.getPartition());
+        writer.writeInt64("offset", kafka.getOffset());
         writer.writeInt64("timestamp", kafka.getTimestamp());
         writer.writeString("timestamp_type", kafka.getTimestampType().name());
         if (kafka.hasKey()) {

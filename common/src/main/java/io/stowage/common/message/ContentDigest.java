@@ -1,15 +1,28 @@
 package io.stowage.common.message;
 
+import com.google.protobuf.ByteString;
+import io.stowage.api.v1.AttributeValue;
+import io.stowage.api.v1.Header;
+import io.stowage.api.v1.KafkaRecord;
 import io.stowage.api.v1.Message;
-import io.stowage.common.bson.MessageCodec;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.Arrays;
+import java.util.Map;
+import java.util.TreeMap;
 
 /**
- * A fingerprint of what the producer sent (see {@link MessageCodec#encodeContent}): two messages
- * with the same id and the same digest are the same message; the same id with another digest is
- * a conflict. The first 16 bytes of SHA-256: collisions stay out of reach and the index stays small.
+ * A fingerprint of what the producer sent: two messages with the same id and the same digest are
+ * the same message; the same id with another digest is a conflict.
+ *
+ * <p>What counts: the CloudEvent source, spec version, type, attributes (by name) and data, and
+ * for a Kafka record its topic, timestamp and type, key (absent or not), headers in order (null or
+ * not) and whether the value was null; not the id, and not where Kafka placed the record
+ * (partition, offset). Every part is fed to SHA-256 with its kind and length, so no two different
+ * contents give the same input; payloads are hashed where they are, without copies. The first 16
+ * bytes are kept: collisions stay out of reach and the index stays small.
  */
 public final class ContentDigest {
     public static final int LENGTH = 16;
@@ -17,7 +30,52 @@ public final class ContentDigest {
     private ContentDigest() {}
 
     public static byte[] of(Message msg) {
-        return Arrays.copyOf(sha256().digest(MessageCodec.encodeContent(msg)), LENGTH);
+        Feed f = new Feed(sha256());
+        f.text(msg.getSource()).text(msg.getSpecVersion()).text(msg.getType());
+        f.number(msg.getAttributesCount());
+        for (Map.Entry<String, AttributeValue> e : new TreeMap<>(msg.getAttributesMap()).entrySet()) {
+            f.text(e.getKey());
+            attribute(f, e.getValue());
+        }
+        f.number(msg.getDataCase().getNumber());
+        switch (msg.getDataCase()) {
+            case BINARY_DATA -> f.bytes(msg.getBinaryData());
+            case TEXT_DATA -> f.text(msg.getTextData());
+            case PROTO_DATA -> f.text(msg.getProtoData().getTypeUrl()).bytes(msg.getProtoData().getValue());
+            case DATA_NOT_SET -> { }
+        }
+        f.number(msg.hasKafka() ? 1 : 0);
+        if (msg.hasKafka()) {
+            KafkaRecord k = msg.getKafka();
+            f.text(k.getTopic()).number(k.getTimestamp()).number(k.getTimestampTypeValue());
+            f.number(k.hasKey() ? 1 : 0);
+            if (k.hasKey()) {
+                f.bytes(k.getKey());
+            }
+            f.number(k.getHeadersCount());
+            for (Header h : k.getHeadersList()) {
+                f.text(h.getKey()).number(h.hasValue() ? 1 : 0);
+                if (h.hasValue()) {
+                    f.bytes(h.getValue());
+                }
+            }
+            f.number(k.getNullValue() ? 1 : 0);
+        }
+        return Arrays.copyOf(f.sha.digest(), LENGTH);
+    }
+
+    private static void attribute(Feed f, AttributeValue v) {
+        f.number(v.getAttrCase().getNumber());
+        switch (v.getAttrCase()) {
+            case CE_BOOLEAN -> f.number(v.getCeBoolean() ? 1 : 0);
+            case CE_INTEGER -> f.number(v.getCeInteger());
+            case CE_STRING -> f.text(v.getCeString());
+            case CE_BYTES -> f.bytes(v.getCeBytes());
+            case CE_URI -> f.text(v.getCeUri());
+            case CE_URI_REF -> f.text(v.getCeUriRef());
+            case CE_TIMESTAMP -> f.number(v.getCeTimestamp().getSeconds()).number(v.getCeTimestamp().getNanos());
+            case ATTR_NOT_SET -> { }
+        }
     }
 
     private static MessageDigest sha256() {
@@ -25,6 +83,36 @@ public final class ContentDigest {
             return MessageDigest.getInstance("SHA-256");
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException("every Java runtime has SHA-256", e);
+        }
+    }
+
+    /** Length-prefixed parts into the hash. */
+    private static final class Feed {
+        final MessageDigest sha;
+        final ByteBuffer number = ByteBuffer.allocate(8);
+
+        Feed(MessageDigest sha) {
+            this.sha = sha;
+        }
+
+        Feed number(long n) {
+            number.clear();
+            number.putLong(n).flip();
+            sha.update(number);
+            return this;
+        }
+
+        Feed text(String s) {
+            byte[] utf8 = s.getBytes(StandardCharsets.UTF_8);
+            number(utf8.length);
+            sha.update(utf8);
+            return this;
+        }
+
+        Feed bytes(ByteString b) {
+            number(b.size());
+            sha.update(b.asReadOnlyByteBuffer());
+            return this;
         }
     }
 }

@@ -110,17 +110,6 @@ class MessageCodecTest {
     }
 
     @Test
-    void contentEncodingIgnoresIdAndKafkaPlacement() {
-        Message a = Message.newBuilder().setId("a").setType("t").setBinaryData(ByteString.copyFromUtf8("v"))
-                .setKafka(KafkaRecord.newBuilder().setTopic("t").setPartition(0).setOffset(1).setTimestamp(5)).build();
-        Message b = a.toBuilder().setId("b").setKafka(a.getKafka().toBuilder().setPartition(3).setOffset(77)).build();
-        Message c = a.toBuilder().setKafka(a.getKafka().toBuilder().setTimestamp(6)).build();
-
-        assertThat(MessageCodec.encodeContent(a)).isEqualTo(MessageCodec.encodeContent(b));
-        assertThat(MessageCodec.encodeContent(a)).isNotEqualTo(MessageCodec.encodeContent(c));
-    }
-
-    @Test
     void truncatedDocumentIsReportedNotMisread() {
         byte[] doc = MessageCodec.encode(Message.newBuilder().setId("x").build(), STORED);
         assertThatThrownBy(() -> MessageCodec.decode(doc, 0, doc.length - 3))

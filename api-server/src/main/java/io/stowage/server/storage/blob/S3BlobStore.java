@@ -14,7 +14,7 @@ import software.amazon.awssdk.awscore.retry.AwsRetryStrategy;
 import software.amazon.awssdk.core.exception.SdkClientException;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.core.sync.RequestBody;
-import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
+import software.amazon.awssdk.http.apache.ApacheHttpClient;
 import software.amazon.awssdk.metrics.MetricPublisher;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.retries.api.RetryStrategy;
@@ -34,9 +34,9 @@ import software.amazon.awssdk.services.s3.model.S3Object;
  */
 public final class S3BlobStore implements BlobStore {
     /**
-     * The SDK's standard retries, plus connections that a server closed while we wrote or read:
-     * the URL-connection client reports those as {@link UncheckedIOException}, which the standard
-     * strategy does not retry. Every call here is safe to repeat.
+     * The SDK's standard retries, plus I/O failures however an HTTP client reports them (some wrap
+     * them in {@link UncheckedIOException}, which the standard strategy does not retry). Every call
+     * here is safe to repeat.
      */
     private static final RetryStrategy RETRIES = AwsRetryStrategy.standardRetryStrategy().toBuilder()
             .retryOnExceptionOrCauseInstanceOf(UncheckedIOException.class)
@@ -69,7 +69,8 @@ public final class S3BlobStore implements BlobStore {
                 .region(Region.of(settings.region()))
                 .credentialsProvider(credentials)
                 .forcePathStyle(settings.pathStyle())
-                .httpClientBuilder(UrlConnectionHttpClient.builder())
+                // pooled connections for parallel segment writes and ranged reads
+                .httpClientBuilder(ApacheHttpClient.builder().maxConnections(64))
                 .overrideConfiguration(o -> o.metricPublishers(publishers).retryStrategy(RETRIES));
         settings.endpoint().ifPresent(builder::endpointOverride);
         this.s3 = builder.build();

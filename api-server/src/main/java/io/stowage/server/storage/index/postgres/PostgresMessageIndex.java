@@ -252,8 +252,9 @@ public final class PostgresMessageIndex implements MessageIndex {
                 sql.append(" AND m.kafka_partition = ?");
             }
             if (q.after().isPresent()) {
-                sql.append(kafkaOrder ? " AND (m.kafka_partition, m.kafka_offset, m.id) > (?, ?, ?)"
-                        : " AND (m.time, m.id) > (?, ?)");
+                // the plain bound on the leading column lets the index start at the cursor
+                sql.append(kafkaOrder ? " AND m.kafka_partition >= ? AND (m.kafka_partition, m.kafka_offset, m.id) > (?, ?, ?)"
+                        : " AND m.time >= ? AND (m.time, m.id) > (?, ?)");
             }
             sql.append(kafkaOrder ? " ORDER BY m.kafka_partition, m.kafka_offset, m.id LIMIT ?"
                     : " ORDER BY m.time, m.id LIMIT ?");
@@ -272,8 +273,10 @@ public final class PostgresMessageIndex implements MessageIndex {
                     ScanPosition after = q.after().get();
                     if (kafkaOrder) {
                         ps.setInt(i++, after.kafkaPartition());
+                        ps.setInt(i++, after.kafkaPartition());
                         ps.setLong(i++, after.kafkaOffset());
                     } else {
+                        Sql.setTime(ps, i++, after.time());
                         Sql.setTime(ps, i++, after.time());
                     }
                     ps.setString(i++, after.id());

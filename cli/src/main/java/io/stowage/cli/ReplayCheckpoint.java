@@ -2,7 +2,6 @@ package io.stowage.cli;
 
 import java.io.IOException;
 import java.io.Reader;
-import java.io.Writer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -38,8 +37,13 @@ record ReplayCheckpoint(String replay, String cursor, long replayed) {
         p.setProperty("cursor", cursor);
         p.setProperty("replayed", String.valueOf(replayed));
         Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
-        try (Writer w = Files.newBufferedWriter(tmp)) {
-            p.store(w, "stowage replay checkpoint: run the same command again to resume");
+        java.io.StringWriter text = new java.io.StringWriter();
+        p.store(text, "stowage replay checkpoint: run the same command again to resume");
+        try (java.nio.channels.FileChannel ch = java.nio.channels.FileChannel.open(tmp,
+                java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.WRITE,
+                java.nio.file.StandardOpenOption.TRUNCATE_EXISTING)) {
+            ch.write(java.nio.ByteBuffer.wrap(text.toString().getBytes(java.nio.charset.StandardCharsets.ISO_8859_1)));
+            ch.force(true); // on disk before it replaces the old checkpoint
         }
         Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
     }

@@ -79,6 +79,9 @@ final class Replayer {
                 new ByteArraySerializer())) {
             var it = results.iterator();
             while (it.hasNext() && !stop.get()) {
+                if (failure.get() != null) {
+                    break; // nothing after a refused record: the checkpoint stays before it
+                }
                 ScanResult r = it.next();
                 KafkaRecord k = r.getMsg().getKafka();
                 ProducerRecord<byte[], byte[]> record = toRecord(r.getMsg());
@@ -97,7 +100,7 @@ final class Replayer {
                 }
             }
             if (lastCursor != null) {
-                checkpoint(producer, failure, lastCursor, sent);
+                checkpoint(producer, failure, lastCursor, sent); // throws if Kafka refused a record
             }
         } finally {
             finished.countDown();

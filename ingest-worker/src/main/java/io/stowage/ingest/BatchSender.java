@@ -46,17 +46,22 @@ final class BatchSender implements AutoCloseable {
         });
     }
 
-    /** Stores {@code batch} in the background; {@code done} is called once it is all acknowledged. */
-    void send(Batch batch, Consumer<Batch> done) {
+    /**
+     * Stores {@code batch} in the background; {@code done} is called once it is all stored (or its
+     * invalid records skipped), {@code abandoned} if it was given up because we are stopping.
+     */
+    void send(Batch batch, Consumer<Batch> done, Consumer<Batch> abandoned) {
         pool.execute(() -> {
             long started = System.nanoTime();
             for (int attempt = 1; ; attempt++) {
                 try {
-                    store(batch.messages, batch.topicIds);
+                    store(batch.messages, batch.topicIds, Naming.ASKED);
                     break;
                 } catch (StowageException e) {
+                    // only an interrupted retry gets here: every answer of the server is dealt with below
                     log.info("Gave up a batch of {} records ({}); they will be consumed again", batch.size(),
                             e.getMessage());
+                    abandoned.accept(batch);
                     return;
                 } catch (RuntimeException e) {
                     // not the server's answer: a fault of ours; keep the records and try again
@@ -65,6 +70,7 @@ final class BatchSender implements AutoCloseable {
                         Thread.sleep(Math.min(30_000, 1000L * attempt));
                     } catch (InterruptedException ie) {
                         Thread.currentThread().interrupt();
+                        abandoned.accept(batch);
                         return;
                     }
                 }
@@ -75,7 +81,10 @@ final class BatchSender implements AutoCloseable {
         });
     }
 
-    private void store(List<Message> msgs, List<String> topicIds) {
+    /** Under which id a record is being stored: the one it asked for, its Kafka-derived one, or a last resort. */
+    private enum Naming { ASKED, DERIVED, UNIQUE }
+
+    private void store(List<Message> msgs, List<String> topicIds, Naming naming) {
         PutBatchResponse rsp;
         try {
             rsp = client.putBatch(msgs);
@@ -83,17 +92,17 @@ final class BatchSender implements AutoCloseable {
             if (e.code() != Status.Code.INVALID_ARGUMENT) {
                 throw e; // interrupted: we are stopping
             }
-            storeAroundInvalid(msgs, topicIds, e);
+            storeAroundInvalid(msgs, topicIds, naming, e);
             return;
         }
         countStored(msgs, rsp.getAckCount());
         if (rsp.getRejectedCount() > 0) {
-            storeUnderDerivedIds(msgs, topicIds, rsp.getRejectedList());
+            storeRejectedUnderOtherIds(msgs, topicIds, rsp.getRejectedList(), naming);
         }
     }
 
     /** Splits the batch until the invalid records are alone, stores the rest. */
-    private void storeAroundInvalid(List<Message> msgs, List<String> topicIds, StowageException e) {
+    private void storeAroundInvalid(List<Message> msgs, List<String> topicIds, Naming naming, StowageException e) {
         if (msgs.size() == 1) {
             Message m = msgs.get(0);
             metrics.invalid();
@@ -104,36 +113,40 @@ final class BatchSender implements AutoCloseable {
             return;
         }
         int half = msgs.size() / 2;
-        store(msgs.subList(0, half), topicIds.subList(0, half));
-        store(msgs.subList(half, msgs.size()), topicIds.subList(half, msgs.size()));
+        store(msgs.subList(0, half), topicIds.subList(0, half), naming);
+        store(msgs.subList(half, msgs.size()), topicIds.subList(half, msgs.size()), naming);
     }
 
-    private void storeUnderDerivedIds(List<Message> msgs, List<String> topicIds, List<Rejection> rejected) {
+    /**
+     * Records whose id is taken by other content: stored under their Kafka-derived id (keeping the
+     * id they asked for as an attribute), and should even that be taken (a re-created topic with a
+     * recycled id, a changed cluster id), under that id with a digest of their content appended.
+     */
+    private void storeRejectedUnderOtherIds(List<Message> msgs, List<String> topicIds, List<Rejection> rejected,
+            Naming naming) {
         List<Message> again = new ArrayList<>();
+        List<String> againTopics = new ArrayList<>();
         for (Rejection r : rejected) {
-            Message original = msgs.get(r.getIndex());
-            Message derived = mapper.withDerivedId(original, topicIds.get(r.getIndex()));
-            metrics.conflict();
-            log.info("Id '{}' of record {}-{}@{} is taken by other content; storing it as '{}'", original.getId(),
-                    original.getKafka().getTopic(), original.getKafka().getPartition(),
-                    original.getKafka().getOffset(), derived.getId());
-            again.add(derived);
-        }
-        PutBatchResponse rsp = client.putBatch(again);
-        countStored(again, rsp.getAckCount());
-        for (Rejection r : rsp.getRejectedList()) {
-            // Only a re-created topic with a recycled id, or a changed cluster id, can get here.
-            Message m = again.get(r.getIndex());
-            Message unique = m.toBuilder().setId(m.getId() + "-" + HexFormat.of().formatHex(ContentDigest.of(m), 0, 8))
-                    .build();
-            log.warn("Derived id '{}' is taken by other content too; storing the record as '{}'", m.getId(),
-                    unique.getId());
-            PutBatchResponse last = client.putBatch(List.of(unique));
-            countStored(List.of(unique), last.getAckCount());
-            if (last.getRejectedCount() > 0) {
+            Message m = msgs.get(r.getIndex());
+            Message renamed = switch (naming) {
+                case ASKED -> mapper.withDerivedId(m, topicIds.get(r.getIndex()));
+                case DERIVED -> m.toBuilder()
+                        .setId(m.getId() + "-" + HexFormat.of().formatHex(ContentDigest.of(m), 0, 8)).build();
+                case UNIQUE -> null;
+            };
+            if (renamed == null) {
                 log.error("Record {}-{}@{} could not be stored under any id: {}", m.getKafka().getTopic(),
-                        m.getKafka().getPartition(), m.getKafka().getOffset(), last.getRejected(0).getReason());
+                        m.getKafka().getPartition(), m.getKafka().getOffset(), r.getReason());
+                continue;
             }
+            metrics.conflict();
+            log.info("Id '{}' of record {}-{}@{} is taken by other content; storing it as '{}'", m.getId(),
+                    m.getKafka().getTopic(), m.getKafka().getPartition(), m.getKafka().getOffset(), renamed.getId());
+            again.add(renamed);
+            againTopics.add(topicIds.get(r.getIndex()));
+        }
+        if (!again.isEmpty()) {
+            store(again, againTopics, naming == Naming.ASKED ? Naming.DERIVED : Naming.UNIQUE);
         }
     }
 

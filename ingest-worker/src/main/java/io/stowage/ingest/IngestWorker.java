@@ -164,6 +164,10 @@ public final class IngestWorker implements Runnable {
             sender.send(batch, done -> {
                 completed.add(done);
                 inFlightBatches.decrementAndGet();
+            }, given -> {
+                // not acknowledged: its offsets stay uncommitted and the records are consumed again
+                metrics.inFlightBytes.addAndGet(-given.bytes);
+                inFlightBatches.decrementAndGet();
             });
         }
     }
@@ -254,7 +258,11 @@ public final class IngestWorker implements Runnable {
             }
             Map<TopicPartition, OffsetAndMetadata> ready = offsets.takeCommittable();
             if (!ready.isEmpty()) {
-                consumer.commitSync(ready, Duration.ofSeconds(10));
+                try {
+                    consumer.commitSync(ready, Duration.ofSeconds(10));
+                } catch (WakeupException e) {
+                    consumer.commitSync(ready, Duration.ofSeconds(10)); // the stop's own wake-up, not a failure
+                }
             }
         } catch (RuntimeException e) {
             log.warn("Final commit failed; the records after the last commit will be consumed again", e);
@@ -273,7 +281,7 @@ public final class IngestWorker implements Runnable {
                 return;
             }
             Set<TopicPartition> going = new HashSet<>(partitions);
-            if (!drain(config.shutdownTimeout())) {
+            if (!stopping.get() && !drain(config.shutdownTimeout())) {
                 log.warn("Rebalance: batches still unacknowledged after {}; records of {} partitions will be consumed"
                         + " again by their next owner", config.shutdownTimeout(), going.size());
             }

@@ -105,18 +105,31 @@ public final class Cleaner {
             } while (out.deleted() > 0);
         }
 
+        // One segment that cannot be rewritten (its object damaged, say) must not stop the rest
+        // of the clean: it is logged, left for verify, and the walk goes on by segment id.
+        long after = 0;
         List<SegmentRef> sparse;
         do {
-            sparse = catalog.sparseSegments(settings.minDeadRatio(), REWRITE_CHUNK);
+            sparse = catalog.sparseSegments(settings.minDeadRatio(), after, REWRITE_CHUNK);
             for (SegmentRef s : sparse) {
-                rewrite(s, t);
+                after = s.id();
+                try {
+                    rewrite(s, t);
+                } catch (RuntimeException e) {
+                    log.warn("Could not rewrite segment {}; the next clean tries again (stowage verify checks it)",
+                            s.objectKey(), e);
+                }
             }
         } while (sparse.size() == REWRITE_CHUNK);
 
         for (SegmentRef s : catalog.deadSegments()) {
-            removeObject(s);
-            t.deleted++;
-            t.bytesFreed += s.sizeBytes();
+            try {
+                removeObject(s);
+                t.deleted++;
+                t.bytesFreed += s.sizeBytes();
+            } catch (RuntimeException e) {
+                log.warn("Could not remove dead segment {}; the next clean tries again", s.objectKey(), e);
+            }
         }
         return t;
     }
@@ -138,7 +151,10 @@ public final class Cleaner {
             pos += doc.length;
         }
         if (offsets.isEmpty()) {
-            return; // every message was deleted meanwhile: the dead-segment pass removes it
+            // every message was deleted meanwhile; should the counters say otherwise, set them right
+            // so that the dead-segment pass removes it
+            catalog.recount(s);
+            return;
         }
         String folder = s.objectKey().substring(0, s.objectKey().lastIndexOf('/') + 1);
         String key = folder + SegmentNames.next() + ".bson";

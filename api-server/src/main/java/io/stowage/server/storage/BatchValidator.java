@@ -3,6 +3,7 @@ package io.stowage.server.storage;
 import io.stowage.api.v1.AttributeValue;
 import io.stowage.api.v1.Message;
 import io.stowage.common.message.Messages;
+import io.stowage.common.message.Timestamps;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
@@ -99,7 +100,18 @@ public final class BatchValidator {
         if (name.equals(Messages.TIME_ATTRIBUTE) && !value.hasCeTimestamp()) {
             return "attribute 'time' must be a ce_timestamp";
         }
+        if (value.hasCeTimestamp() && !placeable(value)) {
+            return "attribute '" + name + "' is a timestamp outside years 1 to 9999";
+        }
         return null;
+    }
+
+    private static boolean placeable(AttributeValue timestamp) {
+        try {
+            return Messages.placeable(Timestamps.toInstant(timestamp.getCeTimestamp()));
+        } catch (java.time.DateTimeException e) {
+            return false; // beyond what any clock can name
+        }
     }
 
     private static String name(int index, Message msg) {

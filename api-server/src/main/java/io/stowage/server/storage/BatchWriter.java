@@ -52,8 +52,10 @@ public final class BatchWriter {
         List<PutOutcome.Rejected> rejected = new ArrayList<>();
         int acknowledged = 0;
 
-        // Repeats inside the batch: the same content is one message, other content a conflict.
+        // Repeats inside the batch: the same content is one message (it shares the outcome of its
+        // first copy), other content a conflict.
         Map<String, Candidate> byId = new LinkedHashMap<>();
+        List<Repeat> repeats = new ArrayList<>();
         for (int i = 0; i < batch.size(); i++) {
             Message msg = batch.get(i);
             byte[] digest = ContentDigest.of(msg);
@@ -61,7 +63,7 @@ public final class BatchWriter {
             if (first == null) {
                 byId.put(msg.getId(), new Candidate(i, msg, digest));
             } else if (Arrays.equals(first.digest, digest)) {
-                acknowledged++;
+                repeats.add(new Repeat(i, msg.getId(), first.index));
             } else {
                 rejected.add(new PutOutcome.Rejected(i, msg.getId(),
                         "conflicts with message #" + first.index + " of the same batch (same id, other content)"));
@@ -86,6 +88,7 @@ public final class BatchWriter {
         if (!fresh.isEmpty()) {
             acknowledged += store(fresh, rejected);
         }
+        acknowledged += settleRepeats(repeats, rejected);
         if (log.isDebugEnabled()) {
             log.debug("PutBatch of {}: validate and digest {} ms, look-up {} ms, store {} ms", batch.size(),
                     (t1 - t0) / 1_000_000, (t2 - t1) / 1_000_000, (System.nanoTime() - t2) / 1_000_000);
@@ -186,6 +189,30 @@ public final class BatchWriter {
         }
         return acknowledged;
     }
+
+    /** A repeat is acknowledged when its first copy was, and rejected with it when it was not. */
+    private static int settleRepeats(List<Repeat> repeats, List<PutOutcome.Rejected> rejected) {
+        if (repeats.isEmpty()) {
+            return 0;
+        }
+        Map<Integer, PutOutcome.Rejected> byIndex = new HashMap<>();
+        for (PutOutcome.Rejected r : rejected) {
+            byIndex.put(r.index(), r);
+        }
+        int acknowledged = 0;
+        for (Repeat r : repeats) {
+            PutOutcome.Rejected firstCopy = byIndex.get(r.firstIndex());
+            if (firstCopy == null) {
+                acknowledged++;
+            } else {
+                rejected.add(new PutOutcome.Rejected(r.index(), r.id(), firstCopy.reason()));
+            }
+        }
+        return acknowledged;
+    }
+
+    /** A message of the batch that repeats an earlier one exactly. */
+    private record Repeat(int index, String id, int firstIndex) {}
 
     private static PutOutcome.Rejected conflict(Candidate c) {
         return new PutOutcome.Rejected(c.index, c.msg.getId(), "id is already stored with other content");

@@ -22,8 +22,8 @@ import org.slf4j.LoggerFactory;
 /**
  * Checks the archive both ways. Index to storage: every indexed message's byte range exists in its
  * segment object, is a readable document of that id, and matches the content digest in the index
- * (each segment object is read once). Storage to index: every object under the prefix is a segment
- * the index knows. With repair, orphans are deleted and segment counters corrected; damaged or
+ * (each segment object is read once). Storage to index: every segment-shaped object under the
+ * prefix is a segment the index knows (other objects are not Stowage's and are left alone). With repair, orphans are deleted and segment counters corrected; damaged or
  * missing data is only reported, since nothing here can bring it back.
  */
 public final class Verifier {
@@ -31,6 +31,9 @@ public final class Verifier {
     private static final int SEGMENT_PAGE = 200;
     private static final int KEY_BATCH = 1000;
     private static final long PROGRESS_EVERY_NANOS = 500_000_000L;
+    /** The shape of a segment key: what is not in this shape under the prefix is not Stowage's, and left alone. */
+    private static final java.util.regex.Pattern SEGMENT_KEY = java.util.regex.Pattern.compile(
+            "stream=[^/]+/type=[^/]+/dt=\\d{4}-\\d{2}-\\d{2}/hr=\\d{2}/[^/]+\\.bson");
 
     private final SegmentCatalog catalog;
     private final BlobStore blobs;
@@ -144,6 +147,9 @@ public final class Verifier {
             listener.progress("objects", 0, 0);
             List<String> batch = new ArrayList<>(KEY_BATCH);
             blobs.list("", (BlobLister.BlobInfo info) -> {
+                if (!SEGMENT_KEY.matcher(info.key()).matches()) {
+                    return; // another application's object in a shared bucket: not ours to judge or delete
+                }
                 batch.add(info.key());
                 if (batch.size() == KEY_BATCH) {
                     checkKeys(batch);

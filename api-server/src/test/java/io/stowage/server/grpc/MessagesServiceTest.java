@@ -165,6 +165,17 @@ abstract class MessagesServiceTest {
     }
 
     @Test
+    void aRepeatSharesTheOutcomeOfItsFirstCopy() {
+        put(List.of(event("r", "s", "t", T, "stored")));
+
+        PutBatchResponse rsp = put(List.of(event("r", "s", "t", T, "other"), event("r", "s", "t", T, "other"),
+                event("fine", "s", "t", T, "x"), event("fine", "s", "t", T, "x")));
+
+        assertThat(rsp.getAckCount()).isEqualTo(2);
+        assertThat(rsp.getRejectedList()).extracting(r -> r.getIndex()).containsExactly(0, 1);
+    }
+
+    @Test
     void getBatchLeavesOutUnknownIdsAndKeepsRequestOrder() {
         put(List.of(event("a", "s", "t", T, "a"), event("b", "s", "t", T.plusSeconds(1), "b"),
                 event("c", "s", "t", T.plusSeconds(2), "c")));
@@ -282,6 +293,33 @@ abstract class MessagesServiceTest {
         for (int i = 0; i < names.size(); i++) {
             assertThat(get("n" + i)).singleElement().extracting(Message::getSource).isEqualTo(names.get(i));
         }
+    }
+
+    @Test
+    void veryLongStreamAndTypeNamesStillMakeValidKeys() {
+        String stream = "s".repeat(300);
+        String type = "é".repeat(600);
+
+        assertThat(put(List.of(event("long", stream, type, T, "x"))).getAckCount()).isEqualTo(1);
+
+        assertThat(objects()).singleElement().satisfies(key -> {
+            for (String part : key.split("/")) {
+                assertThat(part.length()).as(part).isLessThanOrEqualTo(220);
+            }
+        });
+        assertThat(get("long")).singleElement().satisfies(m -> {
+            assertThat(m.getSource()).isEqualTo(stream);
+            assertThat(m.getType()).isEqualTo(type);
+        });
+    }
+
+    @Test
+    void aTimeOutsideYearsOneTo9999IsRefused() {
+        Message farFuture = event("future", "s", "t", T, "x").toBuilder()
+                .putAttributes("time", AttributeValue.newBuilder().setCeTimestamp(
+                        com.google.protobuf.Timestamp.newBuilder().setSeconds(400_000_000_000L)).build()).build();
+        assertThatThrownBy(() -> put(List.of(farFuture))).hasMessageContaining("INVALID_ARGUMENT")
+                .hasMessageContaining("outside years 1 to 9999");
     }
 
     @Test

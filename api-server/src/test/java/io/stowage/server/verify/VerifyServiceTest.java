@@ -94,6 +94,7 @@ class VerifyServiceTest {
         String key = objectOf("b");
         sql("DELETE FROM messages WHERE segment_id = (SELECT id FROM segments WHERE object_key = ?)", key);
         sql("DELETE FROM segments WHERE object_key = ?", key);
+        server.blobs().put("notes/readme.txt", "another application's object".getBytes(StandardCharsets.UTF_8));
 
         Result found = verify(false);
         assertThat(found.problems).singleElement().satisfies(p -> {
@@ -105,7 +106,7 @@ class VerifyServiceTest {
         Result repaired = verify(true);
         assertThat(repaired.problems).singleElement().extracting(VerifyProblem::getRepaired).isEqualTo(true);
         assertThat(verify(false).problems).isEmpty();
-        assertThat(objects()).doesNotContain(key);
+        assertThat(objects()).doesNotContain(key).contains("notes/readme.txt");
     }
 
     @Test

@@ -5,6 +5,7 @@ import io.stowage.api.v1.AttributeValue;
 import io.stowage.api.v1.KafkaRecord;
 import io.stowage.api.v1.Message;
 import io.stowage.api.v1.TimestampType;
+import io.stowage.common.message.Messages;
 import io.stowage.common.message.Timestamps;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
@@ -49,7 +50,7 @@ public final class RecordMapper {
                 .setSpecVersion("1.0")
                 .setType(type(record))
                 .setKafka(kafkaRecord(record));
-        if (record.timestamp() >= 0) {
+        if (Messages.placeable(record.timestamp())) {
             msg.putAttributes("time", AttributeValue.newBuilder()
                     .setCeTimestamp(Timestamps.fromMillis(record.timestamp())).build());
         }
@@ -96,7 +97,7 @@ public final class RecordMapper {
 
     private String type(ConsumerRecord<byte[], byte[]> record) {
         for (TypeRule rule : typeRules) {
-            Optional<String> type = rule.typeOf(record.headers(), record.value());
+            Optional<String> type = rule.typeOf(record.headers(), record.value()).filter(t -> t.indexOf('\0') < 0);
             if (type.isPresent()) {
                 return type.get();
             }
@@ -104,12 +105,13 @@ public final class RecordMapper {
         return DEFAULT_TYPE;
     }
 
+    /** A header as text, unless it is missing, empty or holds a NUL (which no index can keep). */
     private static Optional<String> header(ConsumerRecord<byte[], byte[]> record, String name) {
         Header h = record.headers().lastHeader(name);
         if (h == null || h.value() == null || h.value().length == 0) {
             return Optional.empty();
         }
-        return Optional.of(new String(h.value(), StandardCharsets.UTF_8));
+        return Optional.of(new String(h.value(), StandardCharsets.UTF_8)).filter(v -> v.indexOf('\0') < 0);
     }
 
     private static KafkaRecord kafkaRecord(ConsumerRecord<byte[], byte[]> record) {

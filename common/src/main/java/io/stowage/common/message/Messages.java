@@ -8,6 +8,9 @@ import java.time.Instant;
 public final class Messages {
     /** The CloudEvents attribute that carries the event time. */
     public static final String TIME_ATTRIBUTE = "time";
+    /** The times the archive can place: the range of protobuf timestamps, years 1 to 9999. */
+    public static final Instant EARLIEST = Instant.parse("0001-01-01T00:00:00Z");
+    public static final Instant LATEST = Instant.parse("9999-12-31T23:59:59.999999999Z");
 
     private Messages() {}
 
@@ -25,9 +28,19 @@ public final class Messages {
         if (time != null && time.hasCeTimestamp()) {
             return Timestamps.toInstant(time.getCeTimestamp());
         }
-        if (msg.hasKafka() && msg.getKafka().getTimestamp() >= 0) {
+        if (msg.hasKafka() && placeable(msg.getKafka().getTimestamp())) {
             return Instant.ofEpochMilli(msg.getKafka().getTimestamp());
         }
         return storedAt;
+    }
+
+    /** Whether a Kafka timestamp (epoch ms) is a time the archive can place (a record may carry anything). */
+    public static boolean placeable(long epochMillis) {
+        return epochMillis >= 0 && epochMillis <= LATEST.toEpochMilli();
+    }
+
+    /** Whether {@code t} is within the times the archive can place. */
+    public static boolean placeable(Instant t) {
+        return !t.isBefore(EARLIEST) && !t.isAfter(LATEST);
     }
 }

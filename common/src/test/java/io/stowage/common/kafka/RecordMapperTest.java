@@ -99,6 +99,26 @@ class RecordMapperTest {
     }
 
     @Test
+    void aTimestampNoArchiveCanPlaceIsKeptButNotUsedAsTheTime() {
+        long nanosByMistake = 1_700_000_000_000_000_000L;
+        ConsumerRecord<byte[], byte[]> rec = new ConsumerRecord<>("t", 0, 1, nanosByMistake, TimestampType.CREATE_TIME,
+                0, 0, null, new byte[] {1}, new RecordHeaders(), Optional.empty());
+        Message msg = mapper.map(rec, "id");
+        assertThat(msg.getKafka().getTimestamp()).isEqualTo(nanosByMistake);
+        assertThat(msg.getAttributesMap()).doesNotContainKey("time");
+        java.time.Instant storedAt = java.time.Instant.parse("2024-01-01T00:00:00Z");
+        assertThat(io.stowage.common.message.Messages.time(msg, storedAt)).isEqualTo(storedAt);
+    }
+
+    @Test
+    void headerNamesNoIndexCanHoldFallBackToTheDefaults() {
+        Message msg = map(headers("ce_type", "bad\0type".getBytes(StandardCharsets.UTF_8), "ce_source",
+                "bad\0source".getBytes(StandardCharsets.UTF_8)));
+        assertThat(msg.getType()).isEqualTo(RecordMapper.DEFAULT_TYPE);
+        assertThat(msg.getSource()).isEqualTo("kafka://cluster-1/orders");
+    }
+
+    @Test
     void badTypeRulesAreExplained() {
         assertThatThrownBy(() -> TypeRule.parseAll("field:type")).hasMessageContaining("header:ce_type");
     }

@@ -22,8 +22,8 @@ public interface SegmentCatalog {
     /** Committed segments with no live message, and retired segments: their objects can go. */
     List<SegmentRef> deadSegments();
 
-    /** Committed segments in which at least {@code minDeadRatio} of the bytes are dead. */
-    List<SegmentRef> sparseSegments(double minDeadRatio, int limit);
+    /** Committed segments after {@code afterId}, in id order, in which at least {@code minDeadRatio} of the bytes are dead. */
+    List<SegmentRef> sparseSegments(double minDeadRatio, long afterId, int limit);
 
     /** The live (indexed) messages of a segment, in byte order. */
     List<IndexedMessage> liveMessages(SegmentRef segment);

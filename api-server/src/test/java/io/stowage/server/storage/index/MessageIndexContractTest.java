@@ -167,7 +167,7 @@ abstract class MessageIndexContractTest {
         index.commitSegments(List.of(seg), List.of(entry("a", seg, "s", "t", T0, 0, 10),
                 entry("b", seg, "s", "t", T0, 10, 10), entry("c", seg, "s", "t", T0, 20, 10)));
         index.delete(List.of("b"));
-        SegmentRef sparse = catalog.sparseSegments(0.0, 10).get(0);
+        SegmentRef sparse = catalog.sparseSegments(0.0, 0, 10).get(0);
         assertThat(sparse.liveCount()).isEqualTo(2);
         assertThat(catalog.liveMessages(sparse)).extracting(IndexedMessage::id).containsExactly("a", "c");
 
@@ -178,7 +178,7 @@ abstract class MessageIndexContractTest {
         assertThat(index.locate(List.of("c")).get(0)).extracting(MessageLocation::segmentId, MessageLocation::offset)
                 .containsExactly(fresh, 10);
         assertThat(catalog.deadSegments()).extracting(SegmentRef::id).containsExactly(seg);
-        assertThat(catalog.sparseSegments(0.0, 10)).isEmpty();
+        assertThat(catalog.sparseSegments(0.0, 0, 10)).isEmpty();
     }
 
     @Test

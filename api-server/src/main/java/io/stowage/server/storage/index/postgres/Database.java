@@ -136,6 +136,11 @@ public final class Database implements AutoCloseable {
 
     RuntimeException translate(String purpose, SQLException e) {
         String state = e.getSQLState() == null ? "" : e.getSQLState();
+        if (state.equals("40P01") || state.equals("40001")) {
+            // a deadlock or serialization failure with a concurrent writer: the statement can simply run again
+            return new StorageUnavailableException("the index database gave way to a concurrent change (" + purpose
+                    + "): " + e.getMessage(), e);
+        }
         if (e instanceof SQLTransientConnectionException || state.startsWith("08") || state.startsWith("57P")
                 || state.startsWith("53")) {
             return new StorageUnavailableException("the index database at " + description

@@ -159,6 +159,8 @@ public final class PostgresMessageIndex implements MessageIndex {
                     + " FROM unnest(?::text[], ?::int[], ?::int[], ?::bigint[], ?::bigint[], ?::int[], ?::int[],"
                     + " ?::bytea[], ?::int[], ?::bigint[]) AS x(id, s, t, tm, seg, off, len, dig, kp, ko)"
                     + " JOIN locked ON locked.id = x.seg"
+                    // one order for every writer, so two batches with shared ids wait instead of deadlocking
+                    + " ORDER BY x.id"
                     + " ON CONFLICT (id) DO NOTHING RETURNING id, segment_id, length),"
                     + " agg AS (SELECT segment_id, count(*)::int AS n, sum(length)::bigint AS b FROM ins GROUP BY segment_id),"
                     + " upd AS (UPDATE segments s SET state = 'committed', committed_at = now(),"

@@ -86,14 +86,15 @@ public final class PostgresSegmentCatalog implements SegmentCatalog {
     }
 
     @Override
-    public List<SegmentRef> sparseSegments(double minDeadRatio, int limit) {
+    public List<SegmentRef> sparseSegments(double minDeadRatio, long afterId, int limit) {
         return db.withConnection("find sparse segments", c -> {
             try (PreparedStatement ps = c.prepareStatement("SELECT " + SEGMENT_COLUMNS
                     + " FROM segments s JOIN streams st ON st.id = s.stream_id"
                     + " WHERE s.state = 'committed' AND s.live_count > 0 AND s.live_bytes < s.size_bytes"
-                    + " AND (s.size_bytes - s.live_bytes) >= ? * s.size_bytes ORDER BY s.id LIMIT ?")) {
+                    + " AND (s.size_bytes - s.live_bytes) >= ? * s.size_bytes AND s.id > ? ORDER BY s.id LIMIT ?")) {
                 ps.setDouble(1, minDeadRatio);
-                ps.setInt(2, limit);
+                ps.setLong(2, afterId);
+                ps.setInt(3, limit);
                 return segments(ps);
             }
         });

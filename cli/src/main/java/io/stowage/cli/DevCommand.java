@@ -72,7 +72,10 @@ final class DevCommand implements Callable<Integer> {
         try {
             server = ServerLauncher.start(serverConfig);
             String target = "127.0.0.1:" + server.server().port();
-            worker = IngestRuntime.start(ingestConfig.with(target, kafka.bootstrapServers(), workerHttpPort),
+            // on one machine a topic made a moment ago should be archived at once, not in 30 s
+            java.time.Duration refresh = specified(source) ? source.get(IngestConfig.TOPIC_REFRESH)
+                    : java.time.Duration.ofSeconds(2);
+            worker = IngestRuntime.start(ingestConfig.with(target, kafka.bootstrapServers(), workerHttpPort, refresh),
                     ClientOptions.builder(ingestConfig.client().withServer(target)));
         } catch (RuntimeException | InterruptedException e) {
             if (server != null) {
@@ -92,6 +95,12 @@ final class DevCommand implements Callable<Integer> {
         printBanner(System.out, kafka, startedServer, startedWorker, serverConfig);
         startedServer.awaitTermination();
         return StowageCommand.ExitCodes.OK;
+    }
+
+    /** Whether STOWAGE_TOPIC_REFRESH was given (as a flag or variable) rather than left at its default. */
+    private boolean specified(SettingsSource source) {
+        return spec.commandLine().getParseResult().hasMatchedOption(IngestConfig.TOPIC_REFRESH.flag())
+                || source.environment().containsKey(IngestConfig.TOPIC_REFRESH.env());
     }
 
     private static void printBanner(PrintStream out, LocalKafka kafka, ServerLauncher server, IngestRuntime worker,

@@ -110,8 +110,8 @@ public record IngestConfig(
         return client.server();
     }
 
-    /** A copy that sends to another server and consumes from other brokers ({@code stowage dev}). */
-    public IngestConfig with(String server, String bootstrapServers, int httpPort) {
+    /** A copy that sends to another server, consumes from other brokers and looks for new topics as often as asked ({@code stowage dev}). */
+    public IngestConfig with(String server, String bootstrapServers, int httpPort, Duration topicRefresh) {
         Properties k = new Properties();
         k.putAll(kafka);
         k.setProperty("bootstrap.servers", bootstrapServers);

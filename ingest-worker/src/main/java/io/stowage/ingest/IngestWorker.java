@@ -1,6 +1,7 @@
 package io.stowage.ingest;
 
 import io.stowage.api.v1.Message;
+import io.stowage.common.kafka.KafkaClientProperties;
 import io.stowage.common.kafka.RecordMapper;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -75,11 +76,7 @@ public final class IngestWorker implements Runnable {
         props.setProperty(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
         props.setProperty(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
         props.setProperty(ConsumerConfig.CLIENT_ID_CONFIG, "stowage-ingest");
-        for (String name : config.kafka().stringPropertyNames()) {
-            if (ConsumerConfig.configNames().contains(name)) {
-                props.setProperty(name, config.kafka().getProperty(name));
-            }
-        }
+        props.putAll(KafkaClientProperties.only(config.kafka(), ConsumerConfig.configNames()));
         props.setProperty(ConsumerConfig.GROUP_ID_CONFIG, config.groupId());
         props.setProperty(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
         props.setProperty(ConsumerConfig.METADATA_MAX_AGE_CONFIG, String.valueOf(config.topicRefresh().toMillis()));

@@ -1,5 +1,6 @@
 package io.stowage.ingest;
 
+import io.stowage.common.kafka.KafkaClientProperties;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -24,12 +25,7 @@ final class KafkaCluster implements AutoCloseable {
     private final Map<String, String> topicIds = new ConcurrentHashMap<>();
 
     KafkaCluster(Properties kafka) {
-        Properties props = new Properties();
-        for (String name : kafka.stringPropertyNames()) {
-            if (AdminClientConfig.configNames().contains(name)) {
-                props.setProperty(name, kafka.getProperty(name));
-            }
-        }
+        Properties props = KafkaClientProperties.only(kafka, AdminClientConfig.configNames());
         props.putIfAbsent(AdminClientConfig.CLIENT_ID_CONFIG, "stowage-ingest-admin");
         this.bootstrap = kafka.getProperty("bootstrap.servers");
         this.admin = Admin.create(props);

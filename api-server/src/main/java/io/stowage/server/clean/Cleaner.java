@@ -2,6 +2,7 @@ package io.stowage.server.clean;
 
 import io.stowage.server.metrics.ArchiveMetrics;
 import io.stowage.server.storage.MessageReader;
+import io.stowage.server.storage.SegmentBuilder;
 import io.stowage.server.storage.SegmentNames;
 import io.stowage.server.storage.blob.BlobDeleter;
 import io.stowage.server.storage.blob.BlobWriter;
@@ -138,17 +139,13 @@ public final class Cleaner {
     private void rewrite(SegmentRef s, Tally t) {
         List<MessageLocation> live = catalog.liveMessages(s).stream().map(IndexedMessage::location).toList();
         Map<String, byte[]> docs = reader.readDocuments(live);
-        byte[] content = new byte[docs.values().stream().mapToInt(d -> d.length).sum()];
+        SegmentBuilder segment = new SegmentBuilder(docs.values().stream().mapToInt(d -> d.length).sum());
         Map<String, int[]> offsets = new HashMap<>();
-        int pos = 0;
         for (MessageLocation m : live) {
             byte[] doc = docs.get(m.id());
-            if (doc == null) {
-                continue; // deleted meanwhile
+            if (doc != null) { // else deleted meanwhile
+                offsets.put(m.id(), new int[] {segment.append(doc), doc.length});
             }
-            System.arraycopy(doc, 0, content, pos, doc.length);
-            offsets.put(m.id(), new int[] {pos, doc.length});
-            pos += doc.length;
         }
         if (offsets.isEmpty()) {
             // every message was deleted meanwhile; should the counters say otherwise, set them right
@@ -158,6 +155,7 @@ public final class Cleaner {
         }
         String folder = s.objectKey().substring(0, s.objectKey().lastIndexOf('/') + 1);
         String key = folder + SegmentNames.next() + ".bson";
+        byte[] content = segment.toBytes();
         long newId = index.addPendingSegments(List.of(new NewSegment(key, s.stream(), s.type(), content.length,
                 offsets.size(), s.minTime(), s.maxTime()))).get(0);
         writer.put(key, content);

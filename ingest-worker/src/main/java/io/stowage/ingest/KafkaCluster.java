@@ -39,11 +39,19 @@ final class KafkaCluster implements TopicIds, AutoCloseable {
     private final Set<String> failing = ConcurrentHashMap.newKeySet();
 
     KafkaCluster(Properties kafka, Clock clock) {
+        this(Admin.create(adminProperties(kafka)), kafka.getProperty("bootstrap.servers"), clock);
+    }
+
+    KafkaCluster(Admin admin, String bootstrap, Clock clock) {
+        this.admin = admin;
+        this.bootstrap = bootstrap;
+        this.clock = clock;
+    }
+
+    private static Properties adminProperties(Properties kafka) {
         Properties props = KafkaClientProperties.only(kafka, AdminClientConfig.configNames());
         props.putIfAbsent(AdminClientConfig.CLIENT_ID_CONFIG, "stowage-ingest-admin");
-        this.bootstrap = kafka.getProperty("bootstrap.servers");
-        this.clock = clock;
-        this.admin = Admin.create(props);
+        return props;
     }
 
     /** The cluster id; waits for Kafka, saying so in the log, until it answers or the thread is interrupted. */

@@ -140,8 +140,9 @@ final class BatchSender implements BatchSink, AutoCloseable {
                 continue;
             }
             if (example == null) {
-                example = "id '" + m.getId() + "' of record " + m.getKafka().getTopic() + "-" + m.getKafka().getPartition()
-                        + "@" + m.getKafka().getOffset() + " is stored as '" + renamed.getId() + "'";
+                example = "id '" + m.getId() + "' of record " + m.getKafka().getTopic() + "-"
+                        + m.getKafka().getPartition() + "@" + m.getKafka().getOffset() + " is stored as '"
+                        + renamed.getId() + "'";
             }
             again.add(renamed);
             againTopics.add(topicIds.get(r.getIndex()));

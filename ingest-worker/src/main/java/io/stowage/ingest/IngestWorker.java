@@ -57,7 +57,7 @@ public final class IngestWorker implements Runnable {
     /** Outcomes of batches, reported by the sink's threads and applied by the loop. */
     private final LinkedBlockingQueue<Settled> settled = new LinkedBlockingQueue<>();
     private final ArrayDeque<Batch> ready = new ArrayDeque<>();
-    /** Partitions paused because the id of their topic is not known yet; the first record not read again waits there. */
+    /** Partitions paused (and sought back) because the id of their topic is not known yet. */
     private final Map<TopicPartition, String> waitingForTopicId = new HashMap<>();
     private final AtomicBoolean stopping = new AtomicBoolean();
     private Batch open;

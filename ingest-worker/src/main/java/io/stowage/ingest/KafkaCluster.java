@@ -82,7 +82,7 @@ final class KafkaCluster implements TopicIds, AutoCloseable {
         lookUp(topics);
     }
 
-    /** Asks for the topics not known, not being asked for, and not failed too recently; answers arrive on the admin's thread. */
+    /** Asks for the topics not known, not asked for yet, not failed recently; answers come on the admin's thread. */
     private void lookUp(Collection<String> topics) {
         long now = clock.millis();
         List<String> due = topics.stream().distinct()

@@ -82,8 +82,7 @@ class BatchSenderTest {
     @Test
     void aRecordWhoseIdIsTakenByOtherContentIsStoredUnderItsKafkaDerivedId() throws Exception {
         FakePutBatch server = new FakePutBatch(m -> false);
-        server.putBatch(List.of(Message.newBuilder().setId("taken").setBinaryData(ByteString.copyFromUtf8("other"))
-                .build()));
+        server.putBatch(List.of(storedBefore("taken")));
 
         assertThat(send(server, batch("fresh", "taken"))).isTrue();
 
@@ -100,7 +99,7 @@ class BatchSenderTest {
         FakePutBatch server = new FakePutBatch(m -> false);
         String derived = mapper.derivedId(record(0, "x"), TOPIC_ID);
         for (String id : List.of("x", derived)) {
-            server.putBatch(List.of(Message.newBuilder().setId(id).setBinaryData(ByteString.copyFromUtf8("old")).build()));
+            server.putBatch(List.of(storedBefore(id)));
         }
 
         assertThat(send(server, batch("x"))).isTrue();
@@ -114,7 +113,7 @@ class BatchSenderTest {
     void renamedRecordsAreLoggedOncePerBatchWithACountAndAnExample() throws Exception {
         FakePutBatch server = new FakePutBatch(m -> false);
         for (String id : List.of("r1", "r2", "r3")) {
-            server.putBatch(List.of(Message.newBuilder().setId(id).setBinaryData(ByteString.copyFromUtf8("old")).build()));
+            server.putBatch(List.of(storedBefore(id)));
         }
 
         assertThat(send(server, batch("r1", "r2", "r3", "new"))).isTrue();
@@ -142,6 +141,11 @@ class BatchSenderTest {
         CompletableFuture<Boolean> outcome = new CompletableFuture<>();
         sender.send(batch, (b, stored) -> outcome.complete(stored));
         return outcome.get(10, TimeUnit.SECONDS);
+    }
+
+    /** A message stored earlier under {@code id}, with other content than the records here. */
+    private static Message storedBefore(String id) {
+        return Message.newBuilder().setId(id).setBinaryData(ByteString.copyFromUtf8("stored earlier")).build();
     }
 
     /** A batch of records of alerts-0 at offsets 0, 1, ... asking for these ids. */

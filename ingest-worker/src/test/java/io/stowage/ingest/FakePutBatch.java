@@ -30,8 +30,8 @@ final class FakePutBatch implements PutBatchCall {
         callSizes.add(msgs.size());
         for (Message m : msgs) {
             if (invalid.test(m)) {
-                throw new StowageException("PutBatch failed: INVALID_ARGUMENT: message '" + m.getId() + "' is too large",
-                        Status.Code.INVALID_ARGUMENT, null);
+                throw new StowageException("PutBatch failed: INVALID_ARGUMENT: message '" + m.getId()
+                        + "' is too large", Status.Code.INVALID_ARGUMENT, null);
             }
         }
         PutBatchResponse.Builder rsp = PutBatchResponse.newBuilder();

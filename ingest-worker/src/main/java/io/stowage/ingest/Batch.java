@@ -12,9 +12,13 @@ final class Batch {
     final List<Message> messages = new ArrayList<>();
     final List<String> topicIds = new ArrayList<>();
     final Map<TopicPartition, long[]> offsets = new HashMap<>();
-    final long openedAtNanos = System.nanoTime();
+    final long openedAtMillis;
     long bytes;
     Map<TopicPartition, OffsetTracker.Range> ranges;
+
+    Batch(long openedAtMillis) {
+        this.openedAtMillis = openedAtMillis;
+    }
 
     void add(Message msg, String topicId, TopicPartition tp, long offset, long size) {
         messages.add(msg);
@@ -36,7 +40,7 @@ final class Batch {
         return messages.isEmpty();
     }
 
-    long ageMillis() {
-        return (System.nanoTime() - openedAtNanos) / 1_000_000;
+    long ageMillis(long nowMillis) {
+        return nowMillis - openedAtMillis;
     }
 }

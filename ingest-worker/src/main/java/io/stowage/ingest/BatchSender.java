@@ -4,7 +4,6 @@ import io.grpc.Status;
 import io.stowage.api.v1.Message;
 import io.stowage.api.v1.PutBatchResponse;
 import io.stowage.api.v1.Rejection;
-import io.stowage.client.StowageClient;
 import io.stowage.client.StowageException;
 import io.stowage.common.kafka.RecordMapper;
 import io.stowage.common.message.ContentDigest;
@@ -16,7 +15,6 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -26,16 +24,16 @@ import org.slf4j.LoggerFactory;
  * keeping the id it asked for as an attribute: never dropped. A record the server calls invalid is
  * found by splitting the batch, logged with where it is in Kafka, and skipped.
  */
-final class BatchSender implements AutoCloseable {
+final class BatchSender implements BatchSink, AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(BatchSender.class);
 
-    private final StowageClient client;
+    private final PutBatchCall server;
     private final RecordMapper mapper;
     private final IngestMetrics metrics;
     private final ExecutorService pool;
 
-    BatchSender(StowageClient client, RecordMapper mapper, IngestMetrics metrics, int threads) {
-        this.client = client;
+    BatchSender(PutBatchCall server, RecordMapper mapper, IngestMetrics metrics, int threads) {
+        this.server = server;
         this.mapper = mapper;
         this.metrics = metrics;
         AtomicInteger n = new AtomicInteger();
@@ -47,10 +45,11 @@ final class BatchSender implements AutoCloseable {
     }
 
     /**
-     * Stores {@code batch} in the background; {@code done} is called once it is all stored (or its
-     * invalid records skipped), {@code abandoned} if it was given up because we are stopping.
+     * Stores {@code batch} in the background; the outcome is "stored" once it is all stored (or its
+     * invalid records skipped), "given up" only if we are stopping.
      */
-    void send(Batch batch, Consumer<Batch> done, Consumer<Batch> abandoned) {
+    @Override
+    public void send(Batch batch, Outcome outcome) {
         pool.execute(() -> {
             long started = System.nanoTime();
             for (int attempt = 1; ; attempt++) {
@@ -61,7 +60,7 @@ final class BatchSender implements AutoCloseable {
                     // only an interrupted retry gets here: every answer of the server is dealt with below
                     log.info("Gave up a batch of {} records ({}); they will be consumed again", batch.size(),
                             e.getMessage());
-                    abandoned.accept(batch);
+                    outcome.settled(batch, false);
                     return;
                 } catch (RuntimeException e) {
                     // not the server's answer: a fault of ours; keep the records and try again
@@ -70,14 +69,14 @@ final class BatchSender implements AutoCloseable {
                         Thread.sleep(Math.min(30_000, 1000L * attempt));
                     } catch (InterruptedException ie) {
                         Thread.currentThread().interrupt();
-                        abandoned.accept(batch);
+                        outcome.settled(batch, false);
                         return;
                     }
                 }
             }
             metrics.batch(Duration.ofNanos(System.nanoTime() - started));
             metrics.bytesStored(batch.bytes);
-            done.accept(batch);
+            outcome.settled(batch, true);
         });
     }
 
@@ -87,7 +86,7 @@ final class BatchSender implements AutoCloseable {
     private void store(List<Message> msgs, List<String> topicIds, Naming naming) {
         PutBatchResponse rsp;
         try {
-            rsp = client.putBatch(msgs);
+            rsp = server.putBatch(msgs);
         } catch (StowageException e) {
             if (e.code() != Status.Code.INVALID_ARGUMENT) {
                 throw e; // interrupted: we are stopping
@@ -126,6 +125,7 @@ final class BatchSender implements AutoCloseable {
             Naming naming) {
         List<Message> again = new ArrayList<>();
         List<String> againTopics = new ArrayList<>();
+        String example = null;
         for (Rejection r : rejected) {
             Message m = msgs.get(r.getIndex());
             Message renamed = switch (naming) {
@@ -139,11 +139,19 @@ final class BatchSender implements AutoCloseable {
                         m.getKafka().getPartition(), m.getKafka().getOffset(), r.getReason());
                 continue;
             }
-            metrics.conflict();
-            log.info("Id '{}' of record {}-{}@{} is taken by other content; storing it as '{}'", m.getId(),
-                    m.getKafka().getTopic(), m.getKafka().getPartition(), m.getKafka().getOffset(), renamed.getId());
+            if (example == null) {
+                example = "id '" + m.getId() + "' of record " + m.getKafka().getTopic() + "-"
+                        + m.getKafka().getPartition() + "@" + m.getKafka().getOffset() + " is stored as '"
+                        + renamed.getId() + "'";
+            }
             again.add(renamed);
             againTopics.add(topicIds.get(r.getIndex()));
+        }
+        if (example != null) {
+            // one line per batch, not per record: replaying an archive into a watched topic renames every record
+            metrics.conflicts(again.size());
+            log.info("{} records of a batch of {} have ids taken by other content and are stored under other ids;"
+                    + " for example {}", again.size(), msgs.size(), example);
         }
         if (!again.isEmpty()) {
             store(again, againTopics, naming == Naming.ASKED ? Naming.DERIVED : Naming.UNIQUE);
@@ -171,7 +179,8 @@ final class BatchSender implements AutoCloseable {
     }
 
     /** Stops: batches still retrying are given up (interrupted) after {@code wait}. */
-    void close(Duration wait) {
+    @Override
+    public void close(Duration wait) {
         pool.shutdown();
         try {
             if (!pool.awaitTermination(wait.toMillis(), TimeUnit.MILLISECONDS)) {

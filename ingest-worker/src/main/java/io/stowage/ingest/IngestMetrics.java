@@ -9,6 +9,8 @@ import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.BooleanSupplier;
+import java.util.function.LongSupplier;
 import org.apache.kafka.common.TopicPartition;
 
 /** What the worker counts, exported for Prometheus under {@code stowage_ingest_*}. */
@@ -23,8 +25,6 @@ final class IngestMetrics {
     private final Counter invalid;
     private final Timer putLatency;
     private final Map<TopicPartition, AtomicLong> lag = new ConcurrentHashMap<>();
-    final AtomicLong inFlightBytes = new AtomicLong();
-    final AtomicLong paused = new AtomicLong();
 
     IngestMetrics(MeterRegistry registry) {
         this.registry = registry;
@@ -41,9 +41,13 @@ final class IngestMetrics {
                 .description("Records the server refused as invalid (logged and skipped)").register(registry);
         this.putLatency = Timer.builder("stowage.ingest.put.batch").description("PutBatch latency, retries included")
                 .publishPercentiles(0.5, 0.99).register(registry);
-        Gauge.builder("stowage.ingest.in.flight.bytes", inFlightBytes, AtomicLong::get).baseUnit("bytes")
+    }
+
+    /** Exports the consumer loop's own state; the loop keeps it, the gauges only read it. */
+    void watch(LongSupplier inFlightBytes, BooleanSupplier paused) {
+        Gauge.builder("stowage.ingest.in.flight.bytes", inFlightBytes::getAsLong).baseUnit("bytes")
                 .description("Bytes read from Kafka and not yet acknowledged").register(registry);
-        Gauge.builder("stowage.ingest.paused", paused, AtomicLong::get)
+        Gauge.builder("stowage.ingest.paused", () -> paused.getAsBoolean() ? 1 : 0)
                 .description("1 while the worker has paused its partitions (server down or too much in flight)")
                 .register(registry);
     }
@@ -71,8 +75,8 @@ final class IngestMetrics {
         retries.increment();
     }
 
-    void conflict() {
-        conflicts.increment();
+    void conflicts(long records) {
+        conflicts.increment(records);
     }
 
     void invalid() {

@@ -3,8 +3,14 @@ package io.stowage.ingest;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.stowage.client.RetryPolicy;
 import io.stowage.client.StowageClient;
+import io.stowage.common.kafka.KafkaClientProperties;
 import io.stowage.common.kafka.RecordMapper;
+import java.time.Clock;
 import java.time.Duration;
+import java.util.Properties;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -34,7 +40,7 @@ public final class IngestService implements AutoCloseable {
      */
     public static IngestService start(IngestConfig config, StowageClient.Builder clientBuilder, MeterRegistry registry)
             throws InterruptedException {
-        KafkaCluster cluster = new KafkaCluster(config.kafka());
+        KafkaCluster cluster = new KafkaCluster(config.kafka(), Clock.systemUTC());
         StowageClient client = null;
         try {
             String clusterId = cluster.clusterId();
@@ -45,8 +51,11 @@ public final class IngestService implements AutoCloseable {
                     .retryListener((method, attempt, status) -> metrics.retry())
                     .build();
             RecordMapper mapper = new RecordMapper(clusterId, config.typeRules());
-            BatchSender sender = new BatchSender(client, mapper, metrics, config.maxInFlightBatches());
-            IngestWorker worker = new IngestWorker(config, cluster, sender, mapper, metrics);
+            BatchSender sender = new BatchSender(client::putBatch, mapper, metrics, config.maxInFlightBatches());
+            KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(consumerProperties(config),
+                    new ByteArrayDeserializer(), new ByteArrayDeserializer());
+            IngestWorker worker = new IngestWorker(config, consumer, cluster, sender, mapper, metrics,
+                    Clock.systemUTC());
             IngestService service = new IngestService(cluster, client, worker);
             service.thread.setUncaughtExceptionHandler((t, e) -> log.error("The ingest loop failed", e));
             service.thread.start();
@@ -59,6 +68,19 @@ public final class IngestService implements AutoCloseable {
             cluster.close();
             throw e;
         }
+    }
+
+    static Properties consumerProperties(IngestConfig config) {
+        Properties props = new Properties();
+        // archive everything there is, and only what committed transactions published
+        props.setProperty(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+        props.setProperty(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        props.setProperty(ConsumerConfig.CLIENT_ID_CONFIG, "stowage-ingest");
+        props.putAll(KafkaClientProperties.only(config.kafka(), ConsumerConfig.configNames()));
+        props.setProperty(ConsumerConfig.GROUP_ID_CONFIG, config.groupId());
+        props.setProperty(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
+        props.setProperty(ConsumerConfig.METADATA_MAX_AGE_CONFIG, String.valueOf(config.topicRefresh().toMillis()));
+        return props;
     }
 
     /** Ready while the consumer loop is running and polling (a rebalance may hold it up to the shutdown timeout). */

@@ -59,11 +59,6 @@ final class OffsetTracker {
         return out;
     }
 
-    /** Whether every tracked range is acknowledged. */
-    boolean allAcknowledged() {
-        return ranges.values().stream().allMatch(Deque::isEmpty);
-    }
-
     /** Forgets partitions that are no longer ours. */
     void forget(Collection<TopicPartition> partitions) {
         for (TopicPartition tp : partitions) {

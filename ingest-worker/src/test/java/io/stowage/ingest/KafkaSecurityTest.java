@@ -50,7 +50,7 @@ class KafkaSecurityTest {
                 "KAFKA_SSL_TRUSTSTORE_TYPE", "PEM",
                 "STOWAGE_GROUP_ID", "archiver-stowage")));
 
-        Properties consumer = IngestWorker.consumerProperties(config);
+        Properties consumer = IngestService.consumerProperties(config);
 
         assertThat(consumer).containsEntry("bootstrap.servers", "kafka.scimma.org:9092")
                 .containsEntry("security.protocol", "SASL_SSL")

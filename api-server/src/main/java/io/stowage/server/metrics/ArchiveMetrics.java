@@ -7,8 +7,8 @@ import io.micrometer.core.instrument.binder.BaseUnits;
 /**
  * What the archive does, counted where it happens: messages acknowledged and rejected by
  * PutBatch, the segments and bytes it writes, messages returned by GetBatch and Scan, messages
- * deleted. In Prometheus these are {@code stowage_archive_*}; what each clean removes is in
- * {@link io.stowage.server.clean.CleanMetrics}.
+ * deleted. In Prometheus these are {@code stowage_archive_*}; what each clean removes is counted
+ * by {@code CleanMetrics} in the clean package.
  */
 public final class ArchiveMetrics {
     private final Counter acknowledged;

@@ -2,6 +2,7 @@ package io.stowage.server;
 
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.stowage.server.clean.CleanMetrics;
 import io.stowage.server.clean.Cleaner;
 import io.stowage.server.config.JdbcTarget;
 import io.stowage.server.config.ServerConfig;
@@ -14,10 +15,7 @@ import io.stowage.server.storage.blob.BlobStore;
 import io.stowage.server.storage.blob.FileBlobStore;
 import io.stowage.server.storage.blob.S3BlobStore;
 import io.stowage.server.storage.index.MessageIndex;
-import io.stowage.server.storage.index.SegmentCatalog;
-import io.stowage.server.storage.index.postgres.Database;
-import io.stowage.server.storage.index.postgres.PostgresMessageIndex;
-import io.stowage.server.storage.index.postgres.PostgresSegmentCatalog;
+import io.stowage.server.storage.index.postgres.PostgresIndex;
 import io.stowage.server.verify.Verifier;
 import java.time.Clock;
 import org.slf4j.Logger;
@@ -32,33 +30,27 @@ public final class Storage implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(Storage.class);
 
     private final BlobStore blobs;
-    private final Database database;
+    private final MessageIndex index;
     private final ParallelIo io;
     private final Archive archive;
     private final Cleaner cleaner;
     private final Verifier verifier;
 
-    public Storage(BlobStore blobs, Database database, ServerConfig config, Clock clock) {
-        this(blobs, database, new PostgresMessageIndex(database), config, clock);
+    /** Over a blob store and an index, which it closes on {@link #close()}; metrics in memory only. */
+    public Storage(BlobStore blobs, MessageIndex index, ServerConfig config, Clock clock) {
+        this(blobs, index, config, clock, new SimpleMeterRegistry());
     }
 
-    /** With a given index, so that tests can interpose on it. */
-    public Storage(BlobStore blobs, Database database, MessageIndex index, ServerConfig config, Clock clock) {
-        this(blobs, database, index, config, clock, new SimpleMeterRegistry());
-    }
-
-    public Storage(BlobStore blobs, Database database, MessageIndex index, ServerConfig config, Clock clock,
-            MeterRegistry registry) {
+    public Storage(BlobStore blobs, MessageIndex index, ServerConfig config, Clock clock, MeterRegistry registry) {
         ArchiveMetrics metrics = new ArchiveMetrics(registry);
         this.blobs = blobs;
-        this.database = database;
+        this.index = index;
         this.io = new ParallelIo(config.ioThreads());
-        SegmentCatalog catalog = new PostgresSegmentCatalog(database);
         MessageReader reader = new MessageReader(blobs, index, io);
         BatchWriter writer = new BatchWriter(index, blobs, io, config.limits(), clock, metrics);
-        this.archive = new Archive(writer, reader, index, catalog, blobs, config.limits(), metrics);
-        this.cleaner = new Cleaner(catalog, index, reader, blobs, blobs, config.clean(), clock, metrics);
-        this.verifier = new Verifier(catalog, blobs);
+        this.archive = new Archive(writer, reader, index, blobs, config.limits(), metrics);
+        this.cleaner = new Cleaner(index, reader, blobs, blobs, config.clean(), clock, new CleanMetrics(registry));
+        this.verifier = new Verifier(index, blobs);
     }
 
     /**
@@ -70,11 +62,10 @@ public final class Storage implements AutoCloseable {
                 .orElseGet(() -> new FileBlobStore(config.dataDir().resolve("segments")));
         try {
             blobs.checkAccess();
-            Database database = Database.connect(db.url(), db.user(), db.password(), config.dbSchema(),
+            MessageIndex index = PostgresIndex.connect(db.url(), db.user(), db.password(), config.dbSchema(),
                     config.dbPoolSize(), registry);
-            log.info("Segments in {}, index in {}", blobs.location(), database.description());
-            return new Storage(blobs, database, new PostgresMessageIndex(database), config, Clock.systemUTC(),
-                    registry);
+            log.info("Segments in {}, index in {}", blobs.location(), index.description());
+            return new Storage(blobs, index, config, Clock.systemUTC(), registry);
         } catch (RuntimeException e) {
             blobs.close();
             throw e;
@@ -97,14 +88,15 @@ public final class Storage implements AutoCloseable {
         return blobs;
     }
 
-    public Database database() {
-        return database;
+    /** The index, whose readiness the server checks. */
+    public MessageIndex index() {
+        return index;
     }
 
     @Override
     public void close() {
         io.close();
-        database.close();
+        index.close();
         blobs.close();
     }
 }

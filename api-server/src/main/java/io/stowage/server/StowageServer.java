@@ -80,7 +80,7 @@ public final class StowageServer implements AutoCloseable {
                         throw new IllegalStateException("not serving (starting or shutting down)");
                     }
                 }),
-                new Dependency("index database", () -> storage.database().ping(READINESS_TIMEOUT)),
+                new Dependency("index database", () -> storage.index().checkReady(READINESS_TIMEOUT)),
                 new Dependency("blob store", () -> storage.blobs().checkAccess())),
                 READINESS_TTL, READINESS_TIMEOUT);
     }

@@ -1,6 +1,5 @@
 package io.stowage.server.clean;
 
-import io.stowage.server.metrics.ArchiveMetrics;
 import io.stowage.server.storage.MessageReader;
 import io.stowage.server.storage.SegmentBuilder;
 import io.stowage.server.storage.SegmentNames;
@@ -11,7 +10,6 @@ import io.stowage.server.storage.index.IndexedMessage;
 import io.stowage.server.storage.index.MessageIndex;
 import io.stowage.server.storage.index.MessageLocation;
 import io.stowage.server.storage.index.NewSegment;
-import io.stowage.server.storage.index.SegmentCatalog;
 import io.stowage.server.storage.index.SegmentRef;
 import java.time.Clock;
 import java.time.Duration;
@@ -35,18 +33,16 @@ public final class Cleaner {
     private static final int EXPIRE_CHUNK = 10_000;
     private static final int REWRITE_CHUNK = 1_000;
 
-    private final SegmentCatalog catalog;
     private final MessageIndex index;
     private final MessageReader reader;
     private final BlobWriter writer;
     private final BlobDeleter deleter;
     private final CleanSettings settings;
     private final Clock clock;
-    private final ArchiveMetrics metrics;
+    private final CleanMetrics metrics;
 
-    public Cleaner(SegmentCatalog catalog, MessageIndex index, MessageReader reader, BlobWriter writer,
-            BlobDeleter deleter, CleanSettings settings, Clock clock, ArchiveMetrics metrics) {
-        this.catalog = catalog;
+    public Cleaner(MessageIndex index, MessageReader reader, BlobWriter writer, BlobDeleter deleter,
+            CleanSettings settings, Clock clock, CleanMetrics metrics) {
         this.index = index;
         this.reader = reader;
         this.writer = writer;
@@ -71,7 +67,7 @@ public final class Cleaner {
     private CleanReport cleanOnce() {
         long started = System.nanoTime();
         AtomicReference<Tally> result = new AtomicReference<>();
-        boolean ran = catalog.withCleanLock(() -> result.set(cleanLocked()));
+        boolean ran = index.withCleanLock(() -> result.set(cleanLocked()));
         Duration took = Duration.ofNanos(System.nanoTime() - started);
         if (!ran) {
             return new CleanReport(false, 0, 0, 0, 0, 0, took);
@@ -86,14 +82,14 @@ public final class Cleaner {
         Tally t = new Tally();
         Instant now = clock.instant();
 
-        List<SegmentRef> abandoned = catalog.retireAbandoned(now.minus(settings.pendingGrace()));
+        List<SegmentRef> abandoned = index.retireAbandoned(now.minus(settings.pendingGrace()));
         for (SegmentRef s : abandoned) {
             removeObject(s);
             t.orphaned++;
             t.bytesFreed += s.sizeBytes();
         }
 
-        for (String stream : catalog.streams()) {
+        for (String stream : index.streams()) {
             Optional<Duration> period = settings.retention().periodFor(stream);
             if (period.isEmpty()) {
                 continue;
@@ -101,7 +97,7 @@ public final class Cleaner {
             Instant cutoff = now.minus(period.get());
             DeleteOutcome out;
             do {
-                out = catalog.expire(stream, cutoff, EXPIRE_CHUNK);
+                out = index.expire(stream, cutoff, EXPIRE_CHUNK);
                 t.expired += out.deleted();
             } while (out.deleted() > 0);
         }
@@ -111,7 +107,7 @@ public final class Cleaner {
         long after = 0;
         List<SegmentRef> sparse;
         do {
-            sparse = catalog.sparseSegments(settings.minDeadRatio(), after, REWRITE_CHUNK);
+            sparse = index.sparseSegments(settings.minDeadRatio(), after, REWRITE_CHUNK);
             for (SegmentRef s : sparse) {
                 after = s.id();
                 try {
@@ -123,7 +119,7 @@ public final class Cleaner {
             }
         } while (sparse.size() == REWRITE_CHUNK);
 
-        for (SegmentRef s : catalog.deadSegments()) {
+        for (SegmentRef s : index.deadSegments()) {
             try {
                 removeObject(s);
                 t.deleted++;
@@ -137,7 +133,7 @@ public final class Cleaner {
 
     /** Copies the live documents of {@code s} into a new segment and retires {@code s}. */
     private void rewrite(SegmentRef s, Tally t) {
-        List<MessageLocation> live = catalog.liveMessages(s).stream().map(IndexedMessage::location).toList();
+        List<MessageLocation> live = index.liveMessages(s).stream().map(IndexedMessage::location).toList();
         Map<String, byte[]> docs = reader.readDocuments(live);
         SegmentBuilder segment = new SegmentBuilder(docs.values().stream().mapToInt(d -> d.length).sum());
         Map<String, int[]> offsets = new HashMap<>();
@@ -150,7 +146,7 @@ public final class Cleaner {
         if (offsets.isEmpty()) {
             // every message was deleted meanwhile; should the counters say otherwise, set them right
             // so that the dead-segment pass removes it
-            catalog.recount(s);
+            index.recount(s);
             return;
         }
         String folder = s.objectKey().substring(0, s.objectKey().lastIndexOf('/') + 1);
@@ -159,7 +155,7 @@ public final class Cleaner {
         long newId = index.addPendingSegments(List.of(new NewSegment(key, s.stream(), s.type(), content.length,
                 offsets.size(), s.minTime(), s.maxTime()))).get(0);
         writer.put(key, content);
-        catalog.relocate(s, newId, offsets);
+        index.relocate(s, newId, offsets);
         removeObject(s);
         t.rewritten++;
         t.bytesFreed += s.sizeBytes() - content.length;
@@ -167,7 +163,7 @@ public final class Cleaner {
 
     private void removeObject(SegmentRef s) {
         deleter.delete(s.objectKey());
-        catalog.removeSegment(s.id());
+        index.removeSegment(s.id());
     }
 
     private static final class Tally {

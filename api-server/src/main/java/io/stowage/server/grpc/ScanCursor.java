@@ -1,6 +1,6 @@
 package io.stowage.server.grpc;
 
-import io.stowage.server.storage.InvalidRequestException;
+import io.stowage.server.storage.error.InvalidRequestException;
 import io.stowage.server.storage.index.ScanOrder;
 import io.stowage.server.storage.index.ScanPosition;
 import java.nio.ByteBuffer;

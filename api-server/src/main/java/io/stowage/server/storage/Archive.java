@@ -3,12 +3,11 @@ package io.stowage.server.storage;
 import io.stowage.api.v1.Message;
 import io.stowage.server.metrics.ArchiveMetrics;
 import io.stowage.server.storage.blob.BlobDeleter;
+import io.stowage.server.storage.error.InvalidRequestException;
 import io.stowage.server.storage.index.DeleteOutcome;
 import io.stowage.server.storage.index.MessageIndex;
-import io.stowage.server.storage.index.MessageLocation;
 import io.stowage.server.storage.index.ScanQuery;
 import io.stowage.server.storage.index.ScanRow;
-import io.stowage.server.storage.index.SegmentCatalog;
 import io.stowage.server.storage.index.SegmentRef;
 import io.stowage.server.storage.index.StreamStats;
 import java.util.ArrayList;
@@ -27,17 +26,15 @@ public final class Archive {
     private final BatchWriter writer;
     private final MessageReader reader;
     private final MessageIndex index;
-    private final SegmentCatalog catalog;
     private final BlobDeleter blobs;
     private final Limits limits;
     private final ArchiveMetrics metrics;
 
-    public Archive(BatchWriter writer, MessageReader reader, MessageIndex index, SegmentCatalog catalog,
-            BlobDeleter blobs, Limits limits, ArchiveMetrics metrics) {
+    public Archive(BatchWriter writer, MessageReader reader, MessageIndex index, BlobDeleter blobs, Limits limits,
+            ArchiveMetrics metrics) {
         this.writer = writer;
         this.reader = reader;
         this.index = index;
-        this.catalog = catalog;
         this.blobs = blobs;
         this.limits = limits;
         this.metrics = metrics;
@@ -78,7 +75,7 @@ public final class Archive {
         for (SegmentRef empty : outcome.emptied()) {
             try {
                 blobs.delete(empty.objectKey());
-                catalog.removeSegment(empty.id());
+                index.removeSegment(empty.id());
             } catch (RuntimeException e) {
                 // the next Clean removes it; the delete itself has happened
                 log.warn("Could not remove emptied segment {} now; the next clean will", empty.objectKey(), e);
@@ -129,10 +126,6 @@ public final class Archive {
 
     public List<StreamStats> status(Optional<String> stream) {
         return index.status(stream);
-    }
-
-    public List<MessageLocation> locate(List<String> ids) {
-        return index.locate(uniqueIds(ids));
     }
 
     private LinkedHashSet<String> uniqueIds(List<String> ids) {

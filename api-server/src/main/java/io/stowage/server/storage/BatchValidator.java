@@ -4,6 +4,7 @@ import io.stowage.api.v1.AttributeValue;
 import io.stowage.api.v1.Message;
 import io.stowage.common.message.Messages;
 import io.stowage.common.message.Timestamps;
+import io.stowage.server.storage.error.InvalidRequestException;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;

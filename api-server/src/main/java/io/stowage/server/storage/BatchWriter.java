@@ -5,6 +5,7 @@ import io.stowage.common.message.ContentDigest;
 import io.stowage.common.message.Messages;
 import io.stowage.server.metrics.ArchiveMetrics;
 import io.stowage.server.storage.blob.BlobWriter;
+import io.stowage.server.storage.error.StorageUnavailableException;
 import io.stowage.server.storage.index.IndexEntry;
 import io.stowage.server.storage.index.MessageIndex;
 import io.stowage.server.storage.index.NewSegment;

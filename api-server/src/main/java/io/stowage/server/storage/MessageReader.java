@@ -5,6 +5,7 @@ import io.stowage.common.bson.MessageCodec;
 import io.stowage.api.v1.Message;
 import io.stowage.server.storage.blob.BlobNotFoundException;
 import io.stowage.server.storage.blob.BlobReader;
+import io.stowage.server.storage.error.DataLossException;
 import io.stowage.server.storage.index.MessageIndex;
 import io.stowage.server.storage.index.MessageLocation;
 import java.util.ArrayList;

@@ -27,9 +27,44 @@ public final class ObjectKeys {
 
     private ObjectKeys() {}
 
+    private static final String STREAM = "stream=";
+    private static final String TYPE = "type=";
+    private static final String DT = "dt=";
+    private static final String HR = "hr=";
+    private static final String SUFFIX = ".bson";
+
     public static String segmentKey(String stream, String type, Instant hour, String segmentName) {
-        return "stream=" + encode(stream) + "/type=" + encode(type) + "/dt=" + DAY.format(hour) + "/hr="
-                + HOUR.format(hour) + "/" + segmentName + ".bson";
+        return STREAM + encode(stream) + "/" + TYPE + encode(type) + "/" + DT + DAY.format(hour) + "/" + HR
+                + HOUR.format(hour) + "/" + segmentName + SUFFIX;
+    }
+
+    /**
+     * Whether {@code key} (below the store's prefix) has the shape of a segment key. What does
+     * not is another application's object in a shared bucket.
+     */
+    public static boolean isSegmentKey(String key) {
+        String[] parts = key.split("/", -1);
+        return parts.length == 5
+                && parts[0].startsWith(STREAM) && parts[0].length() > STREAM.length()
+                && parts[1].startsWith(TYPE) && parts[1].length() > TYPE.length()
+                && parts[2].startsWith(DT) && hasShape(parts[2].substring(DT.length()), "9999-99-99")
+                && parts[3].startsWith(HR) && hasShape(parts[3].substring(HR.length()), "99")
+                && parts[4].endsWith(SUFFIX) && parts[4].length() > SUFFIX.length();
+    }
+
+    /** Whether {@code text} is {@code shape} with each 9 an ASCII digit. */
+    private static boolean hasShape(String text, String shape) {
+        if (text.length() != shape.length()) {
+            return false;
+        }
+        for (int i = 0; i < shape.length(); i++) {
+            char c = text.charAt(i);
+            boolean ok = shape.charAt(i) == '9' ? c >= '0' && c <= '9' : c == shape.charAt(i);
+            if (!ok) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** One path part for {@code name}, reversible with {@link #decode}. */

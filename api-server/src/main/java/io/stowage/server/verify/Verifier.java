@@ -4,6 +4,7 @@ import io.stowage.api.v1.Message;
 import io.stowage.common.bson.DocumentFormatException;
 import io.stowage.common.bson.MessageCodec;
 import io.stowage.common.message.ContentDigest;
+import io.stowage.server.storage.ObjectKeys;
 import io.stowage.server.storage.blob.BlobLister;
 import io.stowage.server.storage.blob.BlobNotFoundException;
 import io.stowage.server.storage.blob.BlobStore;
@@ -31,9 +32,6 @@ public final class Verifier {
     private static final int SEGMENT_PAGE = 200;
     private static final int KEY_BATCH = 1000;
     private static final long PROGRESS_EVERY_NANOS = 500_000_000L;
-    /** The shape of a segment key: what is not in this shape under the prefix is not Stowage's, and left alone. */
-    private static final java.util.regex.Pattern SEGMENT_KEY = java.util.regex.Pattern.compile(
-            "stream=[^/]+/type=[^/]+/dt=\\d{4}-\\d{2}-\\d{2}/hr=\\d{2}/[^/]+\\.bson");
 
     private final SegmentCatalog catalog;
     private final BlobStore blobs;
@@ -147,7 +145,7 @@ public final class Verifier {
             listener.progress("objects", 0, 0);
             List<String> batch = new ArrayList<>(KEY_BATCH);
             blobs.list("", (BlobLister.BlobInfo info) -> {
-                if (!SEGMENT_KEY.matcher(info.key()).matches()) {
+                if (!ObjectKeys.isSegmentKey(info.key())) {
                     return; // another application's object in a shared bucket: not ours to judge or delete
                 }
                 batch.add(info.key());

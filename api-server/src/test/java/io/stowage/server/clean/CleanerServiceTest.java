@@ -11,18 +11,13 @@ import io.stowage.api.v1.GetBatchRequest;
 import io.stowage.api.v1.Message;
 import io.stowage.api.v1.PutBatchRequest;
 import io.stowage.api.v1.StatusRequest;
-import io.stowage.server.storage.StorageUnavailableException;
+import io.stowage.server.storage.error.StorageUnavailableException;
 import io.stowage.server.storage.blob.BlobLister;
-import io.stowage.server.storage.index.DeleteOutcome;
 import io.stowage.server.storage.index.IndexEntry;
 import io.stowage.server.storage.index.MessageIndex;
-import io.stowage.server.storage.index.MessageLocation;
-import io.stowage.server.storage.index.NewSegment;
-import io.stowage.server.storage.index.ScanQuery;
-import io.stowage.server.storage.index.ScanRow;
-import io.stowage.server.storage.index.StreamStats;
 import io.stowage.server.testing.ArchiveServer;
 import io.stowage.server.testing.ArchiveServer.Backend;
+import io.stowage.server.testing.ForwardingIndex;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -31,7 +26,6 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInfo;
 import org.junit.jupiter.api.io.TempDir;
@@ -177,40 +171,14 @@ class CleanerServiceTest {
      * The real index, except that committing a batch fails as if the database went away right
      * after the segment object was written.
      */
-    private record FailingCommit(MessageIndex real) implements MessageIndex {
-        @Override
-        public Map<String, byte[]> findDigests(Collection<String> ids) {
-            return real.findDigests(ids);
-        }
-
-        @Override
-        public List<Long> addPendingSegments(List<NewSegment> segments) {
-            return real.addPendingSegments(segments);
+    private static final class FailingCommit extends ForwardingIndex {
+        FailingCommit(MessageIndex real) {
+            super(real);
         }
 
         @Override
         public Collection<String> commitSegments(List<Long> segmentIds, List<IndexEntry> entries) {
             throw new StorageUnavailableException("connection to the index lost (simulated)", null);
-        }
-
-        @Override
-        public List<MessageLocation> locate(Collection<String> ids) {
-            return real.locate(ids);
-        }
-
-        @Override
-        public DeleteOutcome delete(Collection<String> ids) {
-            return real.delete(ids);
-        }
-
-        @Override
-        public List<ScanRow> scan(ScanQuery query) {
-            return real.scan(query);
-        }
-
-        @Override
-        public List<StreamStats> status(Optional<String> stream) {
-            return real.status(stream);
         }
     }
 }

@@ -14,7 +14,7 @@ import io.stowage.server.storage.blob.BlobStore;
 import io.stowage.server.storage.blob.FileBlobStore;
 import io.stowage.server.storage.index.MessageIndex;
 import io.stowage.server.storage.index.postgres.Database;
-import io.stowage.server.storage.index.postgres.PostgresMessageIndex;
+import io.stowage.server.storage.index.postgres.PostgresIndex;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -33,12 +33,15 @@ public final class ArchiveServer implements AutoCloseable {
     private final GrpcServer server;
     private final ManagedChannel channel;
     private final BlobStore blobs;
+    private final PostgresIndex index;
 
-    private ArchiveServer(Storage storage, GrpcServer server, ManagedChannel channel, BlobStore blobs) {
+    private ArchiveServer(Storage storage, GrpcServer server, ManagedChannel channel, BlobStore blobs,
+            PostgresIndex index) {
         this.storage = storage;
         this.server = server;
         this.channel = channel;
         this.blobs = blobs;
+        this.index = index;
     }
 
     public static ArchiveServer start(String testName, Backend backend, Path tempDir, Map<String, String> env) {
@@ -54,13 +57,12 @@ public final class ArchiveServer implements AutoCloseable {
         ServerConfig config = TestBackends.config(settings);
         BlobStore blobs = backend == Backend.S3 ? TestBackends.s3Store(name, "stowage")
                 : new FileBlobStore(tempDir.resolve(name));
-        Database db = TestBackends.database(name);
-        Storage storage = new Storage(blobs, db, interpose.apply(new PostgresMessageIndex(db)), config,
-                Clock.systemUTC());
+        PostgresIndex index = new PostgresIndex(TestBackends.database(name));
+        Storage storage = new Storage(blobs, interpose.apply(index), config, Clock.systemUTC());
         GrpcServer server = new GrpcServer(InProcessServerBuilder.forName(name),
                 StowageServer.services(storage), Duration.ofSeconds(5)).start();
         ManagedChannel channel = InProcessChannelBuilder.forName(name).build();
-        return new ArchiveServer(storage, server, channel, blobs);
+        return new ArchiveServer(storage, server, channel, blobs, index);
     }
 
     public MessagesGrpc.MessagesBlockingStub messages() {
@@ -85,6 +87,11 @@ public final class ArchiveServer implements AutoCloseable {
 
     public Storage storage() {
         return storage;
+    }
+
+    /** The index's database, to damage rows with SQL as only a test would. */
+    public Database database() {
+        return index.database();
     }
 
     @Override

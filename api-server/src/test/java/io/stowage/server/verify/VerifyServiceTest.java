@@ -150,7 +150,7 @@ class VerifyServiceTest {
     }
 
     private void sql(String statement, String arg) {
-        server.storage().database().withConnection("test damage", c -> {
+        server.database().withConnection("test damage", c -> {
             try (PreparedStatement ps = c.prepareStatement(statement)) {
                 ps.setString(1, arg);
                 return ps.executeUpdate();

@@ -101,15 +101,6 @@ public final class MessageCodec {
         return decode(bytes, 0, bytes.length);
     }
 
-    /** Reads only the id of the document at {@code bytes[offset, offset+length)}. */
-    public static String decodeId(byte[] bytes, int offset, int length) {
-        try {
-            return new RawBsonDocument(bytes, offset, length).getString("_id").getValue();
-        } catch (BsonSerializationException | BsonInvalidOperationException | ClassCastException e) {
-            throw new DocumentFormatException("not a readable message document: " + e.getMessage(), e);
-        }
-    }
-
     private static void writeCloudEvent(BsonWriter writer, Message msg, Instant time) {
         writer.writeString("source", msg.getSource());
         writer.writeString("specversion", msg.getSpecVersion());

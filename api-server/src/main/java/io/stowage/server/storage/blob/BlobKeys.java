@@ -1,6 +1,6 @@
 package io.stowage.server.storage.blob;
 
-import io.stowage.server.storage.InvalidRequestException;
+import io.stowage.server.storage.error.InvalidRequestException;
 
 /** Checks that a key is a relative path that stays below the store's root. */
 final class BlobKeys {

@@ -1,6 +1,6 @@
 package io.stowage.server.storage.blob;
 
-import io.stowage.server.storage.StorageException;
+import io.stowage.server.storage.error.StorageException;
 
 /** There is no object under the key. */
 public class BlobNotFoundException extends StorageException {

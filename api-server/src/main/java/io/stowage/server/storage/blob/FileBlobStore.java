@@ -1,6 +1,6 @@
 package io.stowage.server.storage.blob;
 
-import io.stowage.server.storage.StorageException;
+import io.stowage.server.storage.error.StorageException;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;

@@ -1,8 +1,8 @@
 package io.stowage.server.storage.blob;
 
 import io.micrometer.core.instrument.MeterRegistry;
-import io.stowage.server.storage.StorageException;
-import io.stowage.server.storage.StorageUnavailableException;
+import io.stowage.server.storage.error.StorageException;
+import io.stowage.server.storage.error.StorageUnavailableException;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;

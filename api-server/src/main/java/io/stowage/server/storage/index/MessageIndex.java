@@ -1,16 +1,23 @@
 package io.stowage.server.storage.index;
 
+import java.time.Duration;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
 /**
- * The index of stored messages: a row per message and a row per segment. The write protocol of
- * a batch is {@link #addPendingSegments} (committed before any object is written), then the
- * objects, then {@link #commitSegments}, so that no message row ever points at a missing object.
+ * The index port: a row per stored message and a row per segment, kept consistent with each
+ * other (a commit, a delete or a relocation changes both at once). The write protocol of a batch
+ * is {@link #addPendingSegments} (durable before any object is written), then the objects, then
+ * {@link #commitSegments}, so that no message row ever points at a missing object.
+ *
+ * <p>The segment side that the cleaner and verifier read is declared in {@link SegmentCatalog}.
+ * Adapters: {@code PostgresIndex} (production) and {@code InMemoryIndex} (tests of the engine's
+ * logic). Both pass {@code MessageIndexContractTest}; a new adapter passes it with a subclass that
+ * only builds the adapter.
  */
-public interface MessageIndex {
+public interface MessageIndex extends SegmentCatalog, AutoCloseable {
 
     /** The content digests of the ids that are stored, by id. */
     Map<String, byte[]> findDigests(Collection<String> ids);
@@ -20,7 +27,9 @@ public interface MessageIndex {
 
     /**
      * Indexes the messages of written segments and marks the segments committed, in one
-     * transaction. An id that another writer stored in the meantime is left out.
+     * transaction. Only segments that are still pending take part: the messages of a segment that
+     * was retired meanwhile (or committed before) are not indexed. An id that another writer
+     * stored in the meantime is left out.
      *
      * @return the ids that were indexed
      */
@@ -35,6 +44,20 @@ public interface MessageIndex {
     /** One page of a scan. */
     List<ScanRow> scan(ScanQuery query);
 
-    /** Per stream statistics, for one stream or all. */
+    /** Per stream statistics of committed segments, for one stream or all, by stream name. */
     List<StreamStats> status(Optional<String> stream);
+
+    /** Where the index is, for the log (never with a password). */
+    String description();
+
+    /**
+     * Checks that the index answers within {@code timeout}; throws
+     * {@link io.stowage.server.storage.error.StorageUnavailableException} when it does not. The
+     * server's readiness probe calls it.
+     */
+    void checkReady(Duration timeout);
+
+    /** Releases connections; the index is not used afterwards. */
+    @Override
+    void close();
 }

@@ -1,16 +1,25 @@
 package io.stowage.server.storage.index;
 
 import java.time.Instant;
+import java.util.Collection;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
-/** What the cleaner needs of the index: segments by state, expiry, relocation of live messages. */
+/**
+ * The segment side of the {@link MessageIndex}, what the cleaner and the verifier read and change:
+ * segments by state, expiry, relocation of live messages. A role of the one index, not a separate
+ * store: every adapter implements it as part of {@link MessageIndex}.
+ */
 public interface SegmentCatalog {
 
-    /** Stream names. */
+    /** The names of all streams the index has seen (also of pending segments), in order. */
     List<String> streams();
 
-    /** Deletes up to {@code limit} messages of {@code stream} with time before {@code cutoff}. */
+    /**
+     * Deletes up to {@code limit} messages of {@code stream} with time before {@code cutoff},
+     * oldest first, with the same outcome as {@link MessageIndex#delete}.
+     */
     DeleteOutcome expire(String stream, Instant cutoff, int limit);
 
     /**
@@ -35,7 +44,7 @@ public interface SegmentCatalog {
     boolean isCommitted(long segmentId);
 
     /** Of these object keys, the ones the index knows, in any state. */
-    java.util.Set<String> knownObjectKeys(java.util.Collection<String> keys);
+    Set<String> knownObjectKeys(Collection<String> keys);
 
     /** Sets a segment's live count and bytes from its message rows. */
     void recount(SegmentRef segment);
@@ -53,7 +62,7 @@ public interface SegmentCatalog {
      */
     int relocate(SegmentRef from, long to, Map<String, int[]> newOffsets);
 
-    /** Forgets a segment whose object is gone. */
+    /** Forgets a segment whose object is gone, unless it holds live messages. */
     void removeSegment(long segmentId);
 
     /**

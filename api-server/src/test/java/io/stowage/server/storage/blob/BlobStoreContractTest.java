@@ -3,7 +3,7 @@ package io.stowage.server.storage.blob;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.stowage.server.storage.InvalidRequestException;
+import io.stowage.server.storage.error.InvalidRequestException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;

@@ -4,8 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.stowage.embedded.LocalS3;
-import io.stowage.server.storage.StorageException;
-import io.stowage.server.storage.StorageUnavailableException;
+import io.stowage.server.storage.error.StorageException;
+import io.stowage.server.storage.error.StorageUnavailableException;
 import io.stowage.server.testing.TestBackends;
 import java.net.URI;
 import java.util.ArrayList;

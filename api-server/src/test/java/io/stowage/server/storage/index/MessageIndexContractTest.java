@@ -1,60 +1,66 @@
 package io.stowage.server.storage.index;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.groups.Tuple.tuple;
 
-import io.stowage.server.storage.index.postgres.Database;
-import io.stowage.server.storage.index.postgres.PostgresMessageIndex;
-import io.stowage.server.storage.index.postgres.PostgresSegmentCatalog;
+import io.stowage.server.storage.error.StorageException;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CyclicBarrier;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInfo;
 
-/** The index against a real PostgreSQL; subclasses say which one. */
-abstract class MessageIndexContractTest {
-    private static final Instant T0 = Instant.parse("2024-03-01T10:00:00.123456Z");
-
-    private Database db;
-    private MessageIndex index;
-    private SegmentCatalog catalog;
-
-    protected abstract Database connect(String schema);
-
-    @BeforeEach
-    void setUp(TestInfo info) {
-        db = connect(io.stowage.server.testing.TestBackends.uniqueName(info.getTestMethod().orElseThrow().getName()));
-        index = new PostgresMessageIndex(db);
-        catalog = new PostgresSegmentCatalog(db);
-    }
-
-    @AfterEach
-    void tearDown() {
-        db.close();
-    }
+/**
+ * What every {@link MessageIndex} does: the write protocol, look-ups, deletes, scans and status
+ * here, the segment side in {@link SegmentCatalogContractTest}. One subclass per adapter, which
+ * only builds the adapter.
+ */
+public abstract class MessageIndexContractTest extends SegmentCatalogContractTest {
 
     @Test
     void committedMessagesCanBeLocatedAndTheirDigestsFound() {
         long seg = pending("s", "t", 2);
-        java.util.Collection<String> indexed = index.commitSegments(List.of(seg), List.of(entry("a", seg, "s", "t", T0, 0, 10),
+        Collection<String> indexed = index.commitSegments(List.of(seg), List.of(entry("a", seg, "s", "t", T0, 0, 10),
                 entry("b", seg, "s", "t", T0.plusSeconds(1), 10, 20)));
 
         assertThat(indexed).containsExactlyInAnyOrder("a", "b");
         assertThat(index.locate(List.of("b", "a", "zz"))).extracting(MessageLocation::id, MessageLocation::offset,
-                MessageLocation::length).containsExactlyInAnyOrder(
-                        org.assertj.core.groups.Tuple.tuple("a", 0, 10), org.assertj.core.groups.Tuple.tuple("b", 10, 20));
+                MessageLocation::length).containsExactlyInAnyOrder(tuple("a", 0, 10), tuple("b", 10, 20));
         assertThat(index.findDigests(List.of("a", "x")).keySet()).containsExactly("a");
         assertThat(index.findDigests(List.of("a")).get("a")).isEqualTo(digest("a"));
     }
 
     @Test
     void pendingSegmentsHideNothingAndCountNothing() {
-        pending("s", "t", 1);
+        NewSegment s = newSegment("s", "t", 1, 100);
+        long seg = index.addPendingSegments(List.of(s)).get(0);
+
         assertThat(index.status(Optional.empty())).isEmpty();
+        assertThat(index.isCommitted(seg)).isFalse();
+        assertThat(index.committedSegments(0, 10)).isEmpty();
+        assertThat(index.deadSegments()).isEmpty();
+        assertThat(index.messageCount()).isZero();
+        assertThat(index.knownObjectKeys(List.of(s.objectKey(), "k/other.bson"))).containsExactly(s.objectKey());
+        assertThat(index.streams()).containsExactly("s");
+    }
+
+    @Test
+    void pendingSegmentsGetIncreasingIdsInTheOrderGiven() {
+        List<Long> ids = index.addPendingSegments(List.of(newSegment("s", "t", 1, 10), newSegment("s", "u", 1, 10),
+                newSegment("r", "t", 1, 10)));
+        assertThat(ids).hasSize(3).doesNotHaveDuplicates().isSorted();
+    }
+
+    @Test
+    void aSegmentWhoseKeyIsTakenIsRefused() {
+        NewSegment s = newSegment("s", "t", 1, 100);
+        index.addPendingSegments(List.of(s));
+        assertThatThrownBy(() -> index.addPendingSegments(List.of(s))).isInstanceOf(StorageException.class);
     }
 
     @Test
@@ -63,7 +69,7 @@ abstract class MessageIndexContractTest {
         index.commitSegments(List.of(first), List.of(entry("a", first, "s", "t", T0, 0, 10)));
         long second = pending("s", "t", 2);
 
-        java.util.Collection<String> indexed = index.commitSegments(List.of(second),
+        Collection<String> indexed = index.commitSegments(List.of(second),
                 List.of(entry("a", second, "s", "t", T0, 0, 10), entry("b", second, "s", "t", T0, 10, 5)));
 
         assertThat(indexed).containsExactly("b");
@@ -74,59 +80,124 @@ abstract class MessageIndexContractTest {
     }
 
     @Test
-    void aSegmentRetiredAsAbandonedIndexesNothing() {
-        long seg = pending("s", "t", 1);
-        assertThat(catalog.retireAbandoned(Instant.now().plusSeconds(60))).extracting(SegmentRef::id).containsExactly(seg);
+    void concurrentWritersOfTheSameIdIndexItOnce() throws Exception {
+        for (int i = 0; i < 10; i++) {
+            int round = i;
+            String shared = "shared-" + round;
+            long one = pending("s", "t", 2);
+            long two = pending("s", "t", 2);
+            CyclicBarrier start = new CyclicBarrier(2);
+            CompletableFuture<Collection<String>> a = CompletableFuture.supplyAsync(() -> commitAfter(start, one,
+                    List.of(entry(shared, one, "s", "t", T0, 0, 10), entry("a-" + round, one, "s", "t", T0, 10, 10))));
+            CompletableFuture<Collection<String>> b = CompletableFuture.supplyAsync(() -> commitAfter(start, two,
+                    List.of(entry(shared, two, "s", "t", T0, 0, 10), entry("b-" + round, two, "s", "t", T0, 10, 10))));
 
-        java.util.Collection<String> indexed = index.commitSegments(List.of(seg), List.of(entry("a", seg, "s", "t", T0, 0, 10)));
+            List<String> indexed = new ArrayList<>(a.get());
+            indexed.addAll(b.get());
+            assertThat(indexed).containsOnlyOnce(shared).contains("a-" + round, "b-" + round);
+            assertThat(index.locate(List.of(shared))).singleElement()
+                    .satisfies(l -> assertThat(l.segmentId()).isIn(one, two));
+        }
+        assertThat(index.messageCount()).isEqualTo(30);
+    }
 
-        assertThat(indexed).isEmpty();
-        assertThat(index.locate(List.of("a"))).isEmpty();
-        assertThat(catalog.deadSegments()).extracting(SegmentRef::id).containsExactly(seg);
+    private Collection<String> commitAfter(CyclicBarrier start, long segment, List<IndexEntry> entries) {
+        try {
+            start.await();
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+        return index.commitSegments(List.of(segment), entries);
+    }
+
+    @Test
+    void aSegmentIsCommittedOnlyOnce() {
+        long seg = committed("a");
+        Collection<String> again = index.commitSegments(List.of(seg), List.of(entry("b", seg, "s", "t", T0, 10, 10)));
+
+        assertThat(again).isEmpty();
+        assertThat(index.locate(List.of("b"))).isEmpty();
+        assertThat(segment(seg).liveCount()).isEqualTo(1);
     }
 
     @Test
     void deleteCountsOnlyStoredIdsAndReportsEmptiedSegments() {
         long seg = pending("s", "t", 2);
         index.commitSegments(List.of(seg), List.of(entry("a", seg, "s", "t", T0, 0, 10),
-                entry("b", seg, "s", "t", T0, 10, 10)));
+                entry("b", seg, "s", "t", T0, 10, 7)));
 
         DeleteOutcome first = index.delete(List.of("a", "unknown"));
         assertThat(first.deleted()).isEqualTo(1);
+        assertThat(first.deletedBytes()).isEqualTo(10);
         assertThat(first.emptied()).isEmpty();
 
-        DeleteOutcome second = index.delete(List.of("a", "b"));
+        DeleteOutcome second = index.delete(List.of("a", "b", "b"));
         assertThat(second.deleted()).isEqualTo(1);
-        assertThat(second.emptied()).extracting(SegmentRef::id).containsExactly(seg);
+        assertThat(second.deletedBytes()).isEqualTo(7);
+        assertThat(second.emptied()).singleElement().satisfies(s -> {
+            assertThat(s.id()).isEqualTo(seg);
+            assertThat(s.liveCount()).isZero();
+            assertThat(s.liveBytes()).isZero();
+        });
+        assertThat(index.delete(List.of("a"))).isEqualTo(DeleteOutcome.NONE);
+    }
+
+    @Test
+    void timesAreKeptToTheMicrosecond() {
+        long seg = pending("s", "t", 1);
+        index.commitSegments(List.of(seg), List.of(entry("a", seg, "s", "t", T0.plusNanos(789), 0, 10)));
+
+        List<ScanRow> rows = index.scan(new ScanQuery("s", Optional.empty(), Instant.EPOCH, T0.plusSeconds(1),
+                Optional.empty(), 10));
+        assertThat(rows).extracting(ScanRow::time).containsExactly(T0);
+    }
+
+    @Test
+    void statusSumsTheCommittedSegmentsOfEachStreamInNameOrder() {
+        long s1 = pending("s", "t", 2, 50);
+        long s2 = pending("s", "u", 1, 30);
+        long r = pending("r", "t", 1, 40);
+        index.commitSegments(List.of(s1, s2, r), List.of(entry("a", s1, "s", "t", T0.minusSeconds(9), 0, 10),
+                entry("b", s1, "s", "t", T0, 10, 10), entry("c", s2, "s", "u", T0.plusSeconds(9), 0, 5),
+                entry("d", r, "r", "t", T0, 0, 8)));
+        index.delete(List.of("b"));
+
+        assertThat(index.status(Optional.empty())).containsExactly(
+                new StreamStats("r", 1, 8, T0, T0, 1, 40),
+                new StreamStats("s", 2, 15, T0.minusSeconds(9), T0.plusSeconds(9), 2, 80));
+        assertThat(index.status(Optional.of("r"))).extracting(StreamStats::stream).containsExactly("r");
+        assertThat(index.status(Optional.of("unknown"))).isEmpty();
     }
 
     @Test
     void scanIsOrderedByTimeThenIdAndResumesAfterAPosition() {
         long seg = pending("s", "t", 5);
-        List<IndexEntry> entries = new ArrayList<>();
-        entries.add(entry("c", seg, "s", "t", T0, 0, 1));
-        entries.add(entry("a", seg, "s", "t", T0, 1, 1));
-        entries.add(entry("b", seg, "s", "u", T0.plusSeconds(5), 2, 1));
-        entries.add(entry("d", seg, "s", "t", T0.minusSeconds(5), 3, 1));
-        entries.add(entry("other", seg, "s2", "t", T0, 4, 1));
-        index.commitSegments(List.of(seg), entries);
+        index.commitSegments(List.of(seg), List.of(entry("c", seg, "s", "t", T0, 0, 1),
+                entry("a", seg, "s", "t", T0, 1, 1), entry("b", seg, "s", "u", T0.plusSeconds(5), 2, 1),
+                entry("d", seg, "s", "t", T0.minusSeconds(5), 3, 1), entry("other", seg, "s2", "t", T0, 4, 1)));
 
-        List<ScanRow> all = index.scan(new ScanQuery("s", Optional.empty(), Instant.EPOCH, T0.plusSeconds(3600),
-                Optional.empty(), 100));
+        List<ScanRow> all = index.scan(timeScan("s", Optional.empty(), Instant.EPOCH, T0.plusSeconds(3600), 100));
         assertThat(all).extracting(ScanRow::id).containsExactly("d", "a", "c", "b");
-        assertThat(all.get(1).time()).isEqualTo(T0);
+        assertThat(all.get(1)).extracting(ScanRow::stream, ScanRow::type, ScanRow::time)
+                .containsExactly("s", "t", T0);
+        assertThat(all.get(1).location()).isEqualTo(new MessageLocation("a", seg, segment(seg).objectKey(), 1, 1));
 
-        List<ScanRow> rest = index.scan(new ScanQuery("s", Optional.empty(), Instant.EPOCH, T0.plusSeconds(3600),
-                Optional.of(all.get(1).position(ScanOrder.TIME)), 100));
-        assertThat(rest).extracting(ScanRow::id).containsExactly("c", "b");
+        ScanQuery everything = timeScan("s", Optional.empty(), Instant.EPOCH, T0.plusSeconds(3600), 100);
+        assertThat(index.scan(everything.next(all.get(1).position(ScanOrder.TIME), 100))).extracting(ScanRow::id)
+                .containsExactly("c", "b");
+        assertThat(index.scan(everything.withLimit(2))).extracting(ScanRow::id).containsExactly("d", "a");
+        assertThat(index.scan(timeScan("s", Optional.of("u"), Instant.EPOCH, T0.plusSeconds(3600), 100)))
+                .extracting(ScanRow::id).containsExactly("b");
+        assertThat(index.scan(timeScan("s", Optional.empty(), T0, T0.plusSeconds(5), 100)))
+                .extracting(ScanRow::id).containsExactly("a", "c");
+        assertThat(index.scan(timeScan("unknown", Optional.empty(), Instant.EPOCH, T0.plusSeconds(3600), 100)))
+                .isEmpty();
+        assertThat(index.scan(timeScan("s", Optional.of("unknown"), Instant.EPOCH, T0.plusSeconds(3600), 100)))
+                .isEmpty();
+    }
 
-        List<ScanRow> typed = index.scan(new ScanQuery("s", Optional.of("u"), Instant.EPOCH, T0.plusSeconds(3600),
-                Optional.empty(), 100));
-        assertThat(typed).extracting(ScanRow::id).containsExactly("b");
-
-        List<ScanRow> window = index.scan(new ScanQuery("s", Optional.empty(), T0, T0.plusSeconds(5),
-                Optional.empty(), 100));
-        assertThat(window).extracting(ScanRow::id).containsExactly("a", "c");
+    private static ScanQuery timeScan(String stream, Optional<String> type, Instant from, Instant to, int limit) {
+        return new ScanQuery(stream, type, from, to, Optional.empty(), limit);
     }
 
     @Test
@@ -141,79 +212,22 @@ abstract class MessageIndexContractTest {
 
         List<ScanRow> rows = index.scan(all);
         assertThat(rows).extracting(ScanRow::id).containsExactly("p0-o2", "p0-o9", "p1-o1", "p1-o5");
+        assertThat(rows.get(1)).extracting(ScanRow::kafkaPartition, ScanRow::kafkaOffset).containsExactly(0, 9L);
         assertThat(index.scan(all.next(rows.get(1).position(ScanOrder.KAFKA_OFFSET), 100)))
                 .extracting(ScanRow::id).containsExactly("p1-o1", "p1-o5");
         ScanQuery partition1 = new ScanQuery("t", Optional.empty(), Instant.EPOCH, T0.plusSeconds(3600),
                 Optional.empty(), 100, ScanOrder.KAFKA_OFFSET, Optional.of(1));
         assertThat(index.scan(partition1)).extracting(ScanRow::id).containsExactly("p1-o1", "p1-o5");
+        ScanQuery partition0InTime = new ScanQuery("t", Optional.empty(), Instant.EPOCH, T0.plusSeconds(3600),
+                Optional.empty(), 100, ScanOrder.TIME, Optional.of(0));
+        assertThat(index.scan(partition0InTime)).extracting(ScanRow::id).containsExactly("p0-o9", "p0-o2");
     }
 
     @Test
-    void expireDeletesOnlyOlderMessagesOfThatStream() {
-        long seg = pending("s", "t", 3);
-        index.commitSegments(List.of(seg), List.of(entry("old", seg, "s", "t", T0.minusSeconds(100), 0, 1),
-                entry("new", seg, "s", "t", T0, 1, 1), entry("elsewhere", seg, "s2", "t", T0.minusSeconds(100), 2, 1)));
-
-        DeleteOutcome out = catalog.expire("s", T0.minusSeconds(1), 10);
-
-        assertThat(out.deleted()).isEqualTo(1);
-        assertThat(index.locate(List.of("old", "new", "elsewhere"))).extracting(MessageLocation::id)
-                .containsExactlyInAnyOrder("new", "elsewhere");
+    void checkReadyAnswersWhileOpenAndFailsOnceClosed() {
+        index.checkReady(Duration.ofSeconds(2));
+        assertThat(index.description()).isNotBlank();
+        index.close();
+        assertThatThrownBy(() -> index.checkReady(Duration.ofSeconds(2))).isInstanceOf(StorageException.class);
     }
-
-    @Test
-    void relocateMovesLiveMessagesAndRetiresTheOldSegment() {
-        long seg = pending("s", "t", 3);
-        index.commitSegments(List.of(seg), List.of(entry("a", seg, "s", "t", T0, 0, 10),
-                entry("b", seg, "s", "t", T0, 10, 10), entry("c", seg, "s", "t", T0, 20, 10)));
-        index.delete(List.of("b"));
-        SegmentRef sparse = catalog.sparseSegments(0.0, 0, 10).get(0);
-        assertThat(sparse.liveCount()).isEqualTo(2);
-        assertThat(catalog.liveMessages(sparse)).extracting(IndexedMessage::id).containsExactly("a", "c");
-
-        long fresh = pending("s", "t", 2, 20);
-        int moved = catalog.relocate(sparse, fresh, Map.of("a", new int[] {0, 10}, "c", new int[] {10, 10}));
-
-        assertThat(moved).isEqualTo(2);
-        assertThat(index.locate(List.of("c")).get(0)).extracting(MessageLocation::segmentId, MessageLocation::offset)
-                .containsExactly(fresh, 10);
-        assertThat(catalog.deadSegments()).extracting(SegmentRef::id).containsExactly(seg);
-        assertThat(catalog.sparseSegments(0.0, 0, 10)).isEmpty();
-    }
-
-    @Test
-    void migrationsRunOnceAcrossRestarts(TestInfo info) {
-        String schema = db.description().replaceAll(".*\\(schema (.*)\\)", "$1");
-        try (Database again = connect(schema)) {
-            int versions = again.withConnection("count versions", c -> {
-                try (var rs = c.createStatement().executeQuery("SELECT count(*) FROM schema_version")) {
-                    rs.next();
-                    return rs.getInt(1);
-                }
-            });
-            assertThat(versions).isEqualTo(3);
-        }
-    }
-
-    private long pending(String stream, String type, int count) {
-        return pending(stream, type, count, 100);
-    }
-
-    private long pending(String stream, String type, int count, long size) {
-        return index.addPendingSegments(List.of(new NewSegment("k/" + java.util.UUID.randomUUID() + ".bson", stream, type,
-                size, count, T0.minusSeconds(100), T0.plusSeconds(100)))).get(0);
-    }
-
-    private static IndexEntry entry(String id, long seg, String stream, String type, Instant time, int offset, int length) {
-        return new IndexEntry(id, seg, stream, type, time, offset, length, digest(id), null, null);
-    }
-
-    private static IndexEntry kafkaEntry(String id, long seg, Instant time, int offset, int partition, long kafkaOffset) {
-        return new IndexEntry(id, seg, "t", "x", time, offset, 1, digest(id), partition, kafkaOffset);
-    }
-
-    private static byte[] digest(String id) {
-        return java.util.Arrays.copyOf(id.getBytes(java.nio.charset.StandardCharsets.UTF_8), 16);
-    }
-
 }

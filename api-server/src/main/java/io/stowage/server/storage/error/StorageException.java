@@ -1,4 +1,4 @@
-package io.stowage.server.storage;
+package io.stowage.server.storage.error;
 
 /** Storage failed in a way that retrying will not fix by itself; the details belong in the log. */
 public class StorageException extends RuntimeException {

@@ -1,4 +1,4 @@
-package io.stowage.server.storage;
+package io.stowage.server.storage.error;
 
 /** The caller asked for something invalid; the message says what and how to fix it. */
 public class InvalidRequestException extends RuntimeException {

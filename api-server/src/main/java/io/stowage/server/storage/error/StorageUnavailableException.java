@@ -1,4 +1,4 @@
-package io.stowage.server.storage;
+package io.stowage.server.storage.error;
 
 /** A storage backend (the blob store or the index database) cannot be reached now; retry later. */
 public class StorageUnavailableException extends StorageException {

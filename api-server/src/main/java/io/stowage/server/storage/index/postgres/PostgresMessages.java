@@ -2,7 +2,6 @@ package io.stowage.server.storage.index.postgres;
 
 import io.stowage.server.storage.index.DeleteOutcome;
 import io.stowage.server.storage.index.IndexEntry;
-import io.stowage.server.storage.index.MessageIndex;
 import io.stowage.server.storage.index.MessageLocation;
 import io.stowage.server.storage.index.NewSegment;
 import io.stowage.server.storage.index.ScanOrder;
@@ -25,28 +24,24 @@ import java.util.Optional;
 import java.util.Set;
 
 /**
- * The message index in PostgreSQL. Every operation on a batch is a constant number of
- * statements, whatever the batch size: rows go in and out as arrays ({@code unnest}).
+ * The message side of {@link PostgresIndex}: writes, look-ups, deletes, scans and status. Every
+ * operation on a batch is a constant number of statements, whatever the batch size: rows go in
+ * and out as arrays ({@code unnest}).
  */
-public final class PostgresMessageIndex implements MessageIndex {
+final class PostgresMessages {
     private static final String MICROS = Sql.MICROS_TO_TIMESTAMP;
 
     private final Database db;
     private final NameIds streams;
     private final NameIds types;
 
-    public PostgresMessageIndex(Database db) {
-        this(db, new NameIds("streams"), new NameIds("types"));
-    }
-
-    PostgresMessageIndex(Database db, NameIds streams, NameIds types) {
+    PostgresMessages(Database db, NameIds streams, NameIds types) {
         this.db = db;
         this.streams = streams;
         this.types = types;
     }
 
-    @Override
-    public Map<String, byte[]> findDigests(Collection<String> ids) {
+    Map<String, byte[]> findDigests(Collection<String> ids) {
         if (ids.isEmpty()) {
             return Map.of();
         }
@@ -64,8 +59,7 @@ public final class PostgresMessageIndex implements MessageIndex {
         });
     }
 
-    @Override
-    public List<Long> addPendingSegments(List<NewSegment> segments) {
+    List<Long> addPendingSegments(List<NewSegment> segments) {
         if (segments.isEmpty()) {
             return List.of();
         }
@@ -118,8 +112,7 @@ public final class PostgresMessageIndex implements MessageIndex {
         });
     }
 
-    @Override
-    public Collection<String> commitSegments(List<Long> segmentIds, List<IndexEntry> entries) {
+    Collection<String> commitSegments(List<Long> segmentIds, List<IndexEntry> entries) {
         return db.withConnection("index stored messages", c -> {
             Map<String, Integer> streamIds = streams.ensure(c, entries.stream().map(IndexEntry::stream).toList());
             Map<String, Integer> typeIds = types.ensure(c, entries.stream().map(IndexEntry::type).toList());
@@ -191,8 +184,7 @@ public final class PostgresMessageIndex implements MessageIndex {
         });
     }
 
-    @Override
-    public List<MessageLocation> locate(Collection<String> ids) {
+    List<MessageLocation> locate(Collection<String> ids) {
         if (ids.isEmpty()) {
             return List.of();
         }
@@ -212,8 +204,7 @@ public final class PostgresMessageIndex implements MessageIndex {
         });
     }
 
-    @Override
-    public DeleteOutcome delete(Collection<String> ids) {
+    DeleteOutcome delete(Collection<String> ids) {
         if (ids.isEmpty()) {
             return DeleteOutcome.NONE;
         }
@@ -225,8 +216,7 @@ public final class PostgresMessageIndex implements MessageIndex {
         });
     }
 
-    @Override
-    public List<ScanRow> scan(ScanQuery q) {
+    List<ScanRow> scan(ScanQuery q) {
         return db.withConnection("scan messages", c -> {
             Optional<Integer> streamId = streams.find(c, q.stream());
             if (streamId.isEmpty()) {
@@ -299,8 +289,7 @@ public final class PostgresMessageIndex implements MessageIndex {
         });
     }
 
-    @Override
-    public List<StreamStats> status(Optional<String> stream) {
+    List<StreamStats> status(Optional<String> stream) {
         return db.withConnection("read status", c -> {
             String sql = "SELECT st.name, seg.messages, seg.bytes, seg.segments, seg.segment_bytes,"
                     + " (SELECT min(m.time) FROM messages m WHERE m.stream_id = st.id) AS first_time,"
@@ -356,7 +345,7 @@ public final class PostgresMessageIndex implements MessageIndex {
                     deleted += rs.getLong("deleted");
                     bytes += rs.getLong("deleted_bytes");
                     if (rs.getInt("live_count") == 0) {
-                        emptied.add(PostgresSegmentCatalog.segmentRef(rs));
+                        emptied.add(PostgresSegments.segmentRef(rs));
                     }
                 }
             }

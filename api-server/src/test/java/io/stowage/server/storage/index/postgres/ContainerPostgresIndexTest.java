@@ -1,6 +1,7 @@
-package io.stowage.server.storage.index;
+package io.stowage.server.storage.index.postgres;
 
-import io.stowage.server.storage.index.postgres.Database;
+import io.stowage.server.storage.index.MessageIndex;
+import io.stowage.server.storage.index.MessageIndexContractTest;
 import org.testcontainers.junit.jupiter.Container;
 import org.testcontainers.junit.jupiter.Testcontainers;
 import org.testcontainers.postgresql.PostgreSQLContainer;
@@ -12,7 +13,8 @@ class ContainerPostgresIndexTest extends MessageIndexContractTest {
     static final PostgreSQLContainer POSTGRES = new PostgreSQLContainer("postgres:17-alpine");
 
     @Override
-    protected Database connect(String schema) {
-        return Database.connect(POSTGRES.getJdbcUrl(), POSTGRES.getUsername(), POSTGRES.getPassword(), schema, 4);
+    protected MessageIndex open(String schema) {
+        return new PostgresIndex(Database.connect(POSTGRES.getJdbcUrl(), POSTGRES.getUsername(),
+                POSTGRES.getPassword(), schema, 4));
     }
 }

@@ -3,7 +3,6 @@ package io.stowage.server.storage.index.postgres;
 import io.stowage.server.storage.index.DeleteOutcome;
 import io.stowage.server.storage.index.IndexedMessage;
 import io.stowage.server.storage.index.MessageLocation;
-import io.stowage.server.storage.index.SegmentCatalog;
 import io.stowage.server.storage.index.SegmentRef;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -18,22 +17,22 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
-/** The cleaner's view of the index in PostgreSQL. */
-public final class PostgresSegmentCatalog implements SegmentCatalog {
+/** The segment side of {@link PostgresIndex}: what the cleaner and the verifier use. */
+final class PostgresSegments {
     private static final long CLEAN_LOCK_KEY = 0x5354_4f57_434c_4eL; // "STOWCLN"
     private static final String SEGMENT_COLUMNS = "s.id, s.object_key, st.name AS stream,"
             + " (SELECT t.name FROM types t WHERE t.id = s.type_id) AS type, s.size_bytes,"
             + " s.live_count, s.live_bytes, s.min_time, s.max_time";
 
     private final Database db;
-    private final NameIds streams = new NameIds("streams");
+    private final NameIds streams;
 
-    public PostgresSegmentCatalog(Database db) {
+    PostgresSegments(Database db, NameIds streams) {
         this.db = db;
+        this.streams = streams;
     }
 
-    @Override
-    public List<String> streams() {
+    List<String> streams() {
         return db.withConnection("list streams", c -> {
             List<String> names = new ArrayList<>();
             try (PreparedStatement ps = c.prepareStatement("SELECT name FROM streams ORDER BY name");
@@ -46,24 +45,22 @@ public final class PostgresSegmentCatalog implements SegmentCatalog {
         });
     }
 
-    @Override
-    public DeleteOutcome expire(String stream, Instant cutoff, int limit) {
+    DeleteOutcome expire(String stream, Instant cutoff, int limit) {
         return db.withConnection("expire messages of " + stream, c -> {
             Optional<Integer> streamId = streams.find(c, stream);
             if (streamId.isEmpty()) {
                 return DeleteOutcome.NONE;
             }
-            try (PreparedStatement ps = c.prepareStatement(PostgresMessageIndex.Deletes.EXPIRE)) {
+            try (PreparedStatement ps = c.prepareStatement(PostgresMessages.Deletes.EXPIRE)) {
                 ps.setInt(1, streamId.get());
                 Sql.setTime(ps, 2, cutoff);
                 ps.setInt(3, limit);
-                return PostgresMessageIndex.Deletes.outcome(ps);
+                return PostgresMessages.Deletes.outcome(ps);
             }
         });
     }
 
-    @Override
-    public List<SegmentRef> retireAbandoned(Instant cutoff) {
+    List<SegmentRef> retireAbandoned(Instant cutoff) {
         return db.withConnection("retire abandoned segments", c -> {
             try (PreparedStatement ps = c.prepareStatement("UPDATE segments s SET state = 'retired' FROM streams st"
                     + " WHERE st.id = s.stream_id AND s.state = 'pending' AND s.created_at < ?"
@@ -74,8 +71,7 @@ public final class PostgresSegmentCatalog implements SegmentCatalog {
         });
     }
 
-    @Override
-    public List<SegmentRef> deadSegments() {
+    List<SegmentRef> deadSegments() {
         return db.withConnection("find dead segments", c -> {
             try (PreparedStatement ps = c.prepareStatement("SELECT " + SEGMENT_COLUMNS
                     + " FROM segments s JOIN streams st ON st.id = s.stream_id"
@@ -85,8 +81,7 @@ public final class PostgresSegmentCatalog implements SegmentCatalog {
         });
     }
 
-    @Override
-    public List<SegmentRef> sparseSegments(double minDeadRatio, long afterId, int limit) {
+    List<SegmentRef> sparseSegments(double minDeadRatio, long afterId, int limit) {
         return db.withConnection("find sparse segments", c -> {
             try (PreparedStatement ps = c.prepareStatement("SELECT " + SEGMENT_COLUMNS
                     + " FROM segments s JOIN streams st ON st.id = s.stream_id"
@@ -100,8 +95,7 @@ public final class PostgresSegmentCatalog implements SegmentCatalog {
         });
     }
 
-    @Override
-    public List<IndexedMessage> liveMessages(SegmentRef segment) {
+    List<IndexedMessage> liveMessages(SegmentRef segment) {
         return db.withConnection("list live messages of a segment", c -> {
             // through the scan index: the segment's stream and time bounds narrow the range
             try (PreparedStatement ps = c.prepareStatement("SELECT m.id, m.byte_offset, m.length, m.digest FROM messages m"
@@ -123,8 +117,7 @@ public final class PostgresSegmentCatalog implements SegmentCatalog {
         });
     }
 
-    @Override
-    public List<SegmentRef> committedSegments(long afterId, int limit) {
+    List<SegmentRef> committedSegments(long afterId, int limit) {
         return db.withConnection("list committed segments", c -> {
             try (PreparedStatement ps = c.prepareStatement("SELECT " + SEGMENT_COLUMNS
                     + " FROM segments s JOIN streams st ON st.id = s.stream_id"
@@ -136,8 +129,7 @@ public final class PostgresSegmentCatalog implements SegmentCatalog {
         });
     }
 
-    @Override
-    public boolean isCommitted(long segmentId) {
+    boolean isCommitted(long segmentId) {
         return db.withConnection("check a segment", c -> {
             try (PreparedStatement ps = c.prepareStatement("SELECT 1 FROM segments WHERE id = ? AND state = 'committed'")) {
                 ps.setLong(1, segmentId);
@@ -148,8 +140,7 @@ public final class PostgresSegmentCatalog implements SegmentCatalog {
         });
     }
 
-    @Override
-    public Set<String> knownObjectKeys(Collection<String> keys) {
+    Set<String> knownObjectKeys(Collection<String> keys) {
         if (keys.isEmpty()) {
             return Set.of();
         }
@@ -167,8 +158,7 @@ public final class PostgresSegmentCatalog implements SegmentCatalog {
         });
     }
 
-    @Override
-    public void recount(SegmentRef segment) {
+    void recount(SegmentRef segment) {
         db.withConnection("recount a segment", c -> {
             try (PreparedStatement ps = c.prepareStatement("UPDATE segments s SET live_count = agg.n, live_bytes = agg.b"
                     + " FROM (SELECT count(*)::int AS n, coalesce(sum(m.length), 0)::bigint AS b FROM messages m"
@@ -184,8 +174,7 @@ public final class PostgresSegmentCatalog implements SegmentCatalog {
         });
     }
 
-    @Override
-    public long messageCount() {
+    long messageCount() {
         return db.withConnection("count messages", c -> {
             try (PreparedStatement ps = c.prepareStatement(
                     "SELECT coalesce(sum(live_count), 0) FROM segments WHERE state = 'committed'");
@@ -196,8 +185,7 @@ public final class PostgresSegmentCatalog implements SegmentCatalog {
         });
     }
 
-    @Override
-    public int relocate(SegmentRef from, long to, Map<String, int[]> newOffsets) {
+    int relocate(SegmentRef from, long to, Map<String, int[]> newOffsets) {
         return db.inTransaction("move messages to a rewritten segment", c -> {
             try (PreparedStatement lock = c.prepareStatement("SELECT id FROM segments WHERE id = ? FOR UPDATE")) {
                 lock.setLong(1, from.id());
@@ -240,8 +228,7 @@ public final class PostgresSegmentCatalog implements SegmentCatalog {
         });
     }
 
-    @Override
-    public void removeSegment(long segmentId) {
+    void removeSegment(long segmentId) {
         db.withConnection("forget a removed segment", c -> {
             try (PreparedStatement ps = c.prepareStatement("DELETE FROM segments WHERE id = ?"
                     + " AND (state = 'retired' OR live_count = 0)")) {
@@ -251,8 +238,7 @@ public final class PostgresSegmentCatalog implements SegmentCatalog {
         });
     }
 
-    @Override
-    public boolean withCleanLock(Runnable work) {
+    boolean withCleanLock(Runnable work) {
         return db.withConnection("take the clean lock", c -> {
             if (!tryLock(c)) {
                 return false;

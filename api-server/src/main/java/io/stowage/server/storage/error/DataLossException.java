@@ -1,4 +1,4 @@
-package io.stowage.server.storage;
+package io.stowage.server.storage.error;
 
 /** The index points at stored bytes that are missing or unreadable. */
 public class DataLossException extends StorageException {

@@ -1,0 +1,95 @@
+package io.stowage.server.storage.index.memory;
+
+import io.stowage.server.storage.error.StorageException;
+import io.stowage.server.storage.index.NewSegment;
+import io.stowage.server.storage.index.SegmentRef;
+import io.stowage.server.storage.index.memory.Segment.State;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.function.Predicate;
+
+/** The segment rows of the in-memory index, by id; guarded by the index's monitor. */
+final class SegmentTable {
+    private final TreeMap<Long, Segment> byId = new TreeMap<>();
+    private long nextId = 1;
+
+    /** Registers pending segments; none when one of their keys is taken (the key is unique, as in PostgreSQL). */
+    List<Long> addPending(List<NewSegment> added, Instant now) {
+        Set<String> keys = new HashSet<>();
+        byId.values().forEach(s -> keys.add(s.objectKey));
+        for (NewSegment s : added) {
+            if (!keys.add(s.objectKey())) {
+                throw new StorageException("index query failed (register pending segments): object key "
+                        + s.objectKey() + " is already registered", null);
+            }
+        }
+        List<Long> ids = new ArrayList<>(added.size());
+        for (NewSegment s : added) {
+            long id = nextId++;
+            byId.put(id, new Segment(id, s, now));
+            ids.add(id);
+        }
+        return ids;
+    }
+
+    Segment get(long id) {
+        return byId.get(id);
+    }
+
+    boolean contains(long id) {
+        return byId.containsKey(id);
+    }
+
+    boolean isIn(long id, State state) {
+        Segment s = byId.get(id);
+        return s != null && s.is(state);
+    }
+
+    /** The segments that match, in id order, after {@code afterId}, at most {@code limit}. */
+    List<SegmentRef> select(Predicate<Segment> filter, long afterId, long limit) {
+        return byId.tailMap(afterId, false).values().stream().filter(filter).limit(limit).map(Segment::ref).toList();
+    }
+
+    List<Segment> committedOf(String stream) {
+        return byId.values().stream().filter(s -> s.stream.equals(stream) && s.is(State.COMMITTED)).toList();
+    }
+
+    List<SegmentRef> retirePendingBefore(Instant cutoff) {
+        List<SegmentRef> retired = new ArrayList<>();
+        for (Segment s : byId.values()) {
+            if (s.is(State.PENDING) && s.createdAt.isBefore(cutoff)) {
+                s.state = State.RETIRED;
+                retired.add(s.ref());
+            }
+        }
+        return retired;
+    }
+
+    Set<String> knownKeys(Collection<String> keys) {
+        Set<String> wanted = new HashSet<>(keys);
+        Set<String> known = new HashSet<>();
+        for (Segment s : byId.values()) {
+            if (wanted.contains(s.objectKey)) {
+                known.add(s.objectKey);
+            }
+        }
+        return known;
+    }
+
+    long committedLiveCount() {
+        return byId.values().stream().filter(s -> s.is(State.COMMITTED)).mapToLong(s -> s.liveCount).sum();
+    }
+
+    /** Forgets a segment unless it holds live messages. */
+    void removeUnlessLive(long id) {
+        Segment s = byId.get(id);
+        if (s != null && (s.is(State.RETIRED) || s.liveCount == 0)) {
+            byId.remove(id);
+        }
+    }
+}

@@ -1,0 +1,197 @@
+package io.stowage.server.storage;
+
+import static io.stowage.server.testing.Msgs.event;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.stowage.api.v1.Message;
+import io.stowage.server.metrics.ArchiveMetrics;
+import io.stowage.server.storage.blob.FileBlobStore;
+import io.stowage.server.storage.error.StorageUnavailableException;
+import io.stowage.server.storage.index.IndexEntry;
+import io.stowage.server.storage.index.MessageIndex;
+import io.stowage.server.storage.index.MessageLocation;
+import io.stowage.server.storage.index.SegmentRef;
+import io.stowage.server.testing.ForwardingIndex;
+import io.stowage.server.testing.MemoryEngine;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CyclicBarrier;
+import java.util.function.Consumer;
+import java.util.function.UnaryOperator;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The write path of PutBatch over the in-memory index and files. */
+class BatchWriterTest {
+    private static final Instant T = Instant.parse("2024-01-01T10:15:00Z");
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void aBatchIsStoredAsOneSegmentPerLayoutPartition() {
+        try (MemoryEngine e = MemoryEngine.start(dir)) {
+            PutOutcome out = e.writer().put(List.of(event("a", "s", "t", T, "A"), event("b", "s", "t", T.plusSeconds(60),
+                    "B"), event("c", "s", "u", T, "C"), event("d", "s", "t", T.plusSeconds(3600), "D")));
+
+            assertThat(out.acknowledged()).isEqualTo(4);
+            assertThat(out.rejected()).isEmpty();
+            assertThat(e.objects()).hasSize(3).allMatch(ObjectKeys::isSegmentKey);
+            assertThat(e.index().committedSegments(0, 10)).extracting(SegmentRef::liveCount).containsExactly(2, 1, 1);
+            List<MessageLocation> where = e.index().locate(List.of("a", "b"));
+            assertThat(where).extracting(MessageLocation::objectKey).containsOnly(where.get(0).objectKey());
+            assertThat(e.archive().get(List.of("d", "a"))).extracting(Message::getTextData).containsExactly("D", "A");
+        }
+    }
+
+    @Test
+    void aRePutOfTheSameContentIsAcknowledgedAndWritesNothing() {
+        try (MemoryEngine e = MemoryEngine.start(dir)) {
+            e.writer().put(List.of(event("a", "s", "t", T, "A")));
+            PutOutcome again = e.writer().put(List.of(event("a", "s", "t", T, "A")));
+
+            assertThat(again.acknowledged()).isEqualTo(1);
+            assertThat(again.rejected()).isEmpty();
+            assertThat(e.objects()).hasSize(1);
+        }
+    }
+
+    @Test
+    void anIdStoredWithOtherContentIsRejectedAndTheRestStored() {
+        try (MemoryEngine e = MemoryEngine.start(dir)) {
+            e.writer().put(List.of(event("a", "s", "t", T, "A")));
+            PutOutcome out = e.writer().put(List.of(event("b", "s", "t", T, "B"), event("a", "s", "t", T, "other")));
+
+            assertThat(out.acknowledged()).isEqualTo(1);
+            assertThat(out.rejected()).extracting(PutOutcome.Rejected::index, PutOutcome.Rejected::id)
+                    .containsExactly(org.assertj.core.groups.Tuple.tuple(1, "a"));
+            assertThat(e.archive().get(List.of("a"))).extracting(Message::getTextData).containsExactly("A");
+        }
+    }
+
+    @Test
+    void repeatsInsideABatchShareTheOutcomeOfTheirFirstCopy() {
+        try (MemoryEngine e = MemoryEngine.start(dir)) {
+            e.writer().put(List.of(event("old", "s", "t", T, "OLD")));
+            PutOutcome out = e.writer().put(List.of(event("a", "s", "t", T, "A"), event("a", "s", "t", T, "A"),
+                    event("a", "s", "t", T, "not A"), event("old", "s", "t", T, "changed"),
+                    event("old", "s", "t", T, "changed")));
+
+            assertThat(out.acknowledged()).isEqualTo(2);
+            assertThat(out.rejected()).extracting(PutOutcome.Rejected::index).containsExactly(2, 3, 4);
+            assertThat(out.rejected().get(0).reason()).contains("message #0 of the same batch");
+            assertThat(out.rejected().get(2).reason()).isEqualTo(out.rejected().get(1).reason());
+            assertThat(e.index().messageCount()).isEqualTo(2);
+        }
+    }
+
+    @Test
+    void anIdThatARivalStoredWithTheSameContentMeanwhileIsAcknowledged() {
+        List<Message> batch = List.of(event("x", "s", "t", T, "X"), event("y", "s", "t", T, "Y"));
+        try (MemoryEngine e = MemoryEngine.start(dir, MemoryEngine.KEEP_FOREVER,
+                real -> new RivalAfterLookUp(real, rivalPuts(event("x", "s", "t", T, "X"))),
+                UnaryOperator.identity())) {
+            PutOutcome out = e.writer().put(batch);
+
+            assertThat(out.acknowledged()).isEqualTo(2);
+            assertThat(out.rejected()).isEmpty();
+            assertThat(e.index().messageCount()).isEqualTo(2);
+            assertThat(e.archive().get(List.of("x", "y"))).extracting(Message::getTextData).containsExactly("X", "Y");
+        }
+    }
+
+    @Test
+    void anIdThatARivalStoredWithOtherContentMeanwhileIsRejected() {
+        try (MemoryEngine e = MemoryEngine.start(dir, MemoryEngine.KEEP_FOREVER,
+                real -> new RivalAfterLookUp(real, rivalPuts(event("x", "s", "t", T, "RIVAL"))),
+                UnaryOperator.identity())) {
+            PutOutcome out = e.writer().put(List.of(event("x", "s", "t", T, "MINE")));
+
+            assertThat(out.acknowledged()).isZero();
+            assertThat(out.rejected()).extracting(PutOutcome.Rejected::reason)
+                    .containsExactly("id is already stored with other content");
+            assertThat(e.archive().get(List.of("x"))).extracting(Message::getTextData).containsExactly("RIVAL");
+        }
+    }
+
+    @Test
+    void concurrentWritersOfTheSameIdsStoreEachOnceAndAllAcknowledge() throws Exception {
+        try (MemoryEngine e = MemoryEngine.start(dir)) {
+            for (int round = 0; round < 20; round++) {
+                List<Message> batch = new ArrayList<>();
+                for (int i = 0; i < 5; i++) {
+                    batch.add(event("r" + round + "-" + i, "s", "t", T.plusSeconds(i * 1800L), "same"));
+                }
+                CyclicBarrier start = new CyclicBarrier(2);
+                CompletableFuture<PutOutcome> one = CompletableFuture.supplyAsync(() -> putAfter(start, e, batch));
+                CompletableFuture<PutOutcome> two = CompletableFuture.supplyAsync(() -> putAfter(start, e, batch));
+
+                assertThat(List.of(one.get(), two.get())).allSatisfy(out -> {
+                    assertThat(out.acknowledged()).isEqualTo(5);
+                    assertThat(out.rejected()).isEmpty();
+                });
+            }
+            assertThat(e.index().messageCount()).isEqualTo(100);
+        }
+    }
+
+    @Test
+    void aWriteWhoseSegmentsWereRetiredAsAbandonedFailsAndIndexesNothing() {
+        UnaryOperator<MessageIndex> slow = real -> new ForwardingIndex(real) {
+            @Override
+            public Collection<String> commitSegments(List<Long> segmentIds, List<IndexEntry> entries) {
+                real.retireAbandoned(Instant.MAX); // the cleaner's grace ran out while the object was written
+                return real.commitSegments(segmentIds, entries);
+            }
+        };
+        try (MemoryEngine e = MemoryEngine.start(dir, MemoryEngine.KEEP_FOREVER, slow, UnaryOperator.identity())) {
+            assertThatThrownBy(() -> e.writer().put(List.of(event("a", "s", "t", T, "A"))))
+                    .isInstanceOf(StorageUnavailableException.class).hasMessageContaining("retry the batch");
+            assertThat(e.index().locate(List.of("a"))).isEmpty();
+        }
+    }
+
+    private static PutOutcome putAfter(CyclicBarrier start, MemoryEngine e, List<Message> batch) {
+        try {
+            start.await();
+        } catch (Exception ex) {
+            throw new IllegalStateException(ex);
+        }
+        return e.writer().put(batch);
+    }
+
+    /** Another server's writer, over the same index and folder, putting {@code msg}. */
+    private Consumer<MessageIndex> rivalPuts(Message msg) {
+        return index -> new BatchWriter(index, new FileBlobStore(dir), new ParallelIo(1), MemoryEngine.LIMITS,
+                Clock.systemUTC(), new ArchiveMetrics(new SimpleMeterRegistry())).put(List.of(msg));
+    }
+
+    /** An index where a rival writer stores its batch right after our look-up of stored ids. */
+    private static final class RivalAfterLookUp extends ForwardingIndex {
+        private final Consumer<MessageIndex> rival;
+        private boolean done;
+
+        RivalAfterLookUp(MessageIndex real, Consumer<MessageIndex> rival) {
+            super(real);
+            this.rival = rival;
+        }
+
+        @Override
+        public Map<String, byte[]> findDigests(Collection<String> ids) {
+            Map<String, byte[]> found = real.findDigests(ids);
+            if (!done) {
+                done = true;
+                rival.accept(real);
+            }
+            return found;
+        }
+    }
+}

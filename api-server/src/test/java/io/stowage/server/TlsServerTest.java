@@ -17,7 +17,7 @@ import io.grpc.health.v1.HealthGrpc;
 import io.stowage.api.v1.GetBatchRequest;
 import io.stowage.api.v1.MessagesGrpc;
 import io.stowage.api.v1.PutBatchRequest;
-import io.stowage.server.testing.Http;
+import io.stowage.testing.Http;
 import io.stowage.server.testing.SecureChannels;
 import io.stowage.server.testing.TestPki;
 import io.stowage.server.testing.TestPki.Issued;

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.stowage.embedded.LocalPostgres;
 
+import io.stowage.testing.StowageProcess;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -64,7 +65,7 @@ class DistributionIT {
     }
 
     @Test
-    void tarballUnpacksToOneDirectoryWithTheLauncherTheLibrariesAndAReadme() throws IOException {
+    void tarballUnpacksToOneDirectoryWithTheStowageProcessTheLibrariesAndAReadme() throws IOException {
         try (Stream<Path> top = Files.list(unpacked)) {
             assertThat(top.map(p -> p.getFileName().toString())).containsExactlyInAnyOrder(
                     NAME, "tar.log");
@@ -98,7 +99,7 @@ class DistributionIT {
     @Test
     void devInTheProductionDistributionSaysWhereToFindIt() throws Exception {
         assumeTrue(PRODUCTION, "the development distribution runs it");
-        try (Launcher p = Launcher.start(launcher(), work, env(), "dev", "--kafka-port", "0")) {
+        try (StowageProcess p = StowageProcess.start(launcher(), work, env(), "dev", "--kafka-port", "0")) {
             assertThat(p.waitFor(Duration.ofSeconds(60))).as(p.describe()).isEqualTo(2);
             assertThat(p.stderr()).contains("stowage dev: not included in this distribution")
                     .contains("make dist-dev").contains("make run");
@@ -110,7 +111,7 @@ class DistributionIT {
         assumeTrue(PRODUCTION, "the development distribution starts an embedded PostgreSQL");
         Map<String, String> env = env();
         env.put("STOWAGE_DATA_DIR", work.resolve("data").toString());
-        try (Launcher p = Launcher.start(launcher(), work, env, "server")) {
+        try (StowageProcess p = StowageProcess.start(launcher(), work, env, "server")) {
             assertThat(p.waitFor(Duration.ofSeconds(60))).as(p.describe()).isEqualTo(2);
             assertThat(p.stderr()).contains("STOWAGE_DB_URL is not set").contains("make dist-dev");
         }
@@ -118,7 +119,7 @@ class DistributionIT {
 
     @Test
     void settingsListsEveryCommandIncludingDev() throws Exception {
-        try (Launcher p = Launcher.start(launcher(), work, env(), "settings")) {
+        try (StowageProcess p = StowageProcess.start(launcher(), work, env(), "settings")) {
             assertThat(p.waitFor(Duration.ofSeconds(60))).as(p.describe()).isZero();
             assertThat(p.stdout()).contains("### stowage server", "### stowage ingest", "STOWAGE_DEV_KAFKA_PORT");
         }
@@ -126,7 +127,7 @@ class DistributionIT {
 
     @Test
     void launcherRunsTheCommandOfThisVersion() throws Exception {
-        try (Launcher p = Launcher.start(launcher(), work, env(), "--version")) {
+        try (StowageProcess p = StowageProcess.start(launcher(), work, env(), "--version")) {
             assertThat(p.waitFor(Duration.ofSeconds(60))).as(p.describe()).isZero();
             assertThat(p.stdout().strip()).isEqualTo("stowage " + VERSION);
         }
@@ -135,7 +136,7 @@ class DistributionIT {
     @Test
     void launcherFindsItsLibrariesThroughASymbolicLink() throws Exception {
         Path link = Files.createSymbolicLink(work.resolve("stowage"), launcher());
-        try (Launcher p = Launcher.start(link, work, env(), "--version")) {
+        try (StowageProcess p = StowageProcess.start(link, work, env(), "--version")) {
             assertThat(p.waitFor(Duration.ofSeconds(60))).as(p.describe()).isZero();
             assertThat(p.stdout().strip()).isEqualTo("stowage " + VERSION);
         }
@@ -145,7 +146,7 @@ class DistributionIT {
     void launcherExplainsAJavaHomeWithoutJava() throws Exception {
         Map<String, String> env = env();
         env.put("JAVA_HOME", work.toString());
-        try (Launcher p = Launcher.start(launcher(), work, env, "--version")) {
+        try (StowageProcess p = StowageProcess.start(launcher(), work, env, "--version")) {
             assertThat(p.waitFor(Duration.ofSeconds(30))).isEqualTo(1);
             assertThat(p.stderr()).contains("JAVA_HOME is " + work).contains("not an executable");
         }
@@ -153,8 +154,8 @@ class DistributionIT {
 
     @Test
     void serverFromTheDistributionAnswersHealthAndStopsGracefullyOnSigterm() throws Exception {
-        int grpcPort = Launcher.freePort();
-        int httpPort = Launcher.freePort();
+        int grpcPort = StowageProcess.freePort();
+        int httpPort = StowageProcess.freePort();
         Map<String, String> env = env();
         env.put("STOWAGE_DATA_DIR", work.resolve("data").toString());
         env.put("STOWAGE_GRPC_HOST", "127.0.0.1");
@@ -167,7 +168,7 @@ class DistributionIT {
             env.put("STOWAGE_DB_USER", postgres.user());
             env.put("STOWAGE_DB_PASSWORD", postgres.password());
         }
-        try (Launcher server = Launcher.start(launcher(), work, env, "server")) {
+        try (StowageProcess server = StowageProcess.start(launcher(), work, env, "server")) {
             HttpResponse<String> health = awaitOk(server, "http://127.0.0.1:" + httpPort + "/healthz");
             HttpResponse<String> ready = awaitOk(server, "http://127.0.0.1:" + httpPort + "/readyz");
 
@@ -200,7 +201,7 @@ class DistributionIT {
     }
 
     /** Polls {@code url} until it answers 200, for as long as the server may take to start. */
-    private static HttpResponse<String> awaitOk(Launcher server, String url) throws InterruptedException {
+    private static HttpResponse<String> awaitOk(StowageProcess server, String url) throws InterruptedException {
         HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
         HttpRequest request = HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(5)).build();
         long deadline = System.nanoTime() + START.toNanos();

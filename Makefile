@@ -27,11 +27,11 @@ test: ## Run every test: unit, integration against real servers, and end to end 
 
 dist: ## Build the production distribution: dist/target/stowage-<version>/ (bin/stowage, lib/*.jar) and its .tar.gz; no embedded servers, no stowage dev
 	$(MVNW) -DskipTests package -pl dist -am
-	@du -sh dist/target/stowage-*[0-9T]/ dist/target/stowage-*[0-9T].tar.gz
+	@du -sh dist/target/stowage-[0-9]*/ dist/target/stowage-[0-9]*.tar.gz
 
 dist-dev: ## Build the development distribution: dist/target/stowage-dev-<version>/ and its .tar.gz, with stowage dev and the embedded Kafka, PostgreSQL and S3
 	$(MVNW) -DskipTests -Pdevelopment package -pl dist -am
-	@du -sh dist/target/stowage-dev-*[0-9T]/ dist/target/stowage-dev-*[0-9T].tar.gz
+	@du -sh dist/target/stowage-dev-*/ dist/target/stowage-dev-*.tar.gz
 
 # The image's name; its tag is the project version, e.g. make image IMAGE=ghcr.io/me/stowage
 IMAGE ?= stowage

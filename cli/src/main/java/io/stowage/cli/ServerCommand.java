@@ -42,7 +42,7 @@ final class ServerCommand implements Callable<Integer> {
         out.println();
         out.println("Stowage api-server is running.");
         out.println("  gRPC API   " + config.grpcHost() + ":" + port + "  (health and reflection on)");
-        out.println("  metrics    http://" + httpHost(config.grpcHost()) + ":" + running.server().httpPort()
+        out.println("  metrics    http://" + httpHost(config.httpAddress()) + ":" + running.server().httpPort()
                 + "/metrics  (probes: /healthz, /readyz)");
         out.println("  index      " + running.embeddedPostgres()
                 .map(pg -> "embedded PostgreSQL, data in " + pg.dataDir())

@@ -3,10 +3,12 @@
 
 MVNW := ./mvnw -B -ntp
 # Everything the build reads: when none of it changed, `make build` (and so `make run`) skips Maven.
-SOURCES := pom.xml $(shell find proto common embedded api-server cli -path '*/target' -prune -o -type f -print 2>/dev/null)
+# The modules come from the parent pom's <module> list, so a new module triggers a rebuild too.
+MODULES := $(shell sed -n 's:.*<module>\(.*\)</module>.*:\1:p' pom.xml)
+SOURCES := pom.xml $(shell find $(MODULES) -path '*/target' -prune -o -type f -print 2>/dev/null)
 BUILT := cli/target/.built
 
-.PHONY: help build run test bench dist image helm-test clean
+.PHONY: help build run test bench dist dist-dev image helm-test clean
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -23,9 +25,13 @@ run: build ## Run everything on one machine (stowage dev): embedded Kafka, the a
 test: ## Run every test: unit, integration against real servers, and end to end through bin/stowage
 	$(MVNW) verify
 
-dist: ## Build the distribution: dist/target/stowage-<version>/ (bin/stowage, lib/*.jar) and its .tar.gz
+dist: ## Build the production distribution: dist/target/stowage-<version>/ (bin/stowage, lib/*.jar) and its .tar.gz; no embedded servers, no stowage dev
 	$(MVNW) -DskipTests package -pl dist -am
-	@ls -d dist/target/stowage-*
+	@du -sh dist/target/stowage-[0-9]*/ dist/target/stowage-[0-9]*.tar.gz
+
+dist-dev: ## Build the development distribution: dist/target/stowage-dev-<version>/ and its .tar.gz, with stowage dev and the embedded Kafka, PostgreSQL and S3
+	$(MVNW) -DskipTests -Pdevelopment package -pl dist -am
+	@du -sh dist/target/stowage-dev-*/ dist/target/stowage-dev-*.tar.gz
 
 # The image's name; its tag is the project version, e.g. make image IMAGE=ghcr.io/me/stowage
 IMAGE ?= stowage

@@ -62,12 +62,11 @@ public final class StowageServer implements AutoCloseable {
         this.grpc = new GrpcServer(builder, services(storage), config.shutdownGrace());
         this.readiness = readiness(grpc, storage);
         try {
-            this.ops = new OpsHttpServer(new InetSocketAddress(config.grpcHost(), config.httpPort()), registry,
+            this.ops = new OpsHttpServer(new InetSocketAddress(config.httpAddress(), config.httpPort()), registry,
                     readiness);
         } catch (UncheckedIOException e) {
             readiness.close();
-            throw new UncheckedIOException(e.getMessage() + " (is the port in use? set STOWAGE_HTTP_PORT)",
-                    e.getCause());
+            throw e;
         }
         this.scheduler = config.cleanInterval().map(interval -> new CleanScheduler(storage.cleaner(), interval));
     }

@@ -1,5 +1,7 @@
 package io.stowage.bench;
 
+import io.stowage.testing.Http;
+import io.stowage.testing.PrometheusText;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -141,7 +143,7 @@ final class IngestBench {
             String metrics = "http://127.0.0.1:" + httpPort + "/metrics";
             while (true) {
                 worker.requireAlive();
-                Http.Answer a = Http.get(metrics);
+                Http.Answer a = Http.tryGet(metrics);
                 if (a.status() == 200 && PrometheusText.sum(a.body(), CONSUMED) > 0) {
                     break;
                 }

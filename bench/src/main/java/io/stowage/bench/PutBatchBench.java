@@ -1,5 +1,6 @@
 package io.stowage.bench;
 
+import io.stowage.api.ApiLimits;
 import io.stowage.api.v1.Message;
 import io.stowage.api.v1.PutBatchResponse;
 import io.stowage.client.StowageClient;
@@ -62,7 +63,7 @@ final class PutBatchBench {
         String schema = "b2_" + lower;
         try (ServerProcess server = stowage.server("server-b2-" + lower, schema, store, sizes.serverHeap(), List.of());
                 StowageClient client = StowageClient.builder(server.target()).deadline(Duration.ofMinutes(2))
-                        .retryListener(Flaky.listener()).maxBatch(sizes.batchMessages(), 64L * 1024 * 1024).build();
+                        .retryListener(Flaky.listener()).maxBatch(sizes.batchMessages(), ApiLimits.DEFAULT_MAX_BATCH_BYTES).build();
                 BackendLimit raw = BackendLimit.open(backends, schema, store)) {
             BenchMessages messages = new BenchMessages("b2-" + lower, sizes.recordBytes());
             BenchMessages spreadMessages = new BenchMessages("b2-spread-" + lower, sizes.recordBytes());

@@ -1,5 +1,7 @@
 package io.stowage.bench;
 
+import io.stowage.testing.Http;
+import io.stowage.testing.PrometheusText;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -31,7 +33,7 @@ final class ServerProcess implements AutoCloseable {
         Http.Answer last = null;
         while (System.nanoTime() < deadline) {
             process.requireAlive();
-            last = Http.get("http://127.0.0.1:" + httpPort + "/readyz");
+            last = Http.tryGet("http://127.0.0.1:" + httpPort + "/readyz");
             if (last.status() == 200) {
                 return;
             }
@@ -61,7 +63,7 @@ final class ServerProcess implements AutoCloseable {
 
     /** Everything {@code /metrics} answers now. */
     String metrics() {
-        Http.Answer a = Http.get("http://127.0.0.1:" + httpPort + "/metrics");
+        Http.Answer a = Http.tryGet("http://127.0.0.1:" + httpPort + "/metrics");
         if (a.status() != 200) {
             throw new IllegalStateException(name + " /metrics answered " + a.status() + ": " + a.body());
         }

@@ -2,6 +2,7 @@ package io.stowage.bench;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.stowage.testing.PrometheusText;
 import org.junit.jupiter.api.Test;
 
 class ProcessFiguresTest {

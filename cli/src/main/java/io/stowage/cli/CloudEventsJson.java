@@ -16,7 +16,6 @@ import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.Base64;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -83,8 +82,7 @@ final class CloudEventsJson {
                 .setId(ce.path("id").asText())
                 .setSource(ce.path("source").asText())
                 .setType(ce.path("type").asText());
-        for (Iterator<Map.Entry<String, JsonNode>> it = ce.fields(); it.hasNext(); ) {
-            Map.Entry<String, JsonNode> attr = it.next();
+        for (Map.Entry<String, JsonNode> attr : ce.properties()) {
             if (!CONTEXT.contains(attr.getKey())) {
                 msg.putAttributes(attr.getKey(), attribute(attr.getKey(), attr.getValue(), n));
             }

@@ -2,6 +2,7 @@ package io.stowage.cli;
 
 import io.stowage.client.StowageClient;
 import io.stowage.common.config.ClientSettings;
+import io.stowage.common.config.ProcessSettings;
 import io.stowage.common.config.Setting;
 import io.stowage.common.config.SettingsSource;
 import io.stowage.common.config.Values;
@@ -28,12 +29,12 @@ final class DevCommand implements Callable<Integer> {
 
     /** The worker settings that dev decides itself: where Kafka and the server are. */
     private static final Set<Setting<?>> DERIVED = Set.of(IngestConfig.BOOTSTRAP_SERVERS, ClientSettings.SERVER,
-            IngestConfig.HTTP_PORT, IngestConfig.KAFKA_PROPERTIES_FILE);
+            ProcessSettings.HTTP_PORT, IngestConfig.KAFKA_PROPERTIES_FILE);
 
     private CommandSpec spec;
 
     static List<Setting<?>> settings() {
-        List<Setting<?>> all = new ArrayList<>(List.of(KAFKA_PORT, WORKER_HTTP_PORT));
+        List<Setting<?>> all = new ArrayList<>(Setting.declaredIn(DevCommand.class));
         all.addAll(ServerConfig.SETTINGS);
         for (Setting<?> s : IngestConfig.SETTINGS) {
             if (!DERIVED.contains(s) && all.stream().noneMatch(o -> o.env().equals(s.env()))) {

@@ -16,7 +16,7 @@ public final class Main {
 
     public static CommandLine commandLine() {
         CommandLine cli = new CommandLine(new StowageCommand());
-        cli.addSubcommand("dev", DevCommand.commandSpec());
+        cli.addSubcommand("dev", DevelopmentTools.devCommand());
         cli.addSubcommand("server", ServerCommand.commandSpec());
         cli.addSubcommand("ingest", IngestCommand.commandSpec());
         cli.addSubcommand("get", ClientCommand.spec(new GetCommand()));

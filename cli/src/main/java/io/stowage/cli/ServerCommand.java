@@ -16,8 +16,9 @@ final class ServerCommand implements Callable<Integer> {
         spec.usageMessage().description(
                 "Run the api-server: the gRPC API (PutBatch, GetBatch, DeleteBatch, Scan, Clean, Status) over"
                         + " segments in S3 or a local directory and an index in PostgreSQL.",
-                "With no STOWAGE_DB_URL it runs an embedded PostgreSQL, and with no STOWAGE_S3_BUCKET it keeps"
-                        + " segments in files, both under STOWAGE_DATA_DIR: no set-up needed.",
+                "With no STOWAGE_DB_URL it runs an embedded PostgreSQL (a development tool: not in the production"
+                        + " distribution), and with no STOWAGE_S3_BUCKET it keeps segments in files, both under"
+                        + " STOWAGE_DATA_DIR.",
                 "Stops gracefully on SIGTERM or Ctrl-C: calls in flight finish first.");
         SettingOptions.addTo(spec, ServerConfig.SETTINGS);
         command.spec = spec;
@@ -41,7 +42,7 @@ final class ServerCommand implements Callable<Integer> {
         out.println();
         out.println("Stowage api-server is running.");
         out.println("  gRPC API   " + config.grpcHost() + ":" + port + "  (health and reflection on)");
-        out.println("  metrics    http://" + httpHost(config.grpcHost()) + ":" + running.server().httpPort()
+        out.println("  metrics    http://" + httpHost(config.httpAddress()) + ":" + running.server().httpPort()
                 + "/metrics  (probes: /healthz, /readyz)");
         out.println("  index      " + running.embeddedPostgres()
                 .map(pg -> "embedded PostgreSQL, data in " + pg.dataDir())

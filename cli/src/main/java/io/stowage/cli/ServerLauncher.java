@@ -1,6 +1,6 @@
 package io.stowage.cli;
 
-import io.stowage.embedded.LocalPostgres;
+import io.stowage.common.config.ConfigException;
 import io.stowage.server.StowageServer;
 import io.stowage.server.config.JdbcTarget;
 import io.stowage.server.config.ServerConfig;
@@ -8,27 +8,33 @@ import java.util.Optional;
 
 /**
  * Starts the api-server on its configured storage, first starting the embedded PostgreSQL under
- * the data directory when no database URL is configured.
+ * the data directory when no database URL is configured (where the development tools are
+ * included: see {@link DevelopmentTools}).
  */
 final class ServerLauncher implements AutoCloseable {
     private final StowageServer server;
-    private final Optional<LocalPostgres> embedded;
+    private final Optional<LocalIndex> embedded;
 
-    private ServerLauncher(StowageServer server, Optional<LocalPostgres> embedded) {
+    private ServerLauncher(StowageServer server, Optional<LocalIndex> embedded) {
         this.server = server;
         this.embedded = embedded;
     }
 
     static ServerLauncher start(ServerConfig config) {
-        Optional<LocalPostgres> embedded = config.dbUrl().isPresent() ? Optional.empty()
-                : Optional.of(LocalPostgres.start(config.dataDir().resolve("postgres")));
-        JdbcTarget db = embedded.map(pg -> new JdbcTarget(pg.jdbcUrl(), pg.user(), pg.password()))
+        if (config.dbUrl().isEmpty() && !DevelopmentTools.included()) {
+            throw new ConfigException("STOWAGE_DB_URL is not set and this distribution has no embedded PostgreSQL:"
+                    + " set STOWAGE_DB_URL to your PostgreSQL (jdbc:postgresql://host:5432/stowage). An embedded"
+                    + " PostgreSQL is a development tool: " + DevelopmentTools.ELSEWHERE);
+        }
+        Optional<LocalIndex> embedded = config.dbUrl().isPresent() ? Optional.empty()
+                : Optional.of(EmbeddedPostgresIndex.start(config.dataDir().resolve("postgres")));
+        JdbcTarget db = embedded.map(LocalIndex::target)
                 .orElseGet(() -> new JdbcTarget(config.dbUrl().get(), config.dbUser().orElse(null),
                         config.dbPassword().orElse(null)));
         try {
             return new ServerLauncher(StowageServer.start(config, db), embedded);
         } catch (RuntimeException e) {
-            embedded.ifPresent(LocalPostgres::close);
+            embedded.ifPresent(LocalIndex::close);
             throw e;
         }
     }
@@ -37,7 +43,7 @@ final class ServerLauncher implements AutoCloseable {
         return server;
     }
 
-    Optional<LocalPostgres> embeddedPostgres() {
+    Optional<LocalIndex> embeddedPostgres() {
         return embedded;
     }
 
@@ -50,7 +56,7 @@ final class ServerLauncher implements AutoCloseable {
         try {
             server.close();
         } finally {
-            embedded.ifPresent(LocalPostgres::close);
+            embedded.ifPresent(LocalIndex::close);
         }
     }
 }

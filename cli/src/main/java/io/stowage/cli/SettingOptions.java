@@ -20,10 +20,13 @@ final class SettingOptions {
         for (Setting<?> s : settings) {
             String def = s.isSecret() ? "" : s.defaultText().map(d -> d.isEmpty() ? " Default: empty." : " Default: " + d + ".")
                     .orElse("");
-            spec.addOption(OptionSpec.builder(s.flag())
+            // a setting's old name still works: SettingsSource warns when it is read
+            String[] names = s.deprecatedFlag().map(old -> new String[] {s.flag(), old}).orElse(new String[] {s.flag()});
+            spec.addOption(OptionSpec.builder(names)
                     .paramLabel("<" + s.flag().substring(2) + ">")
                     .type(String.class)
-                    .description(s.description() + def + " Env: " + s.env() + ".")
+                    .description(s.description() + def + " Env: " + s.env() + "."
+                            + s.deprecatedEnv().map(o -> " Formerly " + o + " (deprecated, still read).").orElse(""))
                     .build());
         }
     }

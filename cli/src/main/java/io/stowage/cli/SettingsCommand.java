@@ -1,8 +1,8 @@
 package io.stowage.cli;
 
+import io.stowage.common.config.Setting;
 import io.stowage.ingest.IngestConfig;
 import io.stowage.server.config.ServerConfig;
-import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 
@@ -24,8 +24,8 @@ final class SettingsCommand implements Callable<Integer> {
             return "### stowage server\n\n" + SettingOptions.markdownTable(ServerConfig.SETTINGS)
                     + "\n### stowage ingest\n\n" + SettingOptions.markdownTable(IngestConfig.SETTINGS)
                     + "\n### stowage dev\n\nThe settings of both, except that dev sets the Kafka and server addresses"
-                    + " itself and looks for new topics every 2 s unless STOWAGE_TOPIC_REFRESH says otherwise, and:\n\n" + SettingOptions.markdownTable(List.of(DevCommand.KAFKA_PORT,
-                            DevCommand.WORKER_HTTP_PORT));
+                    + " itself and looks for new topics every 2 s unless STOWAGE_TOPIC_REFRESH says otherwise, and:\n\n" + SettingOptions.markdownTable(
+                            Setting.declaredIn(DevCommand.class));
         }
     }
 }

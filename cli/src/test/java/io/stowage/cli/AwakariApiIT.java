@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.stowage.api.awakari.messages.DeleteBatchResponse;
 import io.stowage.api.awakari.messages.GetBatchResponse;
 import io.stowage.api.awakari.messages.PutBatchResponse;
+import io.stowage.testing.StowageProcess;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;

@@ -12,6 +12,7 @@ import io.stowage.embedded.LocalPostgres;
 import io.stowage.server.StowageServer;
 import io.stowage.server.config.JdbcTarget;
 import io.stowage.server.config.ServerConfig;
+import io.stowage.testing.StowageProcess;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;

@@ -10,6 +10,7 @@ import io.stowage.common.config.SettingsSource;
 import io.stowage.embedded.LocalKafka;
 import io.stowage.ingest.IngestConfig;
 import io.stowage.ingest.IngestService;
+import io.stowage.testing.StowageProcess;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;

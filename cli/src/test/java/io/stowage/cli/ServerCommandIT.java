@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.stowage.api.v1.DeleteBatchResponse;
 import io.stowage.api.v1.GetBatchResponse;
 import io.stowage.api.v1.PutBatchResponse;
+import io.stowage.testing.StowageProcess;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;

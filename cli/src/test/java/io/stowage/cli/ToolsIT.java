@@ -3,6 +3,7 @@ package io.stowage.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.stowage.common.bson.MessageCodec;
+import io.stowage.testing.StowageProcess;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;

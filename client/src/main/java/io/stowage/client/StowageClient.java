@@ -7,6 +7,7 @@ import io.grpc.InsecureChannelCredentials;
 import io.grpc.ManagedChannel;
 import io.grpc.Metadata;
 import io.grpc.TlsChannelCredentials;
+import io.stowage.api.ApiLimits;
 import io.stowage.api.v1.AdminGrpc;
 import io.stowage.api.v1.CleanRequest;
 import io.stowage.api.v1.CleanResponse;
@@ -306,9 +307,11 @@ public final class StowageClient implements AutoCloseable {
         private RetryPolicy retry = RetryPolicy.DEFAULT;
         private Retrier.RetryListener retryListener = Retrier.RetryListener.NONE;
         private int maxBatchMessages = 1000;
-        private long maxBatchBytes = 16L * 1024 * 1024;
+        /** Well within the server's default limit, so a batch is never refused for its size. */
+        private long maxBatchBytes = ApiLimits.DEFAULT_MAX_BATCH_BYTES / 4;
         private ManagedChannel channel;
-        private int maxInboundMessageBytes = 128 * 1024 * 1024;
+        /** A GetBatch answer may carry a full batch of the largest default size, with room to spare. */
+        private int maxInboundMessageBytes = 2 * ApiLimits.DEFAULT_MAX_BATCH_BYTES;
 
         private Builder(String target) {
             this.target = target;

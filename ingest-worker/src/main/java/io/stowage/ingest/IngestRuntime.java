@@ -18,8 +18,8 @@ public final class IngestRuntime implements AutoCloseable {
     private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     private volatile boolean closed;
 
-    private IngestRuntime(int httpPort) {
-        this.ops = new OpsHttpServer(new InetSocketAddress(httpPort), registry, this::readiness).start();
+    private IngestRuntime(String httpAddress, int httpPort) {
+        this.ops = new OpsHttpServer(new InetSocketAddress(httpAddress, httpPort), registry, this::readiness).start();
     }
 
     /**
@@ -27,7 +27,7 @@ public final class IngestRuntime implements AutoCloseable {
      * ends with {@link InterruptedException} when the thread is interrupted, e.g. on SIGTERM).
      */
     public static IngestRuntime start(IngestConfig config, StowageClient.Builder client) throws InterruptedException {
-        IngestRuntime runtime = new IngestRuntime(config.httpPort());
+        IngestRuntime runtime = new IngestRuntime(config.httpAddress(), config.httpPort());
         try {
             runtime.service.set(IngestService.start(config, client, runtime.registry));
             return runtime;

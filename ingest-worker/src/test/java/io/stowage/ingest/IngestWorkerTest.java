@@ -183,7 +183,7 @@ class IngestWorkerTest {
                 "STOWAGE_TOPIC_REFRESH", "1s",
                 "STOWAGE_LINGER", "50ms",
                 "STOWAGE_BATCH_MESSAGES", "500",
-                "STOWAGE_SHUTDOWN_TIMEOUT", "10s",
+                "STOWAGE_SHUTDOWN_GRACE", "10s",
                 "STOWAGE_PUT_DEADLINE", "5s"));
         env.putAll(overrides);
         IngestConfig config = IngestConfig.from(new SettingsSource(Map.of(), env));

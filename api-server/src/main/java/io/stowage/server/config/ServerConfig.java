@@ -1,6 +1,8 @@
 package io.stowage.server.config;
 
+import io.stowage.api.ApiLimits;
 import io.stowage.common.config.ConfigException;
+import io.stowage.common.config.ProcessSettings;
 import io.stowage.common.config.Setting;
 import io.stowage.common.config.SettingsSource;
 import io.stowage.common.config.Values;
@@ -29,6 +31,7 @@ import java.util.function.Function;
 public record ServerConfig(
         String grpcHost,
         int grpcPort,
+        String httpAddress,
         int httpPort,
         Path dataDir,
         Optional<String> dbUrl,
@@ -46,12 +49,9 @@ public record ServerConfig(
         Optional<Tokens> tokens) {
 
     public static final Setting<String> GRPC_HOST = Setting.of("STOWAGE_GRPC_HOST", "0.0.0.0",
-            "Address the gRPC server and the HTTP endpoint (metrics, health) listen on.", Values::string);
+            "Address the gRPC server listens on (the HTTP endpoint's is STOWAGE_HTTP_ADDRESS).", Values::string);
     public static final Setting<Integer> GRPC_PORT = Setting.of("STOWAGE_GRPC_PORT", "50051",
             "Port of the gRPC API (0 picks a free port).", Values::port);
-    public static final Setting<Integer> HTTP_PORT = Setting.of("STOWAGE_HTTP_PORT", "8080",
-            "Port of the HTTP endpoint: Prometheus metrics (/metrics) and the health probes (/healthz,"
-                    + " /readyz); 0 picks a free port.", Values::port);
     public static final Setting<Path> DATA_DIR = Setting.of("STOWAGE_DATA_DIR", "./data",
             "Directory for the embedded PostgreSQL (when STOWAGE_DB_URL is unset) and the segment files"
                     + " (when STOWAGE_S3_BUCKET is unset).", Values::path);
@@ -77,11 +77,14 @@ public record ServerConfig(
             "Key prefix for segment objects inside the bucket.", Values::string);
     public static final Setting<Boolean> S3_PATH_STYLE = Setting.of("STOWAGE_S3_PATH_STYLE", "false",
             "Path-style bucket addressing; most S3-compatible servers need true.", Values::bool);
-    public static final Setting<Integer> MAX_BATCH_MESSAGES = Setting.of("STOWAGE_MAX_BATCH_MESSAGES", "10000",
+    public static final Setting<Integer> MAX_BATCH_MESSAGES = Setting.of("STOWAGE_MAX_BATCH_MESSAGES",
+            Integer.toString(ApiLimits.DEFAULT_MAX_BATCH_MESSAGES),
             "Most messages (or ids) per request.", Values::positiveInt);
-    public static final Setting<Integer> MAX_MESSAGE_BYTES = Setting.of("STOWAGE_MAX_MESSAGE_BYTES", "8MiB",
+    public static final Setting<Integer> MAX_MESSAGE_BYTES = Setting.of("STOWAGE_MAX_MESSAGE_BYTES",
+            ApiLimits.sizeText(ApiLimits.DEFAULT_MAX_MESSAGE_BYTES),
             "Largest message (its protobuf encoding).", Values::intDataSize);
-    public static final Setting<Integer> MAX_BATCH_BYTES = Setting.of("STOWAGE_MAX_BATCH_BYTES", "64MiB",
+    public static final Setting<Integer> MAX_BATCH_BYTES = Setting.of("STOWAGE_MAX_BATCH_BYTES",
+            ApiLimits.sizeText(ApiLimits.DEFAULT_MAX_BATCH_BYTES),
             "Largest PutBatch (the sum of its messages).", Values::intDataSize);
     public static final Setting<Optional<Duration>> RETENTION = Setting.of("STOWAGE_RETENTION", "forever",
             "How long messages are kept, by message time, e.g. 168h or 30d; forever keeps them.",
@@ -101,8 +104,6 @@ public record ServerConfig(
                     + " with a deleted message, so deleted bytes are gone after the next clean.", Values::ratio);
     public static final Setting<Integer> IO_THREADS = Setting.of("STOWAGE_IO_THREADS", "16",
             "Parallel object reads and writes.", Values::positiveInt);
-    public static final Setting<Duration> SHUTDOWN_GRACE = Setting.of("STOWAGE_SHUTDOWN_GRACE", "30s",
-            "On SIGTERM, how long calls in flight may take to finish.", Values::duration);
 
     public static final Setting<Path> TLS_CERT = Setting.of("STOWAGE_TLS_CERT", null,
             "PEM certificate (then any intermediates) of the gRPC server; with STOWAGE_TLS_KEY the API speaks only"
@@ -118,12 +119,8 @@ public record ServerConfig(
                     + " <role>[,<role>...] [name]' with roles read, write, delete, admin ('stowage token' makes"
                     + " one). Unset: the API is open to anyone who can connect.", Values::path);
 
-    /** Every setting, in the order of help output and the README table. */
-    public static final List<Setting<?>> SETTINGS = List.of(GRPC_HOST, GRPC_PORT, HTTP_PORT, DATA_DIR, DB_URL, DB_USER,
-            DB_PASSWORD, DB_SCHEMA, DB_POOL_SIZE, S3_BUCKET, S3_ENDPOINT, S3_REGION, S3_PREFIX, S3_PATH_STYLE,
-            MAX_BATCH_MESSAGES, MAX_MESSAGE_BYTES, MAX_BATCH_BYTES, RETENTION, RETENTION_STREAMS, CLEAN_INTERVAL,
-            PENDING_GRACE, COMPACT_MIN_DEAD_RATIO, IO_THREADS, SHUTDOWN_GRACE, TLS_CERT, TLS_KEY, TLS_CLIENT_CA,
-            TOKENS_FILE);
+    /** Every setting, in the order of help output and the README table: what this class and {@link ProcessSettings} declare. */
+    public static final List<Setting<?>> SETTINGS = Setting.declaredIn(ServerConfig.class, ProcessSettings.class);
 
     public static ServerConfig from(SettingsSource src) {
         Optional<String> bucket = src.find(S3_BUCKET);
@@ -148,14 +145,14 @@ public record ServerConfig(
                 new RetentionPolicy(src.get(RETENTION), src.get(RETENTION_STREAMS)),
                 src.get(PENDING_GRACE), src.get(COMPACT_MIN_DEAD_RATIO));
         int grpcPort = src.get(GRPC_PORT);
-        int httpPort = src.get(HTTP_PORT);
+        int httpPort = src.get(ProcessSettings.HTTP_PORT);
         if (httpPort != 0 && httpPort == grpcPort) {
             throw new ConfigException("STOWAGE_HTTP_PORT and STOWAGE_GRPC_PORT are both " + httpPort
                     + ": give the HTTP endpoint a port of its own");
         }
-        return new ServerConfig(src.get(GRPC_HOST), grpcPort, httpPort, src.get(DATA_DIR), dbUrl, src.find(DB_USER),
+        return new ServerConfig(src.get(GRPC_HOST), grpcPort, src.get(ProcessSettings.HTTP_ADDRESS), httpPort, src.get(DATA_DIR), dbUrl, src.find(DB_USER),
                 src.find(DB_PASSWORD), src.get(DB_SCHEMA), src.get(DB_POOL_SIZE), s3, limits, clean,
-                src.get(CLEAN_INTERVAL), src.get(IO_THREADS), src.get(SHUTDOWN_GRACE), tls(src),
+                src.get(CLEAN_INTERVAL), src.get(IO_THREADS), src.get(ProcessSettings.SHUTDOWN_GRACE), tls(src),
                 src.find(TOKENS_FILE).map(file -> read(TOKENS_FILE, file, TokenFile::read)));
     }
 
@@ -207,13 +204,13 @@ public record ServerConfig(
 
     /** A copy with another gRPC port (tests and {@code stowage dev}). */
     public ServerConfig withGrpcPort(int port) {
-        return new ServerConfig(grpcHost, port, httpPort, dataDir, dbUrl, dbUser, dbPassword, dbSchema, dbPoolSize, s3,
+        return new ServerConfig(grpcHost, port, httpAddress, httpPort, dataDir, dbUrl, dbUser, dbPassword, dbSchema, dbPoolSize, s3,
                 limits, clean, cleanInterval, ioThreads, shutdownGrace, tls, tokens);
     }
 
     /** A copy with another port for metrics and health (tests and {@code stowage dev}). */
     public ServerConfig withHttpPort(int port) {
-        return new ServerConfig(grpcHost, grpcPort, port, dataDir, dbUrl, dbUser, dbPassword, dbSchema, dbPoolSize, s3,
+        return new ServerConfig(grpcHost, grpcPort, httpAddress, port, dataDir, dbUrl, dbUser, dbPassword, dbSchema, dbPoolSize, s3,
                 limits, clean, cleanInterval, ioThreads, shutdownGrace, tls, tokens);
     }
 }

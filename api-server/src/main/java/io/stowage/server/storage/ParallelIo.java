@@ -39,7 +39,7 @@ public final class ParallelIo implements AutoCloseable {
             futures.add(CompletableFuture.runAsync(() -> task.accept(index), pool));
         }
         try {
-            CompletableFuture.allOf(futures.toArray(new CompletableFuture[0])).join();
+            CompletableFuture.allOf(futures.toArray(new CompletableFuture<?>[0])).join();
         } catch (CompletionException e) {
             if (e.getCause() instanceof RuntimeException re) {
                 throw re;

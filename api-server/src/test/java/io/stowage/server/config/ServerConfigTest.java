@@ -17,6 +17,21 @@ class ServerConfigTest {
     }
 
     @Test
+    void metricsAndHealthListenOnLoopbackUnlessToldOtherwise() {
+        assertThat(config(Map.of()).httpAddress()).isEqualTo("127.0.0.1");
+        assertThat(config(Map.of("STOWAGE_HTTP_ADDRESS", "0.0.0.0")).httpAddress()).isEqualTo("0.0.0.0");
+        assertThat(config(Map.of("STOWAGE_GRPC_HOST", "0.0.0.0")).httpAddress())
+                .as("the gRPC address does not move the HTTP endpoint").isEqualTo("127.0.0.1");
+    }
+
+    @Test
+    void batchLimitsDefaultToTheApiLimits() {
+        assertThat(config(Map.of()).limits()).isEqualTo(new io.stowage.server.storage.Limits(
+                io.stowage.api.ApiLimits.DEFAULT_MAX_BATCH_MESSAGES, io.stowage.api.ApiLimits.DEFAULT_MAX_MESSAGE_BYTES,
+                io.stowage.api.ApiLimits.DEFAULT_MAX_BATCH_BYTES));
+    }
+
+    @Test
     void theHttpEndpointCannotShareTheGrpcPort() {
         assertThatThrownBy(() -> config(Map.of("STOWAGE_HTTP_PORT", "9000", "STOWAGE_GRPC_PORT", "9000")))
                 .isInstanceOf(ConfigException.class)

@@ -2,12 +2,16 @@ package io.stowage.common.config;
 
 import java.util.Map;
 import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Where setting values come from: command-line flags first, then environment variables, then
  * the declared default. Flags are keyed by their environment variable name.
  */
 public final class SettingsSource {
+    private static final Logger log = LoggerFactory.getLogger(SettingsSource.class);
+
     private final Map<String, String> flags;
     private final Map<String, String> env;
 
@@ -30,6 +34,12 @@ public final class SettingsSource {
         String fromEnv = env.get(setting.env());
         if (fromEnv != null && !fromEnv.isBlank()) {
             return Optional.of(setting.parse(fromEnv, "the environment"));
+        }
+        Optional<String> old = setting.deprecatedEnv().map(env::get).filter(v -> !v.isBlank());
+        if (old.isPresent()) {
+            String oldEnv = setting.deprecatedEnv().get();
+            log.warn("{} is deprecated and will be removed: rename it to {}", oldEnv, setting.env());
+            return Optional.of(setting.parse(old.get(), "the environment (" + oldEnv + ")"));
         }
         return setting.defaultText().map(d -> setting.parse(d, "its default"));
     }

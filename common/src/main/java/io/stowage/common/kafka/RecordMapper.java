@@ -1,6 +1,7 @@
 package io.stowage.common.kafka;
 
 import com.google.protobuf.ByteString;
+import io.stowage.api.ApiLimits;
 import io.stowage.api.v1.AttributeValue;
 import io.stowage.api.v1.KafkaRecord;
 import io.stowage.api.v1.Message;
@@ -32,7 +33,7 @@ public final class RecordMapper {
     /** Attribute that keeps the id a record asked for when it is stored under its derived id. */
     public static final String ORIGINAL_ID_ATTRIBUTE = "originalid";
 
-    private static final int MAX_ID_BYTES = 256;
+    private static final int MAX_ID_BYTES = ApiLimits.MAX_ID_BYTES;
 
     private final String clusterId;
     private final List<TypeRule> typeRules;

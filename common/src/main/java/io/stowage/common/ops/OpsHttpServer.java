@@ -54,7 +54,8 @@ public final class OpsHttpServer implements AutoCloseable {
             this.server = HttpServer.create(address, 0);
         } catch (IOException e) {
             throw new UncheckedIOException("could not listen for HTTP on " + address.getHostString() + ":"
-                    + address.getPort() + ": " + e.getMessage(), e);
+                    + address.getPort() + ": " + e.getMessage() + " (is the port in use? set STOWAGE_HTTP_PORT, and"
+                    + " STOWAGE_HTTP_ADDRESS to an address of this machine)", e);
         }
         AtomicInteger n = new AtomicInteger();
         // a few threads, so that a slow readiness check does not hold up a scrape

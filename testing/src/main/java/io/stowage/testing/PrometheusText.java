@@ -1,4 +1,4 @@
-package io.stowage.server.testing;
+package io.stowage.testing;
 
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -38,6 +38,27 @@ public final class PrometheusText {
             samples.add(new Sample(m.group(1), labels, Double.parseDouble(m.group(3))));
         }
         return new PrometheusText(samples);
+    }
+
+    /**
+     * The sum of every sample of {@code metric} whose label text contains each of {@code labels}
+     * (written as in the exposition, e.g. {@code method="PutBatch"}); 0 when there is none.
+     */
+    public static double sum(String exposition, String metric, String... labels) {
+        List<String> pairs = new ArrayList<>();
+        for (String label : labels) {
+            Matcher l = LABEL.matcher(label);
+            if (!l.matches()) {
+                throw new IllegalArgumentException("not a label: " + label + " (write name=\"value\")");
+            }
+            pairs.add(l.group(1));
+            pairs.add(l.group(2));
+        }
+        double total = 0;
+        for (Sample s : parse(exposition).find(metric, pairs.toArray(String[]::new))) {
+            total += s.value();
+        }
+        return total;
     }
 
     /**

@@ -1,4 +1,4 @@
-package io.stowage.cli;
+package io.stowage.testing;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -13,11 +13,12 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
- * {@code bin/stowage} run as a user runs it: a separate process. Its output goes to files rather
- * than pipes: the JDK can drop what a child writes to a pipe while it exits, and the last lines
- * of a shutdown are the ones these tests check.
+ * A {@code stowage} launcher ({@code bin/stowage} of the checkout or of a distribution) run as a
+ * user runs it: a separate process. Its output goes to files rather than pipes: the JDK can drop
+ * what a child writes to a pipe while it exits, and the last lines of a shutdown are among those
+ * the tests check.
  */
-final class StowageProcess implements AutoCloseable {
+public final class StowageProcess implements AutoCloseable {
     private final Process process;
     private final Path out;
     private final Path err;
@@ -28,27 +29,47 @@ final class StowageProcess implements AutoCloseable {
         this.err = err;
     }
 
-    static Path launcher() {
+    /** The checkout's launcher: the system property stowage.launcher, else ../bin/stowage. */
+    public static Path launcher() {
         return Path.of(System.getProperty("stowage.launcher", "../bin/stowage")).toAbsolutePath().normalize();
     }
 
-    static StowageProcess start(Map<String, String> env, String... args) {
+    /** Runs the checkout's launcher; output goes to temporary files. */
+    public static StowageProcess start(Map<String, String> env, String... args) {
+        return start(launcher(), null, env, args);
+    }
+
+    /**
+     * Runs {@code launcher} with {@code env} on top of this process's environment; its output goes to
+     * files in {@code logDir} (the temporary directory when null).
+     */
+    public static StowageProcess start(Path launcher, Path logDir, Map<String, String> env, String... args) {
         List<String> command = new ArrayList<>();
-        command.add(launcher().toString());
+        command.add(launcher.toString());
         command.addAll(List.of(args));
         try {
-            Path out = Files.createTempFile("stowage-", ".out");
-            Path err = Files.createTempFile("stowage-", ".err");
+            Path out = logDir == null ? Files.createTempFile("stowage-", ".out")
+                    : Files.createTempFile(logDir, "stowage-", ".out");
+            Path err = logDir == null ? Files.createTempFile("stowage-", ".err")
+                    : Files.createTempFile(logDir, "stowage-", ".err");
             ProcessBuilder pb = new ProcessBuilder(command).redirectOutput(out.toFile()).redirectError(err.toFile());
             pb.environment().putAll(env);
             return new StowageProcess(pb.start(), out, err);
         } catch (IOException e) {
-            throw new UncheckedIOException(e);
+            throw new UncheckedIOException("cannot start " + command, e);
         }
     }
 
-    /** Runs to the end and returns the exit code. */
-    int waitFor(Duration timeout) throws InterruptedException {
+    public ProcessHandle handle() {
+        return process.toHandle();
+    }
+
+    public boolean isAlive() {
+        return process.isAlive();
+    }
+
+    /** Runs to the end and returns the exit code; kills it and fails when it runs longer than {@code timeout}. */
+    public int waitFor(Duration timeout) throws InterruptedException {
         if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
             process.destroyForcibly();
             throw new AssertionError("stowage did not finish within " + timeout + describe());
@@ -57,7 +78,7 @@ final class StowageProcess implements AutoCloseable {
     }
 
     /** Waits until standard output contains {@code text}. */
-    void awaitOutput(String text, Duration timeout) throws InterruptedException {
+    public void awaitOutput(String text, Duration timeout) throws InterruptedException {
         long deadline = System.nanoTime() + timeout.toNanos();
         while (!stdout().contains(text)) {
             if (!process.isAlive()) {
@@ -72,17 +93,22 @@ final class StowageProcess implements AutoCloseable {
     }
 
     /** Sends SIGTERM, as an orchestrator does, and waits for the exit. */
-    int terminate(Duration timeout) throws InterruptedException {
+    public int terminate(Duration timeout) throws InterruptedException {
         process.destroy();
         return waitFor(timeout);
     }
 
-    String stdout() {
+    public String stdout() {
         return read(out);
     }
 
-    String stderr() {
+    public String stderr() {
         return read(err);
+    }
+
+    /** Both outputs, for an assertion's description. */
+    public String describe() {
+        return "\nstdout:\n" + stdout() + "\nstderr:\n" + stderr();
     }
 
     @Override
@@ -95,16 +121,13 @@ final class StowageProcess implements AutoCloseable {
         }
     }
 
-    static int freePort() {
+    /** A port that was free a moment ago. */
+    public static int freePort() {
         try (ServerSocket s = new ServerSocket(0)) {
             return s.getLocalPort();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-    }
-
-    private String describe() {
-        return "\nstdout:\n" + stdout() + "\nstderr:\n" + stderr();
     }
 
     private static String read(Path file) {

@@ -1,0 +1,36 @@
+package io.stowage.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.stowage.common.config.ProcessSettings;
+import io.stowage.common.config.SettingsSource;
+import io.stowage.ingest.IngestConfig;
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+import picocli.CommandLine.ParseResult;
+
+class SettingOptionsTest {
+
+    @Test
+    void aSettingsOldFlagStillWorks() {
+        assertThat(ingestSource("--shutdown-timeout", "5s").get(ProcessSettings.SHUTDOWN_GRACE))
+                .isEqualTo(Duration.ofSeconds(5));
+        assertThat(ingestSource("--shutdown-grace", "7s").get(ProcessSettings.SHUTDOWN_GRACE))
+                .isEqualTo(Duration.ofSeconds(7));
+    }
+
+    @Test
+    void theWorkerTakesTheSharedHttpSettings() {
+        SettingsSource src = ingestSource("--http-address", "0.0.0.0", "--http-port", "9100");
+        assertThat(src.get(ProcessSettings.HTTP_ADDRESS)).isEqualTo("0.0.0.0");
+        assertThat(src.get(ProcessSettings.HTTP_PORT)).isEqualTo(9100);
+    }
+
+    private static SettingsSource ingestSource(String... flags) {
+        String[] args = new String[flags.length + 1];
+        args[0] = "ingest";
+        System.arraycopy(flags, 0, args, 1, flags.length);
+        ParseResult parsed = Main.commandLine().parseArgs(args).subcommand();
+        return SettingOptions.source(parsed, IngestConfig.SETTINGS);
+    }
+}

@@ -13,6 +13,7 @@ import io.stowage.api.v1.ScanRequest;
 import io.stowage.api.v1.ScanResult;
 import io.stowage.common.message.Timestamps;
 import io.stowage.server.storage.Archive;
+import io.stowage.server.storage.InvalidRequestException;
 import io.stowage.server.storage.PutOutcome;
 import io.stowage.server.storage.index.ScanOrder;
 import io.stowage.server.storage.index.ScanQuery;
@@ -93,6 +94,19 @@ public final class MessagesService extends MessagesGrpc.MessagesImplBase {
         }
     }
 
+    /** The limit is a uint32: 0 and anything at or over 2^31 (negative as a Java int) mean all results. */
+    static int limit(int uint32) {
+        return uint32 <= 0 ? Integer.MAX_VALUE : uint32;
+    }
+
+    private static Instant instant(String field, com.google.protobuf.Timestamp ts) {
+        if (!Timestamps.valid(ts)) {
+            throw new InvalidRequestException("Scan " + field + " (" + ts.getSeconds() + " s, " + ts.getNanos()
+                    + " ns) is not a valid timestamp: times are years 1 to 9999 with nanos 0 to 999,999,999");
+        }
+        return Timestamps.toInstant(ts);
+    }
+
     private void runScan(ScanRequest request, StreamObserver<ScanResult> observer, FlowControlledSender<ScanResult> sender) {
         try {
             ScanOrder order = request.getOrder() == io.stowage.api.v1.ScanOrder.SCAN_ORDER_KAFKA_OFFSET
@@ -100,11 +114,11 @@ public final class MessagesService extends MessagesGrpc.MessagesImplBase {
             ScanQuery query = new ScanQuery(
                     request.getStream(),
                     request.hasType() ? Optional.of(request.getType()) : Optional.empty(),
-                    request.hasFrom() ? Timestamps.toInstant(request.getFrom()) : EARLIEST,
-                    request.hasTo() ? Timestamps.toInstant(request.getTo()) : LATEST,
+                    request.hasFrom() ? instant("from", request.getFrom()) : EARLIEST,
+                    request.hasTo() ? instant("to", request.getTo()) : LATEST,
                     request.getCursor().isEmpty() ? Optional.empty()
                             : Optional.of(ScanCursor.decode(request.getCursor(), order)),
-                    request.getLimit() == 0 ? Integer.MAX_VALUE : request.getLimit(),
+                    limit(request.getLimit()),
                     order,
                     request.hasKafkaPartition() ? Optional.of(request.getKafkaPartition()) : Optional.empty());
             archive.scan(query, request.getIdsOnly(), (row, msg) -> {

@@ -28,7 +28,8 @@ final class GetCommand extends ClientCommand {
 
     @Override
     int run(StowageClient client, Output out) throws Exception {
-        GetBatchResponse rsp = client.getBatch(GetBatchRequest.newBuilder().addAllIds(ids)
+        // a response carries at most the server's byte budget; the client asks for the rest
+        GetBatchResponse rsp = client.getBatchComplete(GetBatchRequest.newBuilder().addAllIds(ids)
                 .setIncludeDocuments(output != null).build());
         Set<String> found = new HashSet<>();
         for (Message m : rsp.getMsgsList()) {

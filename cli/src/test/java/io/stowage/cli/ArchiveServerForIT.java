@@ -27,6 +27,12 @@ final class ArchiveServerForIT implements AutoCloseable {
         return "127.0.0.1:" + server.port();
     }
 
+    /** Runs {@code work} while holding the clean lock, as another server that is cleaning would. */
+    boolean whileAnotherServerCleans(Runnable work) {
+        return new io.stowage.server.storage.index.postgres.PostgresSegmentCatalog(server.storage().database())
+                .withCleanLock(work);
+    }
+
     Path segments() {
         return dataDir.resolve("segments");
     }

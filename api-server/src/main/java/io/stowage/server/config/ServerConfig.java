@@ -83,6 +83,10 @@ public record ServerConfig(
             "Largest message (its protobuf encoding).", Values::intDataSize);
     public static final Setting<Integer> MAX_BATCH_BYTES = Setting.of("STOWAGE_MAX_BATCH_BYTES", "64MiB",
             "Largest PutBatch (the sum of its messages).", Values::intDataSize);
+    public static final Setting<Integer> GET_RESPONSE_BYTES = Setting.of("STOWAGE_GET_RESPONSE_BYTES", "32MiB",
+            "Most stored-document bytes one GetBatch response carries (at least one message); the ids past it"
+                    + " come back in remaining_ids for the caller to ask again. Keeps the server's memory bounded.",
+            Values::intDataSize);
     public static final Setting<Optional<Duration>> RETENTION = Setting.of("STOWAGE_RETENTION", "forever",
             "How long messages are kept, by message time, e.g. 168h or 30d; forever keeps them.",
             Values::optionalDuration);
@@ -121,8 +125,8 @@ public record ServerConfig(
     /** Every setting, in the order of help output and the README table. */
     public static final List<Setting<?>> SETTINGS = List.of(GRPC_HOST, GRPC_PORT, HTTP_PORT, DATA_DIR, DB_URL, DB_USER,
             DB_PASSWORD, DB_SCHEMA, DB_POOL_SIZE, S3_BUCKET, S3_ENDPOINT, S3_REGION, S3_PREFIX, S3_PATH_STYLE,
-            MAX_BATCH_MESSAGES, MAX_MESSAGE_BYTES, MAX_BATCH_BYTES, RETENTION, RETENTION_STREAMS, CLEAN_INTERVAL,
-            PENDING_GRACE, COMPACT_MIN_DEAD_RATIO, IO_THREADS, SHUTDOWN_GRACE, TLS_CERT, TLS_KEY, TLS_CLIENT_CA,
+            MAX_BATCH_MESSAGES, MAX_MESSAGE_BYTES, MAX_BATCH_BYTES, GET_RESPONSE_BYTES, RETENTION, RETENTION_STREAMS,
+            CLEAN_INTERVAL, PENDING_GRACE, COMPACT_MIN_DEAD_RATIO, IO_THREADS, SHUTDOWN_GRACE, TLS_CERT, TLS_KEY, TLS_CLIENT_CA,
             TOKENS_FILE);
 
     public static ServerConfig from(SettingsSource src) {
@@ -134,7 +138,8 @@ public record ServerConfig(
         }
         Optional<S3Settings> s3 = bucket.map(b -> new S3Settings(b, src.get(S3_PREFIX), src.get(S3_REGION),
                 endpoint, src.get(S3_PATH_STYLE)));
-        Limits limits = new Limits(src.get(MAX_BATCH_MESSAGES), src.get(MAX_MESSAGE_BYTES), src.get(MAX_BATCH_BYTES));
+        Limits limits = new Limits(src.get(MAX_BATCH_MESSAGES), src.get(MAX_MESSAGE_BYTES), src.get(MAX_BATCH_BYTES),
+                src.get(GET_RESPONSE_BYTES));
         if (limits.maxBatchBytes() < limits.maxMessageBytes()) {
             throw new ConfigException("STOWAGE_MAX_BATCH_BYTES (" + limits.maxBatchBytes()
                     + ") must be at least STOWAGE_MAX_MESSAGE_BYTES (" + limits.maxMessageBytes() + ")");

@@ -66,8 +66,11 @@ public final class MessagesService extends MessagesGrpc.MessagesImplBase {
     @Override
     public void getBatch(GetBatchRequest request, StreamObserver<GetBatchResponse> observer) {
         GrpcErrors.unary("GetBatch", observer, () -> {
-            GetBatchResponse.Builder rsp = GetBatchResponse.newBuilder();
-            for (Archive.StoredMessage stored : archive.getStored(request.getIdsList())) {
+            // with the documents each message travels twice
+            long budget = archive.limits().getResponseBytes() / (request.getIncludeDocuments() ? 2 : 1);
+            Archive.StoredBatch batch = archive.getStored(request.getIdsList(), budget);
+            GetBatchResponse.Builder rsp = GetBatchResponse.newBuilder().addAllRemainingIds(batch.remaining());
+            for (Archive.StoredMessage stored : batch.found()) {
                 rsp.addMsgs(stored.message());
                 if (request.getIncludeDocuments()) {
                     rsp.addDocuments(com.google.protobuf.ByteString.copyFrom(stored.document()));

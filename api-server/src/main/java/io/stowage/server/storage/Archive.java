@@ -49,15 +49,24 @@ public final class Archive {
         return outcome;
     }
 
-    /** The stored messages with these ids, in the order of the ids' first appearance; unknown ids are left out. */
+    /**
+     * The stored messages with these ids, in the order of the ids' first appearance, as far as
+     * {@link Limits#getResponseBytes()} of stored documents go; unknown ids are left out and the
+     * rest is dropped (a caller that can say so uses {@link #getStored(List, long)}).
+     */
     public List<Message> get(List<String> ids) {
-        return getStored(ids).stream().map(StoredMessage::message).toList();
+        return getStored(ids, limits.getResponseBytes()).found().stream().map(StoredMessage::message).toList();
     }
 
-    /** Like {@link #get}, with each message's stored document as it is in its segment. */
-    public List<StoredMessage> getStored(List<String> ids) {
+    /**
+     * Like {@link #get}, with each message's stored document as it is in its segment, and the known
+     * ids that did not fit in {@code budget} bytes of documents (decided by the index's lengths,
+     * before reading), for the caller to ask again.
+     */
+    public StoredBatch getStored(List<String> ids, long budget) {
         LinkedHashSet<String> unique = uniqueIds(ids);
-        Map<String, byte[]> found = reader.readDocuments(index.locate(unique));
+        ResponseBudget.Split split = ResponseBudget.split(unique, index.locate(unique), budget);
+        Map<String, byte[]> found = reader.readDocuments(split.now());
         List<StoredMessage> result = new ArrayList<>(found.size());
         for (String id : unique) {
             byte[] doc = found.get(id);
@@ -66,8 +75,11 @@ public final class Archive {
             }
         }
         metrics.returned(result.size());
-        return result;
+        return new StoredBatch(result, split.remaining());
     }
+
+    /** Stored messages in request order, and the known ids left for another call. */
+    public record StoredBatch(List<StoredMessage> found, List<String> remaining) {}
 
     /** A message and its stored BSON document. */
     public record StoredMessage(Message message, byte[] document) {}
@@ -125,6 +137,10 @@ public final class Archive {
             remaining -= rows.size();
             page = page.next(rows.get(rows.size() - 1).position(query.order()), remaining);
         }
+    }
+
+    public Limits limits() {
+        return limits;
     }
 
     public List<StreamStats> status(Optional<String> stream) {

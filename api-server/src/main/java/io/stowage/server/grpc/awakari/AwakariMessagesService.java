@@ -39,6 +39,12 @@ public final class AwakariMessagesService extends ServiceGrpc.ServiceImplBase {
         });
     }
 
+    /**
+     * As stowage.v1 GetBatch, within the awakari message shape: a response carries at most the
+     * server's byte budget (STOWAGE_GET_RESPONSE_BYTES) of messages, a prefix of the stored ones in
+     * request order. It has no field to say what is left, so the caller asks again for the ids it
+     * did not get (stowage.v1 GetBatch lists them in remaining_ids).
+     */
     @Override
     public void getBatch(GetBatchRequest request, StreamObserver<GetBatchResponse> observer) {
         GrpcErrors.unary("awakari GetBatch", observer, () -> GetBatchResponse.newBuilder()

@@ -6,8 +6,10 @@ import io.stowage.server.clean.Cleaner;
 import io.stowage.server.config.JdbcTarget;
 import io.stowage.server.config.ServerConfig;
 import io.stowage.server.metrics.ArchiveMetrics;
+import io.stowage.server.metrics.OutageLog;
 import io.stowage.server.storage.Archive;
 import io.stowage.server.storage.BatchWriter;
+import io.stowage.server.storage.Dependency;
 import io.stowage.server.storage.MessageReader;
 import io.stowage.server.storage.ParallelIo;
 import io.stowage.server.storage.blob.BlobStore;
@@ -20,6 +22,8 @@ import io.stowage.server.storage.index.postgres.PostgresMessageIndex;
 import io.stowage.server.storage.index.postgres.PostgresSegmentCatalog;
 import io.stowage.server.verify.Verifier;
 import java.time.Clock;
+import java.time.Duration;
+import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -30,6 +34,8 @@ import org.slf4j.LoggerFactory;
  */
 public final class Storage implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(Storage.class);
+    /** While a dependency is down, it is probed this often, so that its recovery is logged. */
+    static final Duration OUTAGE_PROBE_INTERVAL = Duration.ofSeconds(2);
 
     private final BlobStore blobs;
     private final Database database;
@@ -37,6 +43,7 @@ public final class Storage implements AutoCloseable {
     private final Archive archive;
     private final Cleaner cleaner;
     private final Verifier verifier;
+    private final OutageLog outages;
 
     public Storage(BlobStore blobs, Database database, ServerConfig config, Clock clock) {
         this(blobs, database, new PostgresMessageIndex(database), config, clock);
@@ -59,6 +66,8 @@ public final class Storage implements AutoCloseable {
         this.archive = new Archive(writer, reader, index, catalog, blobs, config.limits(), metrics);
         this.cleaner = new Cleaner(catalog, index, reader, blobs, blobs, config.clean(), clock, metrics);
         this.verifier = new Verifier(catalog, blobs);
+        this.outages = new OutageLog(registry, Map.of(Dependency.BLOB_STORE, blobs::checkAccess,
+                Dependency.INDEX, () -> database.ping(OUTAGE_PROBE_INTERVAL)), OUTAGE_PROBE_INTERVAL);
     }
 
     /**
@@ -101,8 +110,14 @@ public final class Storage implements AutoCloseable {
         return database;
     }
 
+    /** Where outages of the blob store and the index are logged (once each) and counted. */
+    public OutageLog outages() {
+        return outages;
+    }
+
     @Override
     public void close() {
+        outages.close();
         io.close();
         database.close();
         blobs.close();

@@ -41,8 +41,10 @@ public final class MessagesService extends MessagesGrpc.MessagesImplBase {
      * delivers the "ready for more" signal only once the call's handler has returned.
      */
     private final ThreadPoolExecutor scans;
+    private final GrpcErrors errors;
 
-    public MessagesService(Archive archive) {
+    public MessagesService(Archive archive, GrpcErrors errors) {
+        this.errors = errors;
         this.archive = archive;
         AtomicInteger n = new AtomicInteger();
         this.scans = new ThreadPoolExecutor(0, MAX_CONCURRENT_SCANS, 60, TimeUnit.SECONDS, new SynchronousQueue<>(),
@@ -55,7 +57,7 @@ public final class MessagesService extends MessagesGrpc.MessagesImplBase {
 
     @Override
     public void putBatch(PutBatchRequest request, StreamObserver<PutBatchResponse> observer) {
-        GrpcErrors.unary("PutBatch", observer, () -> {
+        errors.unary("PutBatch", observer, () -> {
             PutOutcome outcome = archive.put(request.getMsgsList());
             PutBatchResponse.Builder rsp = PutBatchResponse.newBuilder().setAckCount(outcome.acknowledged());
             outcome.rejected().forEach(r -> rsp.addRejected(ProtoMapping.rejection(r)));
@@ -65,7 +67,7 @@ public final class MessagesService extends MessagesGrpc.MessagesImplBase {
 
     @Override
     public void getBatch(GetBatchRequest request, StreamObserver<GetBatchResponse> observer) {
-        GrpcErrors.unary("GetBatch", observer, () -> {
+        errors.unary("GetBatch", observer, () -> {
             // with the documents each message travels twice
             long budget = archive.limits().getResponseBytes() / (request.getIncludeDocuments() ? 2 : 1);
             Archive.StoredBatch batch = archive.getStored(request.getIdsList(), budget);
@@ -82,7 +84,7 @@ public final class MessagesService extends MessagesGrpc.MessagesImplBase {
 
     @Override
     public void deleteBatch(DeleteBatchRequest request, StreamObserver<DeleteBatchResponse> observer) {
-        GrpcErrors.unary("DeleteBatch", observer,
+        errors.unary("DeleteBatch", observer,
                 () -> DeleteBatchResponse.newBuilder().setAckCount((int) archive.delete(request.getIdsList())).build());
     }
 
@@ -133,7 +135,7 @@ public final class MessagesService extends MessagesGrpc.MessagesImplBase {
             });
         } catch (RuntimeException e) {
             if (!sender.isCancelled()) {
-                observer.onError(GrpcErrors.toStatus("Scan", e));
+                observer.onError(errors.toStatus("Scan", e));
             }
             return;
         }

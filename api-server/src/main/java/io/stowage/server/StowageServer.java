@@ -70,7 +70,8 @@ public final class StowageServer implements AutoCloseable {
             throw new UncheckedIOException(e.getMessage() + " (is the port in use? set STOWAGE_HTTP_PORT)",
                     e.getCause());
         }
-        this.scheduler = config.cleanInterval().map(interval -> new CleanScheduler(storage.cleaner(), interval));
+        this.scheduler = config.cleanInterval().map(interval -> new CleanScheduler(storage.cleaner(), interval,
+                storage.outages()));
     }
 
     /** Ready when gRPC is serving, the index database answers and the blob store is reachable. */

@@ -4,6 +4,7 @@ import io.stowage.server.metrics.ArchiveMetrics;
 import io.stowage.server.storage.MessageReader;
 import io.stowage.server.storage.SegmentBuilder;
 import io.stowage.server.storage.SegmentNames;
+import io.stowage.server.storage.StorageUnavailableException;
 import io.stowage.server.storage.blob.BlobDeleter;
 import io.stowage.server.storage.blob.BlobWriter;
 import io.stowage.server.storage.index.DeleteOutcome;
@@ -116,6 +117,8 @@ public final class Cleaner {
                 after = s.id();
                 try {
                     rewrite(s, t);
+                } catch (StorageUnavailableException e) {
+                    throw e; // the store is down: every other segment would fail too, the next clean retries
                 } catch (RuntimeException e) {
                     log.warn("Could not rewrite segment {}; the next clean tries again (stowage verify checks it)",
                             s.objectKey(), e);
@@ -128,6 +131,8 @@ public final class Cleaner {
                 removeObject(s);
                 t.deleted++;
                 t.bytesFreed += s.sizeBytes();
+            } catch (StorageUnavailableException e) {
+                throw e;
             } catch (RuntimeException e) {
                 log.warn("Could not remove dead segment {}; the next clean tries again", s.objectKey(), e);
             }

@@ -36,6 +36,7 @@ import java.util.Spliterator;
 import java.util.Spliterators;
 import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 import java.util.stream.Stream;
 import java.util.stream.StreamSupport;
 
@@ -117,12 +118,21 @@ public final class StowageClient implements AutoCloseable {
      */
     public io.stowage.api.v1.GetBatchResponse getBatchComplete(GetBatchRequest request) {
         io.stowage.api.v1.GetBatchResponse.Builder all = io.stowage.api.v1.GetBatchResponse.newBuilder();
+        getBatchEach(request, part -> all.addAllMsgs(part.getMsgsList()).addAllDocuments(part.getDocumentsList()));
+        return all.build();
+    }
+
+    /**
+     * GetBatch, handing each response to {@code parts} and asking again for its {@code remaining_ids}
+     * until none are left: the messages arrive in request order, one response's worth in memory at a time.
+     */
+    public void getBatchEach(GetBatchRequest request, Consumer<io.stowage.api.v1.GetBatchResponse> parts) {
         GetBatchRequest next = request;
         while (true) {
             io.stowage.api.v1.GetBatchResponse part = getBatch(next);
-            all.addAllMsgs(part.getMsgsList()).addAllDocuments(part.getDocumentsList());
+            parts.accept(part);
             if (part.getRemainingIdsCount() == 0) {
-                return all.build();
+                return;
             }
             if (part.getRemainingIdsCount() >= next.getIdsCount()) {
                 // the server sends at least one message of what remains; anything else would loop forever

@@ -57,17 +57,17 @@ public final class Storage implements AutoCloseable {
     public Storage(BlobStore blobs, Database database, MessageIndex index, ServerConfig config, Clock clock,
             MeterRegistry registry) {
         ArchiveMetrics metrics = new ArchiveMetrics(registry);
+        this.outages = new OutageLog(registry, Map.of(Dependency.BLOB_STORE, blobs::checkAccess,
+                Dependency.INDEX, () -> database.ping(OUTAGE_PROBE_INTERVAL)), OUTAGE_PROBE_INTERVAL);
         this.blobs = blobs;
         this.database = database;
         this.io = new ParallelIo(config.ioThreads());
         SegmentCatalog catalog = new PostgresSegmentCatalog(database);
         MessageReader reader = new MessageReader(blobs, index, io);
         BatchWriter writer = new BatchWriter(index, blobs, io, config.limits(), clock, metrics);
-        this.archive = new Archive(writer, reader, index, catalog, blobs, config.limits(), metrics);
+        this.archive = new Archive(writer, reader, index, catalog, blobs, config.limits(), metrics, outages);
         this.cleaner = new Cleaner(catalog, index, reader, blobs, blobs, config.clean(), clock, metrics);
         this.verifier = new Verifier(catalog, blobs);
-        this.outages = new OutageLog(registry, Map.of(Dependency.BLOB_STORE, blobs::checkAccess,
-                Dependency.INDEX, () -> database.ping(OUTAGE_PROBE_INTERVAL)), OUTAGE_PROBE_INTERVAL);
     }
 
     /**

@@ -2,6 +2,7 @@ package io.stowage.server.storage;
 
 import io.stowage.api.v1.Message;
 import io.stowage.server.metrics.ArchiveMetrics;
+import io.stowage.server.metrics.OutageLog;
 import io.stowage.server.storage.blob.BlobDeleter;
 import io.stowage.server.storage.index.DeleteOutcome;
 import io.stowage.server.storage.index.MessageIndex;
@@ -31,9 +32,10 @@ public final class Archive {
     private final BlobDeleter blobs;
     private final Limits limits;
     private final ArchiveMetrics metrics;
+    private final OutageLog outages;
 
     public Archive(BatchWriter writer, MessageReader reader, MessageIndex index, SegmentCatalog catalog,
-            BlobDeleter blobs, Limits limits, ArchiveMetrics metrics) {
+            BlobDeleter blobs, Limits limits, ArchiveMetrics metrics, OutageLog outages) {
         this.writer = writer;
         this.reader = reader;
         this.index = index;
@@ -41,6 +43,7 @@ public final class Archive {
         this.blobs = blobs;
         this.limits = limits;
         this.metrics = metrics;
+        this.outages = outages;
     }
 
     public PutOutcome put(List<Message> batch) {
@@ -93,7 +96,11 @@ public final class Archive {
                 catalog.removeSegment(empty.id());
             } catch (RuntimeException e) {
                 // the next Clean removes it; the delete itself has happened
-                log.warn("Could not remove emptied segment {} now; the next clean will", empty.objectKey(), e);
+                if (e instanceof StorageUnavailableException u && u.dependency().isPresent()) {
+                    outages.failed(u.dependency().get(), e); // logged once per outage, not per call
+                } else {
+                    log.warn("Could not remove emptied segment {} now; the next clean will", empty.objectKey(), e);
+                }
             }
         }
         metrics.deleted(outcome.deleted());

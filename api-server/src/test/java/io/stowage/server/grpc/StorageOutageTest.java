@@ -11,6 +11,7 @@ import io.grpc.StatusRuntimeException;
 import io.grpc.inprocess.InProcessChannelBuilder;
 import io.grpc.inprocess.InProcessServerBuilder;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.stowage.api.v1.DeleteBatchRequest;
 import io.stowage.api.v1.GetBatchRequest;
 import io.stowage.api.v1.MessagesGrpc;
 import io.stowage.api.v1.PutBatchRequest;
@@ -64,13 +65,17 @@ class StorageOutageTest {
                     assertUnavailable(() -> messages.getBatch(GetBatchRequest.newBuilder().addIds("before").build()));
                 }
 
+                // the delete happens in the index; removing the emptied segment object fails
+                assertThat(messages.deleteBatch(DeleteBatchRequest.newBuilder().addIds("before").build())
+                        .getAckCount()).isEqualTo(1);
+
                 assertThat(logs.at(Level.ERROR)).isEmpty();
                 assertThat(logs.at(Level.WARN)).singleElement().satisfies(e -> {
                     assertThat(e.getFormattedMessage()).contains("blob store is failing").contains("S3");
                     assertThat(e.getThrowableProxy()).isNull();
                 });
                 assertThat(registry.get("stowage.dependency.errors").tag("dependency", "blob store").counter().count())
-                        .isEqualTo(8);
+                        .isEqualTo(9);
             } finally {
                 channel.shutdownNow();
             }

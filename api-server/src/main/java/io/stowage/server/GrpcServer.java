@@ -7,6 +7,7 @@ import io.grpc.health.v1.HealthCheckResponse.ServingStatus;
 import io.grpc.protobuf.services.HealthStatusManager;
 import io.grpc.protobuf.services.ProtoReflectionService;
 import io.grpc.protobuf.services.ProtoReflectionServiceV1;
+import io.stowage.server.grpc.RequestParsing;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.time.Duration;
@@ -32,7 +33,8 @@ public final class GrpcServer implements AutoCloseable {
     public GrpcServer(ServerBuilder<?> builder, List<BindableService> services, Duration shutdownGrace) {
         this.services = services;
         this.shutdownGrace = shutdownGrace;
-        services.forEach(builder::addService);
+        // a request that does not parse is refused with INVALID_ARGUMENT rather than UNKNOWN
+        services.forEach(s -> builder.addService(RequestParsing.guard(s.bindService())));
         builder.addService(health.getHealthService());
         builder.addService(ProtoReflectionServiceV1.newInstance());
         builder.addService(legacyReflection());

@@ -7,8 +7,10 @@ import io.stowage.server.clean.Cleaner;
 import io.stowage.server.config.JdbcTarget;
 import io.stowage.server.config.ServerConfig;
 import io.stowage.server.metrics.ArchiveMetrics;
+import io.stowage.server.metrics.OutageLog;
 import io.stowage.server.storage.Archive;
 import io.stowage.server.storage.BatchWriter;
+import io.stowage.server.storage.error.Dependency;
 import io.stowage.server.storage.MessageReader;
 import io.stowage.server.storage.ParallelIo;
 import io.stowage.server.storage.blob.BlobStore;
@@ -18,6 +20,8 @@ import io.stowage.server.storage.index.MessageIndex;
 import io.stowage.server.storage.index.postgres.PostgresIndex;
 import io.stowage.server.verify.Verifier;
 import java.time.Clock;
+import java.time.Duration;
+import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -28,6 +32,8 @@ import org.slf4j.LoggerFactory;
  */
 public final class Storage implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(Storage.class);
+    /** While a dependency is down, it is probed this often, so that its recovery is logged. */
+    static final Duration OUTAGE_PROBE_INTERVAL = Duration.ofSeconds(2);
 
     private final BlobStore blobs;
     private final MessageIndex index;
@@ -35,6 +41,7 @@ public final class Storage implements AutoCloseable {
     private final Archive archive;
     private final Cleaner cleaner;
     private final Verifier verifier;
+    private final OutageLog outages;
 
     /** Over a blob store and an index, which it closes on {@link #close()}; metrics in memory only. */
     public Storage(BlobStore blobs, MessageIndex index, ServerConfig config, Clock clock) {
@@ -43,12 +50,14 @@ public final class Storage implements AutoCloseable {
 
     public Storage(BlobStore blobs, MessageIndex index, ServerConfig config, Clock clock, MeterRegistry registry) {
         ArchiveMetrics metrics = new ArchiveMetrics(registry);
+        this.outages = new OutageLog(registry, Map.of(Dependency.BLOB_STORE, blobs::checkAccess,
+                Dependency.INDEX, () -> index.checkReady(OUTAGE_PROBE_INTERVAL)), OUTAGE_PROBE_INTERVAL);
         this.blobs = blobs;
         this.index = index;
         this.io = new ParallelIo(config.ioThreads());
         MessageReader reader = new MessageReader(blobs, index, io);
         BatchWriter writer = new BatchWriter(index, blobs, io, config.limits(), clock, metrics);
-        this.archive = new Archive(writer, reader, index, blobs, config.limits(), metrics);
+        this.archive = new Archive(writer, reader, index, blobs, config.limits(), metrics, outages);
         this.cleaner = new Cleaner(index, reader, blobs, blobs, config.clean(), clock, new CleanMetrics(registry));
         this.verifier = new Verifier(index, blobs);
     }
@@ -93,8 +102,14 @@ public final class Storage implements AutoCloseable {
         return index;
     }
 
+    /** Where outages of the blob store and the index are logged (once each) and counted. */
+    public OutageLog outages() {
+        return outages;
+    }
+
     @Override
     public void close() {
+        outages.close();
         io.close();
         index.close();
         blobs.close();

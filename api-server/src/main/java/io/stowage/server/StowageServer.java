@@ -15,6 +15,7 @@ import io.stowage.server.config.JdbcTarget;
 import io.stowage.server.config.ServerConfig;
 import io.stowage.server.grpc.AdminService;
 import io.stowage.server.grpc.CleanerService;
+import io.stowage.server.grpc.GrpcErrors;
 import io.stowage.server.grpc.MessagesService;
 import io.stowage.server.grpc.awakari.AwakariCleanerService;
 import io.stowage.server.grpc.awakari.AwakariMessagesService;
@@ -68,7 +69,8 @@ public final class StowageServer implements AutoCloseable {
             readiness.close();
             throw e;
         }
-        this.scheduler = config.cleanInterval().map(interval -> new CleanScheduler(storage.cleaner(), interval));
+        this.scheduler = config.cleanInterval().map(interval -> new CleanScheduler(storage.cleaner(), interval,
+                storage.outages()));
     }
 
     /** Ready when gRPC is serving, the index database answers and the blob store is reachable. */
@@ -121,10 +123,12 @@ public final class StowageServer implements AutoCloseable {
 
     /** The API's services over {@code storage}, without the server's metrics and health endpoint (tests). */
     public static List<BindableService> services(Storage storage) {
-        return List.of(new MessagesService(storage.archive()), new CleanerService(storage.cleaner()),
-                new AdminService(storage.archive(), storage.verifier()),
+        GrpcErrors errors = new GrpcErrors(storage.outages());
+        return List.of(new MessagesService(storage.archive(), errors), new CleanerService(storage.cleaner(), errors),
+                new AdminService(storage.archive(), storage.verifier(), errors),
                 // the awakari messages API, for awakari's existing clients, over the same storage
-                new AwakariMessagesService(storage.archive()), new AwakariCleanerService(storage.cleaner()));
+                new AwakariMessagesService(storage.archive(), errors),
+                new AwakariCleanerService(storage.cleaner(), errors));
     }
 
     public StowageServer startServing() {

@@ -14,6 +14,8 @@ final class CleanCommand extends ClientCommand {
         CleanResponse r = client.clean();
         if (out.json) {
             out.message(r);
+        } else if (r.getSkipped()) {
+            out.text("skipped: " + r.getSkipReason());
         } else {
             out.text(String.format("expired %,d messages; deleted %d segments, rewrote %d, removed %d orphans;"
                     + " freed %s in %.1f s", r.getExpiredMessages(), r.getDeletedSegments(), r.getRewrittenSegments(),

@@ -1,10 +1,11 @@
 package io.stowage.cli;
 
 import io.stowage.api.v1.GetBatchRequest;
-import io.stowage.api.v1.GetBatchResponse;
 import io.stowage.api.v1.Message;
 import io.stowage.client.StowageClient;
+import java.io.IOException;
 import java.io.OutputStream;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashSet;
@@ -28,20 +29,29 @@ final class GetCommand extends ClientCommand {
 
     @Override
     int run(StowageClient client, Output out) throws Exception {
-        GetBatchResponse rsp = client.getBatch(GetBatchRequest.newBuilder().addAllIds(ids)
-                .setIncludeDocuments(output != null).build());
         Set<String> found = new HashSet<>();
-        for (Message m : rsp.getMsgsList()) {
-            found.add(m.getId());
-            out.message(m);
+        int[] documents = {0};
+        try (OutputStream file = output == null ? OutputStream.nullOutputStream() : Files.newOutputStream(output)) {
+            // a response carries at most the server's byte budget; the client asks for the rest, and
+            // each part is written out before the next is fetched
+            client.getBatchEach(GetBatchRequest.newBuilder().addAllIds(ids).setIncludeDocuments(output != null).build(),
+                    rsp -> {
+                        for (Message m : rsp.getMsgsList()) {
+                            found.add(m.getId());
+                            out.message(m);
+                        }
+                        try {
+                            for (var doc : rsp.getDocumentsList()) {
+                                doc.writeTo(file);
+                                documents[0]++;
+                            }
+                        } catch (IOException e) {
+                            throw new UncheckedIOException(e);
+                        }
+                    });
         }
         if (output != null) {
-            try (OutputStream file = Files.newOutputStream(output)) {
-                for (var doc : rsp.getDocumentsList()) {
-                    doc.writeTo(file);
-                }
-            }
-            out.note("wrote " + rsp.getDocumentsCount() + " documents to " + output);
+            out.note("wrote " + documents[0] + " documents to " + output);
         }
         List<String> missing = ids.stream().filter(id -> !found.contains(id)).distinct().toList();
         missing.forEach(id -> out.note("not found: " + id));

@@ -27,6 +27,14 @@ final class ArchiveServerForIT implements AutoCloseable {
         return "127.0.0.1:" + server.port();
     }
 
+    /** Runs {@code work} while holding the clean lock, as another server that is cleaning would. */
+    boolean whileAnotherServerCleans(Runnable work) {
+        try (var other = io.stowage.server.storage.index.postgres.PostgresIndex.connect(pg.jdbcUrl(), pg.user(),
+                pg.password(), "stowage", 1, new io.micrometer.core.instrument.simple.SimpleMeterRegistry())) {
+            return other.withCleanLock(work);
+        }
+    }
+
     Path segments() {
         return dataDir.resolve("segments");
     }

@@ -71,7 +71,7 @@ class AwakariApiIT {
 
             String put = curl.call("awakari.messages.Service/PutBatch", BATCH);
             BufCurl.Result invalid = curl.tryCall("awakari.messages.Service/PutBatch",
-                    "{\"msgs\":[{\"id\":\"ok\"},{\"id\":\"\"}]}");
+                    "{\"msgs\":[{\"id\":\"ok\",\"source\":\"s\",\"spec_version\":\"1.0\",\"type\":\"t\"},{\"id\":\"\"}]}");
 
             assertThat(put).contains("\"ackCount\"").contains("2");
             assertThat(invalid.exitCode()).isNotZero();

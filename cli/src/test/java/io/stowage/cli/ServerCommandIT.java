@@ -70,7 +70,7 @@ class ServerCommandIT {
             server.awaitOutput("Stowage api-server is running.", START);
 
             BufCurl.Result r = new BufCurl(port).tryCall("stowage.v1.Messages/PutBatch",
-                    "{\"msgs\":[{\"id\":\"ok\"},{\"id\":\"\"}]}");
+                    "{\"msgs\":[{\"id\":\"ok\",\"source\":\"s\",\"spec_version\":\"1.0\",\"type\":\"t\"},{\"id\":\"\"}]}");
 
             assertThat(r.exitCode()).isNotZero();
             assertThat(r.output()).contains("invalid_argument").contains("message #1").contains("id is empty");

@@ -114,6 +114,22 @@ class ToolsIT {
     }
 
     @Test
+    void cleanSaysWhenAnotherServerIsCleaning() {
+        List<Run> runs = new java.util.ArrayList<>();
+        server.whileAnotherServerCleans(() -> {
+            try {
+                runs.add(run("clean"));
+                runs.add(run("clean", "--json"));
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        });
+        assertThat(runs.get(0).code).isZero();
+        assertThat(runs.get(0).out).contains("skipped: another server").doesNotContain("expired");
+        assertThat(runs.get(1).out).contains("\"skipped\":true").contains("\"skipReason\":\"another server");
+    }
+
+    @Test
     void anUnreachableServerIsExplained() throws Exception {
         Map<String, String> env = new HashMap<>(Map.of("STOWAGE_SERVER", "127.0.0.1:1"));
         try (StowageProcess p = StowageProcess.start(env, "status")) {

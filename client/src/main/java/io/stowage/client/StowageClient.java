@@ -37,6 +37,7 @@ import java.util.Spliterator;
 import java.util.Spliterators;
 import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 import java.util.stream.Stream;
 import java.util.stream.StreamSupport;
 
@@ -103,9 +104,44 @@ public final class StowageClient implements AutoCloseable {
         return retrier.call("PutBatch", () -> messages().putBatch(request));
     }
 
-    /** One GetBatch call as it is (with retries), e.g. to ask for the stored documents too. */
+    /**
+     * One GetBatch call as it is (with retries), e.g. to ask for the stored documents too. A
+     * response holds at most the server's byte budget: the ids past it are in {@code remaining_ids};
+     * {@link #getBatchComplete} asks for them.
+     */
     public io.stowage.api.v1.GetBatchResponse getBatch(GetBatchRequest request) {
         return retrier.call("GetBatch", () -> messages().getBatch(request));
+    }
+
+    /**
+     * GetBatch, asking again for the {@code remaining_ids} of each response until none are left:
+     * every stored message asked for, in request order, in one response.
+     */
+    public io.stowage.api.v1.GetBatchResponse getBatchComplete(GetBatchRequest request) {
+        io.stowage.api.v1.GetBatchResponse.Builder all = io.stowage.api.v1.GetBatchResponse.newBuilder();
+        getBatchEach(request, part -> all.addAllMsgs(part.getMsgsList()).addAllDocuments(part.getDocumentsList()));
+        return all.build();
+    }
+
+    /**
+     * GetBatch, handing each response to {@code parts} and asking again for its {@code remaining_ids}
+     * until none are left: the messages arrive in request order, one response's worth in memory at a time.
+     */
+    public void getBatchEach(GetBatchRequest request, Consumer<io.stowage.api.v1.GetBatchResponse> parts) {
+        GetBatchRequest next = request;
+        while (true) {
+            io.stowage.api.v1.GetBatchResponse part = getBatch(next);
+            parts.accept(part);
+            if (part.getRemainingIdsCount() == 0) {
+                return;
+            }
+            if (part.getRemainingIdsCount() >= next.getIdsCount()) {
+                // the server sends at least one message of what remains; anything else would loop forever
+                throw new StowageException("GetBatch made no progress: " + part.getRemainingIdsCount()
+                        + " of " + next.getIdsCount() + " ids remain after a call", io.grpc.Status.Code.INTERNAL, null);
+            }
+            next = next.toBuilder().clearIds().addAllIds(part.getRemainingIdsList()).build();
+        }
     }
 
     /** The stored messages with these ids, in the order asked; unknown ids are left out. */
@@ -115,7 +151,7 @@ public final class StowageClient implements AutoCloseable {
         for (int i = 0; i < all.size(); i += maxBatchMessages) {
             GetBatchRequest request = GetBatchRequest.newBuilder()
                     .addAllIds(all.subList(i, Math.min(all.size(), i + maxBatchMessages))).build();
-            found.addAll(retrier.call("GetBatch", () -> messages().getBatch(request)).getMsgsList());
+            found.addAll(getBatchComplete(request).getMsgsList());
         }
         return found;
     }

@@ -48,7 +48,8 @@ class StowageClientTest {
         }
         config = ServerConfig.from(new SettingsSource(Map.of(), Map.of("STOWAGE_DATA_DIR", dir.toString(),
                 "STOWAGE_GRPC_HOST", "127.0.0.1", "STOWAGE_GRPC_PORT", String.valueOf(port), "STOWAGE_HTTP_PORT", "0",
-                "STOWAGE_MAX_BATCH_MESSAGES", "50", "STOWAGE_CLEAN_INTERVAL", "off", "STOWAGE_SHUTDOWN_GRACE", "1s")));
+                "STOWAGE_MAX_BATCH_MESSAGES", "50", "STOWAGE_CLEAN_INTERVAL", "off", "STOWAGE_SHUTDOWN_GRACE", "1s",
+                "STOWAGE_GET_RESPONSE_BYTES", "64KiB")));
         server = StowageServer.start(config, db());
     }
 
@@ -125,6 +126,28 @@ class StowageClientTest {
             assertThat(put).isNotDone();
             server = StowageServer.start(config, db());
             assertThat(put.get(30, TimeUnit.SECONDS).acknowledged()).isEqualTo(1);
+        }
+    }
+
+    @Test
+    void getFetchesWhatDidNotFitOneResponseInRequestOrder() {
+        String payload = "p".repeat(10_000);
+        List<Message> msgs = IntStream.range(0, 120).mapToObj(i -> msg("budget-" + i, "s3", i, payload + i)).toList();
+        List<String> ids = new ArrayList<>(msgs.stream().map(Message::getId).toList());
+        java.util.Collections.shuffle(ids, new java.util.Random(3));
+        ids.add(40, "budget-unknown");
+        try (StowageClient c = client()) {
+            c.put(msgs);
+            io.stowage.api.v1.GetBatchRequest oneCall = io.stowage.api.v1.GetBatchRequest.newBuilder()
+                    .addAllIds(ids.subList(0, 50)).build();
+            assertThat(c.getBatch(oneCall).getRemainingIdsList()).isNotEmpty();
+
+            List<Message> got = c.get(ids);
+
+            assertThat(got).extracting(Message::getId)
+                    .containsExactlyElementsOf(ids.stream().filter(id -> !id.equals("budget-unknown")).toList());
+            assertThat(got).allSatisfy(m -> assertThat(m.getTextData()).startsWith(payload));
+            assertThat(c.getBatchComplete(oneCall).getMsgsCount()).isEqualTo(49);
         }
     }
 

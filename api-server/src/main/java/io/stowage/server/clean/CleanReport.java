@@ -9,11 +9,13 @@ import java.time.Duration;
  */
 public record CleanReport(boolean ran, long expiredMessages, long deletedSegments, long rewrittenSegments,
         long orphanedSegments, long bytesFreed, Duration took) {
+    /** Why a clean did not run. */
+    public static final String SKIPPED = "another server of the cluster is cleaning now; its clean does the work";
 
     @Override
     public String toString() {
         if (!ran) {
-            return "skipped: another server is cleaning";
+            return "skipped: " + SKIPPED;
         }
         return expiredMessages + " expired messages, " + deletedSegments + " segments deleted, " + rewrittenSegments
                 + " rewritten, " + orphanedSegments + " orphans removed, " + bytesFreed + " bytes freed in "

@@ -1,5 +1,7 @@
 package io.stowage.server.clean;
 
+import io.stowage.server.metrics.OutageLog;
+import io.stowage.server.storage.error.StorageUnavailableException;
 import java.time.Duration;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -13,7 +15,8 @@ public final class CleanScheduler implements AutoCloseable {
 
     private final ScheduledExecutorService timer;
 
-    public CleanScheduler(Cleaner cleaner, Duration interval) {
+    /** A clean that fails because storage is down goes to {@code outages}, logged once per outage. */
+    public CleanScheduler(Cleaner cleaner, Duration interval, OutageLog outages) {
         this.timer = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "stowage-cleaner");
             t.setDaemon(true);
@@ -22,6 +25,9 @@ public final class CleanScheduler implements AutoCloseable {
         timer.scheduleWithFixedDelay(() -> {
             try {
                 cleaner.clean();
+            } catch (StorageUnavailableException e) {
+                e.dependency().ifPresentOrElse(d -> outages.failed(d, e),
+                        () -> log.warn("Scheduled clean failed; the next one runs in {}", interval, e));
             } catch (RuntimeException e) {
                 log.warn("Scheduled clean failed; the next one runs in {}", interval, e);
             }

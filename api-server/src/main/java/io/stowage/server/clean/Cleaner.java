@@ -3,6 +3,7 @@ package io.stowage.server.clean;
 import io.stowage.server.storage.MessageReader;
 import io.stowage.server.storage.SegmentBuilder;
 import io.stowage.server.storage.SegmentNames;
+import io.stowage.server.storage.error.StorageUnavailableException;
 import io.stowage.server.storage.blob.BlobDeleter;
 import io.stowage.server.storage.blob.BlobWriter;
 import io.stowage.server.storage.index.DeleteOutcome;
@@ -112,6 +113,8 @@ public final class Cleaner {
                 after = s.id();
                 try {
                     rewrite(s, t);
+                } catch (StorageUnavailableException e) {
+                    throw e; // the store is down: every other segment would fail too, the next clean retries
                 } catch (RuntimeException e) {
                     log.warn("Could not rewrite segment {}; the next clean tries again (stowage verify checks it)",
                             s.objectKey(), e);
@@ -124,6 +127,8 @@ public final class Cleaner {
                 removeObject(s);
                 t.deleted++;
                 t.bytesFreed += s.sizeBytes();
+            } catch (StorageUnavailableException e) {
+                throw e;
             } catch (RuntimeException e) {
                 log.warn("Could not remove dead segment {}; the next clean tries again", s.objectKey(), e);
             }

@@ -86,6 +86,10 @@ public record ServerConfig(
     public static final Setting<Integer> MAX_BATCH_BYTES = Setting.of("STOWAGE_MAX_BATCH_BYTES",
             ApiLimits.sizeText(ApiLimits.DEFAULT_MAX_BATCH_BYTES),
             "Largest PutBatch (the sum of its messages).", Values::intDataSize);
+    public static final Setting<Integer> GET_RESPONSE_BYTES = Setting.of("STOWAGE_GET_RESPONSE_BYTES", "32MiB",
+            "Most stored-document bytes one GetBatch response carries (at least one message); the ids past it"
+                    + " come back in remaining_ids for the caller to ask again. Keeps the server's memory bounded.",
+            Values::intDataSize);
     public static final Setting<Optional<Duration>> RETENTION = Setting.of("STOWAGE_RETENTION", "forever",
             "How long messages are kept, by message time, e.g. 168h or 30d; forever keeps them.",
             Values::optionalDuration);
@@ -131,7 +135,8 @@ public record ServerConfig(
         }
         Optional<S3Settings> s3 = bucket.map(b -> new S3Settings(b, src.get(S3_PREFIX), src.get(S3_REGION),
                 endpoint, src.get(S3_PATH_STYLE)));
-        Limits limits = new Limits(src.get(MAX_BATCH_MESSAGES), src.get(MAX_MESSAGE_BYTES), src.get(MAX_BATCH_BYTES));
+        Limits limits = new Limits(src.get(MAX_BATCH_MESSAGES), src.get(MAX_MESSAGE_BYTES), src.get(MAX_BATCH_BYTES),
+                src.get(GET_RESPONSE_BYTES));
         if (limits.maxBatchBytes() < limits.maxMessageBytes()) {
             throw new ConfigException("STOWAGE_MAX_BATCH_BYTES (" + limits.maxBatchBytes()
                     + ") must be at least STOWAGE_MAX_MESSAGE_BYTES (" + limits.maxMessageBytes() + ")");

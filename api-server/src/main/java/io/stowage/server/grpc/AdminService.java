@@ -25,15 +25,17 @@ public final class AdminService extends AdminGrpc.AdminImplBase {
     private final Verifier verifier;
     /** One verify at a time: it reads every object, and two would only compete. */
     private final AtomicBoolean verifying = new AtomicBoolean();
+    private final GrpcErrors errors;
 
-    public AdminService(Archive archive, Verifier verifier) {
+    public AdminService(Archive archive, Verifier verifier, GrpcErrors errors) {
+        this.errors = errors;
         this.archive = archive;
         this.verifier = verifier;
     }
 
     @Override
     public void status(StatusRequest request, StreamObserver<StatusResponse> observer) {
-        GrpcErrors.unary("Status", observer, () -> {
+        errors.unary("Status", observer, () -> {
             StatusResponse.Builder rsp = StatusResponse.newBuilder();
             Optional<String> stream = request.getStream().isEmpty() ? Optional.empty() : Optional.of(request.getStream());
             archive.status(stream).forEach(s -> rsp.addStreams(ProtoMapping.streamStatus(s)));
@@ -56,7 +58,7 @@ public final class AdminService extends AdminGrpc.AdminImplBase {
             } catch (RuntimeException e) {
                 verifying.set(false);
                 if (!sender.isCancelled()) {
-                    observer.onError(GrpcErrors.toStatus("Verify", e));
+                    observer.onError(errors.toStatus("Verify", e));
                 }
                 return;
             }

@@ -9,13 +9,15 @@ import io.stowage.server.clean.Cleaner;
 /** The {@code stowage.v1.Cleaner} service: a clean on request. */
 public final class CleanerService extends CleanerGrpc.CleanerImplBase {
     private final Cleaner cleaner;
+    private final GrpcErrors errors;
 
-    public CleanerService(Cleaner cleaner) {
+    public CleanerService(Cleaner cleaner, GrpcErrors errors) {
+        this.errors = errors;
         this.cleaner = cleaner;
     }
 
     @Override
     public void clean(CleanRequest request, StreamObserver<CleanResponse> observer) {
-        GrpcErrors.unary("Clean", observer, () -> ProtoMapping.cleanResponse(cleaner.clean()));
+        errors.unary("Clean", observer, () -> ProtoMapping.cleanResponse(cleaner.clean()));
     }
 }

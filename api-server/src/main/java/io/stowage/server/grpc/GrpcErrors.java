@@ -3,7 +3,9 @@ package io.stowage.server.grpc;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.grpc.stub.StreamObserver;
+import io.stowage.server.metrics.OutageLog;
 import io.stowage.server.storage.error.DataLossException;
+import io.stowage.server.storage.error.Dependency;
 import io.stowage.server.storage.error.InvalidRequestException;
 import io.stowage.server.storage.error.StorageUnavailableException;
 import java.util.UUID;
@@ -13,23 +15,28 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The one place where failures become gRPC statuses. Invalid input says what is wrong; storage
- * that is down says to retry; anything else is INTERNAL with a reference to the server log,
- * where the details are.
+ * that is down says to retry, and its outage goes to the {@link OutageLog} (logged once, not per
+ * call); anything else is INTERNAL with a reference to the server log, where the details are.
  */
 public final class GrpcErrors {
     private static final Logger log = LoggerFactory.getLogger(GrpcErrors.class);
 
-    private GrpcErrors() {}
+    private final OutageLog outages;
 
-    public static StatusRuntimeException toStatus(String method, Throwable e) {
+    public GrpcErrors(OutageLog outages) {
+        this.outages = outages;
+    }
+
+    public StatusRuntimeException toStatus(String method, Throwable e) {
         if (e instanceof StatusRuntimeException sre) {
             return sre;
         }
         if (e instanceof InvalidRequestException) {
             return Status.INVALID_ARGUMENT.withDescription(e.getMessage()).asRuntimeException();
         }
-        if (e instanceof StorageUnavailableException) {
-            log.warn("{}: storage unavailable", method, e);
+        if (e instanceof StorageUnavailableException unavailable) {
+            unavailable.dependency().ifPresentOrElse(d -> outages.failed(d, e),
+                    () -> log.warn("{}: storage unavailable", method, e));
             return Status.UNAVAILABLE.withDescription(e.getMessage() + "; retry later").asRuntimeException();
         }
         if (e instanceof DataLossException) {
@@ -43,7 +50,7 @@ public final class GrpcErrors {
     }
 
     /** Runs a unary call: replies with the result, or with the mapped status. */
-    public static <T> void unary(String method, StreamObserver<T> observer, Supplier<T> call) {
+    public <T> void unary(String method, StreamObserver<T> observer, Supplier<T> call) {
         T result;
         try {
             result = call.get();

@@ -13,6 +13,7 @@ import io.stowage.api.v1.ScanRequest;
 import io.stowage.api.v1.ScanResult;
 import io.stowage.common.message.Timestamps;
 import io.stowage.server.storage.Archive;
+import io.stowage.server.storage.error.InvalidRequestException;
 import io.stowage.server.storage.PutOutcome;
 import io.stowage.server.storage.index.ScanOrder;
 import io.stowage.server.storage.index.ScanQuery;
@@ -40,8 +41,10 @@ public final class MessagesService extends MessagesGrpc.MessagesImplBase {
      * delivers the "ready for more" signal only once the call's handler has returned.
      */
     private final ThreadPoolExecutor scans;
+    private final GrpcErrors errors;
 
-    public MessagesService(Archive archive) {
+    public MessagesService(Archive archive, GrpcErrors errors) {
+        this.errors = errors;
         this.archive = archive;
         AtomicInteger n = new AtomicInteger();
         this.scans = new ThreadPoolExecutor(0, MAX_CONCURRENT_SCANS, 60, TimeUnit.SECONDS, new SynchronousQueue<>(),
@@ -54,7 +57,7 @@ public final class MessagesService extends MessagesGrpc.MessagesImplBase {
 
     @Override
     public void putBatch(PutBatchRequest request, StreamObserver<PutBatchResponse> observer) {
-        GrpcErrors.unary("PutBatch", observer, () -> {
+        errors.unary("PutBatch", observer, () -> {
             PutOutcome outcome = archive.put(request.getMsgsList());
             PutBatchResponse.Builder rsp = PutBatchResponse.newBuilder().setAckCount(outcome.acknowledged());
             outcome.rejected().forEach(r -> rsp.addRejected(ProtoMapping.rejection(r)));
@@ -64,9 +67,12 @@ public final class MessagesService extends MessagesGrpc.MessagesImplBase {
 
     @Override
     public void getBatch(GetBatchRequest request, StreamObserver<GetBatchResponse> observer) {
-        GrpcErrors.unary("GetBatch", observer, () -> {
-            GetBatchResponse.Builder rsp = GetBatchResponse.newBuilder();
-            for (Archive.StoredMessage stored : archive.getStored(request.getIdsList())) {
+        errors.unary("GetBatch", observer, () -> {
+            // with the documents each message travels twice
+            long budget = archive.limits().getResponseBytes() / (request.getIncludeDocuments() ? 2 : 1);
+            Archive.StoredBatch batch = archive.getStored(request.getIdsList(), budget);
+            GetBatchResponse.Builder rsp = GetBatchResponse.newBuilder().addAllRemainingIds(batch.remaining());
+            for (Archive.StoredMessage stored : batch.found()) {
                 rsp.addMsgs(stored.message());
                 if (request.getIncludeDocuments()) {
                     rsp.addDocuments(com.google.protobuf.ByteString.copyFrom(stored.document()));
@@ -78,7 +84,7 @@ public final class MessagesService extends MessagesGrpc.MessagesImplBase {
 
     @Override
     public void deleteBatch(DeleteBatchRequest request, StreamObserver<DeleteBatchResponse> observer) {
-        GrpcErrors.unary("DeleteBatch", observer,
+        errors.unary("DeleteBatch", observer,
                 () -> DeleteBatchResponse.newBuilder().setAckCount((int) archive.delete(request.getIdsList())).build());
     }
 
@@ -93,6 +99,19 @@ public final class MessagesService extends MessagesGrpc.MessagesImplBase {
         }
     }
 
+    /** The limit is a uint32: 0 and anything at or over 2^31 (negative as a Java int) mean all results. */
+    static int limit(int uint32) {
+        return uint32 <= 0 ? Integer.MAX_VALUE : uint32;
+    }
+
+    private static Instant instant(String field, com.google.protobuf.Timestamp ts) {
+        if (!Timestamps.valid(ts)) {
+            throw new InvalidRequestException("Scan " + field + " (" + ts.getSeconds() + " s, " + ts.getNanos()
+                    + " ns) is not a valid timestamp: times are years 1 to 9999 with nanos 0 to 999,999,999");
+        }
+        return Timestamps.toInstant(ts);
+    }
+
     private void runScan(ScanRequest request, StreamObserver<ScanResult> observer, FlowControlledSender<ScanResult> sender) {
         try {
             ScanOrder order = request.getOrder() == io.stowage.api.v1.ScanOrder.SCAN_ORDER_KAFKA_OFFSET
@@ -100,11 +119,11 @@ public final class MessagesService extends MessagesGrpc.MessagesImplBase {
             ScanQuery query = new ScanQuery(
                     request.getStream(),
                     request.hasType() ? Optional.of(request.getType()) : Optional.empty(),
-                    request.hasFrom() ? Timestamps.toInstant(request.getFrom()) : EARLIEST,
-                    request.hasTo() ? Timestamps.toInstant(request.getTo()) : LATEST,
+                    request.hasFrom() ? instant("from", request.getFrom()) : EARLIEST,
+                    request.hasTo() ? instant("to", request.getTo()) : LATEST,
                     request.getCursor().isEmpty() ? Optional.empty()
                             : Optional.of(ScanCursor.decode(request.getCursor(), order)),
-                    request.getLimit() == 0 ? Integer.MAX_VALUE : request.getLimit(),
+                    limit(request.getLimit()),
                     order,
                     request.hasKafkaPartition() ? Optional.of(request.getKafkaPartition()) : Optional.empty());
             archive.scan(query, request.getIdsOnly(), (row, msg) -> {
@@ -116,7 +135,7 @@ public final class MessagesService extends MessagesGrpc.MessagesImplBase {
             });
         } catch (RuntimeException e) {
             if (!sender.isCancelled()) {
-                observer.onError(GrpcErrors.toStatus("Scan", e));
+                observer.onError(errors.toStatus("Scan", e));
             }
             return;
         }

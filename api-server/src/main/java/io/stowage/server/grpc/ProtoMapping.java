@@ -52,7 +52,11 @@ final class ProtoMapping {
     }
 
     static CleanResponse cleanResponse(CleanReport r) {
-        return CleanResponse.newBuilder()
+        CleanResponse.Builder b = CleanResponse.newBuilder();
+        if (!r.ran()) {
+            b.setSkipped(true).setSkipReason(CleanReport.SKIPPED);
+        }
+        return b
                 .setExpiredMessages(r.expiredMessages())
                 .setDeletedSegments(r.deletedSegments())
                 .setRewrittenSegments(r.rewrittenSegments())

@@ -2,8 +2,10 @@ package io.stowage.server.storage;
 
 import io.stowage.api.v1.Message;
 import io.stowage.server.metrics.ArchiveMetrics;
+import io.stowage.server.metrics.OutageLog;
 import io.stowage.server.storage.blob.BlobDeleter;
 import io.stowage.server.storage.error.InvalidRequestException;
+import io.stowage.server.storage.error.StorageUnavailableException;
 import io.stowage.server.storage.index.DeleteOutcome;
 import io.stowage.server.storage.index.MessageIndex;
 import io.stowage.server.storage.index.ScanQuery;
@@ -29,15 +31,17 @@ public final class Archive {
     private final BlobDeleter blobs;
     private final Limits limits;
     private final ArchiveMetrics metrics;
+    private final OutageLog outages;
 
     public Archive(BatchWriter writer, MessageReader reader, MessageIndex index, BlobDeleter blobs, Limits limits,
-            ArchiveMetrics metrics) {
+            ArchiveMetrics metrics, OutageLog outages) {
         this.writer = writer;
         this.reader = reader;
         this.index = index;
         this.blobs = blobs;
         this.limits = limits;
         this.metrics = metrics;
+        this.outages = outages;
     }
 
     public PutOutcome put(List<Message> batch) {
@@ -46,15 +50,24 @@ public final class Archive {
         return outcome;
     }
 
-    /** The stored messages with these ids, in the order of the ids' first appearance; unknown ids are left out. */
+    /**
+     * The stored messages with these ids, in the order of the ids' first appearance, as far as
+     * {@link Limits#getResponseBytes()} of stored documents go; unknown ids are left out and the
+     * rest is dropped (a caller that can say so uses {@link #getStored(List, long)}).
+     */
     public List<Message> get(List<String> ids) {
-        return getStored(ids).stream().map(StoredMessage::message).toList();
+        return getStored(ids, limits.getResponseBytes()).found().stream().map(StoredMessage::message).toList();
     }
 
-    /** Like {@link #get}, with each message's stored document as it is in its segment. */
-    public List<StoredMessage> getStored(List<String> ids) {
+    /**
+     * Like {@link #get}, with each message's stored document as it is in its segment, and the known
+     * ids that did not fit in {@code budget} bytes of documents (decided by the index's lengths,
+     * before reading), for the caller to ask again.
+     */
+    public StoredBatch getStored(List<String> ids, long budget) {
         LinkedHashSet<String> unique = uniqueIds(ids);
-        Map<String, byte[]> found = reader.readDocuments(index.locate(unique));
+        ResponseBudget.Split split = ResponseBudget.split(unique, index.locate(unique), budget);
+        Map<String, byte[]> found = reader.readDocuments(split.now());
         List<StoredMessage> result = new ArrayList<>(found.size());
         for (String id : unique) {
             byte[] doc = found.get(id);
@@ -63,8 +76,11 @@ public final class Archive {
             }
         }
         metrics.returned(result.size());
-        return result;
+        return new StoredBatch(result, split.remaining());
     }
+
+    /** Stored messages in request order, and the known ids left for another call. */
+    public record StoredBatch(List<StoredMessage> found, List<String> remaining) {}
 
     /** A message and its stored BSON document. */
     public record StoredMessage(Message message, byte[] document) {}
@@ -78,7 +94,11 @@ public final class Archive {
                 index.removeSegment(empty.id());
             } catch (RuntimeException e) {
                 // the next Clean removes it; the delete itself has happened
-                log.warn("Could not remove emptied segment {} now; the next clean will", empty.objectKey(), e);
+                if (e instanceof StorageUnavailableException u && u.dependency().isPresent()) {
+                    outages.failed(u.dependency().get(), e); // logged once per outage, not per call
+                } else {
+                    log.warn("Could not remove emptied segment {} now; the next clean will", empty.objectKey(), e);
+                }
             }
         }
         metrics.deleted(outcome.deleted());
@@ -122,6 +142,10 @@ public final class Archive {
             remaining -= rows.size();
             page = page.next(rows.get(rows.size() - 1).position(query.order()), remaining);
         }
+    }
+
+    public Limits limits() {
+        return limits;
     }
 
     public List<StreamStats> status(Optional<String> stream) {

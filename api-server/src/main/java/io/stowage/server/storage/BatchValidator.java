@@ -58,6 +58,10 @@ public final class BatchValidator {
         if (msg.getId().indexOf('\0') >= 0) {
             return "id contains a NUL character";
         }
+        String missing = missingRequired(msg);
+        if (missing != null) {
+            return "the CloudEvents attribute " + missing + " is empty; id, source, spec_version and type are required";
+        }
         int size = msg.getSerializedSize();
         if (size > limits.maxMessageBytes()) {
             return "message is " + size + " bytes; the limit is " + limits.maxMessageBytes() + " bytes";
@@ -87,6 +91,17 @@ public final class BatchValidator {
         return null;
     }
 
+    /** The first required CloudEvents attribute (besides id) that is empty, or null. */
+    private static String missingRequired(Message msg) {
+        if (msg.getSource().isEmpty()) {
+            return "source";
+        }
+        if (msg.getSpecVersion().isEmpty()) {
+            return "spec_version";
+        }
+        return msg.getType().isEmpty() ? "type" : null;
+    }
+
     private static String attributeProblem(String name, AttributeValue value) {
         if (!ATTRIBUTE_NAME.matcher(name).matches()) {
             return "attribute name '" + name + "' is invalid: CloudEvents attribute names are 1 to 64 lower-case"
@@ -100,6 +115,11 @@ public final class BatchValidator {
         }
         if (name.equals(Messages.TIME_ATTRIBUTE) && !value.hasCeTimestamp()) {
             return "attribute 'time' must be a ce_timestamp";
+        }
+        if (value.hasCeTimestamp() && !Timestamps.nanosValid(value.getCeTimestamp())) {
+            // normalised on storing but digested as sent, the message would look damaged forever
+            return "attribute '" + name + "' is a timestamp with nanos " + value.getCeTimestamp().getNanos()
+                    + "; nanos must be 0 to 999,999,999";
         }
         if (value.hasCeTimestamp() && !placeable(value)) {
             return "attribute '" + name + "' is a timestamp outside years 1 to 9999";

@@ -8,8 +8,16 @@ import io.stowage.api.ApiLimits;
  * @param maxBatchMessages messages per batch
  * @param maxMessageBytes bytes per message (its protobuf encoding)
  * @param maxBatchBytes bytes per batch (the sum of its messages)
+ * @param getResponseBytes stored-document bytes one GetBatch response carries; the ids past it are
+ *     left for the caller to ask again (at least one message is always sent)
  */
-public record Limits(int maxBatchMessages, int maxMessageBytes, int maxBatchBytes) {
+public record Limits(int maxBatchMessages, int maxMessageBytes, int maxBatchBytes, int getResponseBytes) {
     /** Ids are 1 to {@value ApiLimits#MAX_ID_BYTES} bytes of UTF-8. */
     public static final int MAX_ID_BYTES = ApiLimits.MAX_ID_BYTES;
+    /** Well below the 128 MiB that StowageClient accepts, and a bounded amount of server memory per call. */
+    public static final int DEFAULT_GET_RESPONSE_BYTES = 32 * 1024 * 1024;
+
+    public Limits(int maxBatchMessages, int maxMessageBytes, int maxBatchBytes) {
+        this(maxBatchMessages, maxMessageBytes, maxBatchBytes, DEFAULT_GET_RESPONSE_BYTES);
+    }
 }

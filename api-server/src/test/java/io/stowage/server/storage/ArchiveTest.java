@@ -34,7 +34,7 @@ class ArchiveTest {
 
             assertThat(e.archive().get(List.of("b", "unknown", "a", "b"))).extracting(Message::getId)
                     .containsExactly("b", "a");
-            assertThat(e.archive().getStored(List.of("a")).get(0).document()).isNotEmpty();
+            assertThat(e.archive().getStored(List.of("a"), Long.MAX_VALUE).found().get(0).document()).isNotEmpty();
         }
     }
 

@@ -6,6 +6,7 @@ import io.stowage.server.clean.CleanSettings;
 import io.stowage.server.clean.Cleaner;
 import io.stowage.server.clean.RetentionPolicy;
 import io.stowage.server.metrics.ArchiveMetrics;
+import io.stowage.server.metrics.OutageLog;
 import io.stowage.server.storage.Archive;
 import io.stowage.server.storage.BatchWriter;
 import io.stowage.server.storage.Limits;
@@ -15,6 +16,7 @@ import io.stowage.server.storage.blob.BlobLister;
 import io.stowage.server.storage.blob.BlobStore;
 import io.stowage.server.storage.blob.BlobWriter;
 import io.stowage.server.storage.blob.FileBlobStore;
+import io.stowage.server.storage.error.Dependency;
 import io.stowage.server.storage.index.MessageIndex;
 import io.stowage.server.storage.index.memory.InMemoryIndex;
 import io.stowage.server.verify.Verifier;
@@ -23,6 +25,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.function.UnaryOperator;
 
 /**
@@ -32,7 +35,8 @@ import java.util.function.UnaryOperator;
  * chosen step.
  */
 public record MemoryEngine(TestClock clock, InMemoryIndex index, BlobStore blobs, ParallelIo io, BatchWriter writer,
-        MessageReader reader, Archive archive, Cleaner cleaner, Verifier verifier, SimpleMeterRegistry registry)
+        MessageReader reader, Archive archive, Cleaner cleaner, Verifier verifier, SimpleMeterRegistry registry,
+        OutageLog outages)
         implements AutoCloseable {
 
     public static final Instant START = Instant.parse("2024-06-01T12:00:00Z");
@@ -61,10 +65,12 @@ public record MemoryEngine(TestClock clock, InMemoryIndex index, BlobStore blobs
         BlobWriter writer = writes.apply(blobs);
         MessageReader reader = new MessageReader(blobs, engineIndex, io);
         BatchWriter batches = new BatchWriter(engineIndex, writer, io, LIMITS, clock, metrics);
-        Archive archive = new Archive(batches, reader, engineIndex, blobs, LIMITS, metrics);
+        OutageLog outages = new OutageLog(registry, Map.of(Dependency.BLOB_STORE, blobs::checkAccess,
+                Dependency.INDEX, () -> index.checkReady(Duration.ofSeconds(1))), Duration.ofSeconds(2));
+        Archive archive = new Archive(batches, reader, engineIndex, blobs, LIMITS, metrics, outages);
         Cleaner cleaner = new Cleaner(engineIndex, reader, writer, blobs, settings, clock, new CleanMetrics(registry));
         return new MemoryEngine(clock, index, blobs, io, batches, reader, archive, cleaner,
-                new Verifier(engineIndex, blobs), registry);
+                new Verifier(engineIndex, blobs), registry, outages);
     }
 
     /** The keys of all stored objects. */
@@ -76,6 +82,7 @@ public record MemoryEngine(TestClock clock, InMemoryIndex index, BlobStore blobs
 
     @Override
     public void close() {
+        outages.close();
         io.close();
         index.close();
         blobs.close();

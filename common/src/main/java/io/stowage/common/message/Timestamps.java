@@ -11,6 +11,17 @@ public final class Timestamps {
         return Instant.ofEpochSecond(ts.getSeconds(), ts.getNanos());
     }
 
+    /** Whether the nanos are within 0 to 999,999,999, as the protobuf Timestamp requires. */
+    public static boolean nanosValid(Timestamp ts) {
+        return ts.getNanos() >= 0 && ts.getNanos() <= 999_999_999;
+    }
+
+    /** Whether {@code ts} is a valid protobuf Timestamp: nanos in range, years 1 to 9999. */
+    public static boolean valid(Timestamp ts) {
+        return nanosValid(ts) && ts.getSeconds() >= Messages.EARLIEST.getEpochSecond()
+                && ts.getSeconds() <= Messages.LATEST.getEpochSecond();
+    }
+
     public static Timestamp fromInstant(Instant instant) {
         return Timestamp.newBuilder()
                 .setSeconds(instant.getEpochSecond())

@@ -14,14 +14,16 @@ import io.stowage.server.grpc.GrpcErrors;
  */
 public final class AwakariCleanerService extends ServiceGrpc.ServiceImplBase {
     private final Cleaner cleaner;
+    private final GrpcErrors errors;
 
-    public AwakariCleanerService(Cleaner cleaner) {
+    public AwakariCleanerService(Cleaner cleaner, GrpcErrors errors) {
+        this.errors = errors;
         this.cleaner = cleaner;
     }
 
     @Override
     public void clean(CleanRequest request, StreamObserver<CleanResponse> observer) {
-        GrpcErrors.unary("awakari Clean", observer, () -> {
+        errors.unary("awakari Clean", observer, () -> {
             cleaner.clean();
             return CleanResponse.getDefaultInstance();
         });

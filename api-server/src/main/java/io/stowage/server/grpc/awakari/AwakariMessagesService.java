@@ -18,8 +18,10 @@ import io.stowage.server.storage.PutOutcome;
  */
 public final class AwakariMessagesService extends ServiceGrpc.ServiceImplBase {
     private final Archive archive;
+    private final GrpcErrors errors;
 
-    public AwakariMessagesService(Archive archive) {
+    public AwakariMessagesService(Archive archive, GrpcErrors errors) {
+        this.errors = errors;
         this.archive = archive;
     }
 
@@ -31,7 +33,7 @@ public final class AwakariMessagesService extends ServiceGrpc.ServiceImplBase {
      */
     @Override
     public void putBatch(PutBatchRequest request, StreamObserver<PutBatchResponse> observer) {
-        GrpcErrors.unary("awakari PutBatch", observer, () -> {
+        errors.unary("awakari PutBatch", observer, () -> {
             PutOutcome outcome = archive.put(CloudEvents.toMessages(request.getMsgsList()));
             return PutBatchResponse.newBuilder()
                     .setAckCount(outcome.acknowledged() + outcome.rejected().size())
@@ -39,16 +41,22 @@ public final class AwakariMessagesService extends ServiceGrpc.ServiceImplBase {
         });
     }
 
+    /**
+     * As stowage.v1 GetBatch, within the awakari message shape: a response carries at most the
+     * server's byte budget (STOWAGE_GET_RESPONSE_BYTES) of messages, a prefix of the stored ones in
+     * request order. It has no field to say what is left, so the caller asks again for the ids it
+     * did not get (stowage.v1 GetBatch lists them in remaining_ids).
+     */
     @Override
     public void getBatch(GetBatchRequest request, StreamObserver<GetBatchResponse> observer) {
-        GrpcErrors.unary("awakari GetBatch", observer, () -> GetBatchResponse.newBuilder()
+        errors.unary("awakari GetBatch", observer, () -> GetBatchResponse.newBuilder()
                 .addAllMsgs(CloudEvents.toCloudEvents(archive.get(request.getIdsList())))
                 .build());
     }
 
     @Override
     public void deleteBatch(DeleteBatchRequest request, StreamObserver<DeleteBatchResponse> observer) {
-        GrpcErrors.unary("awakari DeleteBatch", observer, () -> DeleteBatchResponse.newBuilder()
+        errors.unary("awakari DeleteBatch", observer, () -> DeleteBatchResponse.newBuilder()
                 .setAckCount((int) archive.delete(request.getIdsList()))
                 .build());
     }

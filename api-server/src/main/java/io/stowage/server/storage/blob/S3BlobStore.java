@@ -3,6 +3,7 @@ package io.stowage.server.storage.blob;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.stowage.server.storage.error.StorageException;
 import io.stowage.server.storage.error.StorageUnavailableException;
+import io.stowage.server.storage.error.Dependency;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -92,7 +93,8 @@ public final class S3BlobStore implements BlobStore {
                     + ": HTTP " + e.statusCode() + " " + e.awsErrorDetails().errorMessage()
                     + " (check the credentials and STOWAGE_S3_REGION)", e);
         } catch (SdkClientException e) {
-            throw new StorageUnavailableException("cannot reach S3 at " + endpointText() + ": " + e.getMessage(), e);
+            throw new StorageUnavailableException(Dependency.BLOB_STORE,
+                    "cannot reach S3 at " + endpointText() + ": " + e.getMessage(), e);
         }
     }
 
@@ -193,13 +195,13 @@ public final class S3BlobStore implements BlobStore {
             }
             String detail = s3e.awsErrorDetails() == null ? "" : " " + s3e.awsErrorDetails().errorMessage();
             if (s3e.statusCode() >= 500 || s3e.statusCode() == 429) {
-                return new StorageUnavailableException("S3 could not " + op + " " + where + ": HTTP "
-                        + s3e.statusCode() + detail, e);
+                return new StorageUnavailableException(Dependency.BLOB_STORE,
+                        "S3 could not " + op + " " + where + ": HTTP " + s3e.statusCode() + detail, e);
             }
             return new StorageException("S3 refused to " + op + " " + where + ": HTTP " + s3e.statusCode() + detail, e);
         }
-        return new StorageUnavailableException("cannot reach S3 at " + endpointText() + " to " + op + " " + where + ": "
-                + e.getMessage(), e);
+        return new StorageUnavailableException(Dependency.BLOB_STORE,
+                "cannot reach S3 at " + endpointText() + " to " + op + " " + where + ": " + e.getMessage(), e);
     }
 
     private String stripPrefix(String fullKey) {

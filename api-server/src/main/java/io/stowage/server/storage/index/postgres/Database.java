@@ -6,6 +6,7 @@ import com.zaxxer.hikari.metrics.micrometer.MicrometerMetricsTrackerFactory;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.stowage.server.storage.error.StorageException;
 import io.stowage.server.storage.error.StorageUnavailableException;
+import io.stowage.server.storage.error.Dependency;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.SQLTransientConnectionException;
@@ -143,7 +144,7 @@ public final class Database implements AutoCloseable {
         }
         if (e instanceof SQLTransientConnectionException || state.startsWith("08") || state.startsWith("57P")
                 || state.startsWith("53")) {
-            return new StorageUnavailableException("the index database at " + description
+            return new StorageUnavailableException(Dependency.INDEX, "the index database at " + description
                     + " is unavailable (" + purpose + "): " + e.getMessage(), e);
         }
         return new StorageException("index query failed (" + purpose + "): " + e.getMessage(), e);

@@ -11,6 +11,7 @@ import io.stowage.server.storage.BatchWriter;
 import io.stowage.server.storage.MessageReader;
 import io.stowage.server.storage.ParallelIo;
 import io.stowage.server.storage.blob.BlobStore;
+import io.stowage.server.storage.blob.BlobStoreProbe;
 import io.stowage.server.storage.blob.FileBlobStore;
 import io.stowage.server.storage.blob.S3BlobStore;
 import io.stowage.server.storage.index.MessageIndex;
@@ -70,6 +71,7 @@ public final class Storage implements AutoCloseable {
                 .orElseGet(() -> new FileBlobStore(config.dataDir().resolve("segments")));
         try {
             blobs.checkAccess();
+            BlobStoreProbe.check(blobs);
             Database database = Database.connect(db.url(), db.user(), db.password(), config.dbSchema(),
                     config.dbPoolSize(), registry);
             log.info("Segments in {}, index in {}", blobs.location(), database.description());

@@ -9,6 +9,7 @@ import io.stowage.server.auth.Tokens;
 import io.stowage.server.clean.CleanSettings;
 import io.stowage.server.clean.RetentionPolicy;
 import io.stowage.server.storage.Limits;
+import io.stowage.server.storage.blob.S3Checksum;
 import io.stowage.server.storage.blob.S3Settings;
 import io.stowage.server.tls.Pem;
 import io.stowage.server.tls.ServerTls;
@@ -77,6 +78,12 @@ public record ServerConfig(
             "Key prefix for segment objects inside the bucket.", Values::string);
     public static final Setting<Boolean> S3_PATH_STYLE = Setting.of("STOWAGE_S3_PATH_STYLE", "false",
             "Path-style bucket addressing; most S3-compatible servers need true.", Values::bool);
+    public static final Setting<S3Checksum> S3_CHECKSUM = Setting.of("STOWAGE_S3_CHECKSUM", "md5",
+            "How each segment write proves the store kept the bytes sent: md5 (Content-MD5, then the ETag must"
+                    + " match; AWS S3 and most compatible servers), crc32c or sha256 (an x-amz-checksum-* header the"
+                    + " store must echo; for stores whose ETag is not an MD5, e.g. SSE-KMS), trailer (the AWS SDK's"
+                    + " aws-chunked upload with a trailing CRC32; only for stores that decode aws-chunked).",
+            S3Checksum::parse);
     public static final Setting<Integer> MAX_BATCH_MESSAGES = Setting.of("STOWAGE_MAX_BATCH_MESSAGES", "10000",
             "Most messages (or ids) per request.", Values::positiveInt);
     public static final Setting<Integer> MAX_MESSAGE_BYTES = Setting.of("STOWAGE_MAX_MESSAGE_BYTES", "8MiB",
@@ -121,7 +128,7 @@ public record ServerConfig(
     /** Every setting, in the order of help output and the README table. */
     public static final List<Setting<?>> SETTINGS = List.of(GRPC_HOST, GRPC_PORT, HTTP_PORT, DATA_DIR, DB_URL, DB_USER,
             DB_PASSWORD, DB_SCHEMA, DB_POOL_SIZE, S3_BUCKET, S3_ENDPOINT, S3_REGION, S3_PREFIX, S3_PATH_STYLE,
-            MAX_BATCH_MESSAGES, MAX_MESSAGE_BYTES, MAX_BATCH_BYTES, RETENTION, RETENTION_STREAMS, CLEAN_INTERVAL,
+            S3_CHECKSUM, MAX_BATCH_MESSAGES, MAX_MESSAGE_BYTES, MAX_BATCH_BYTES, RETENTION, RETENTION_STREAMS, CLEAN_INTERVAL,
             PENDING_GRACE, COMPACT_MIN_DEAD_RATIO, IO_THREADS, SHUTDOWN_GRACE, TLS_CERT, TLS_KEY, TLS_CLIENT_CA,
             TOKENS_FILE);
 
@@ -133,7 +140,7 @@ public record ServerConfig(
                     + " to store segments in S3, or unset the endpoint to use the local directory");
         }
         Optional<S3Settings> s3 = bucket.map(b -> new S3Settings(b, src.get(S3_PREFIX), src.get(S3_REGION),
-                endpoint, src.get(S3_PATH_STYLE)));
+                endpoint, src.get(S3_PATH_STYLE), src.get(S3_CHECKSUM)));
         Limits limits = new Limits(src.get(MAX_BATCH_MESSAGES), src.get(MAX_MESSAGE_BYTES), src.get(MAX_BATCH_BYTES));
         if (limits.maxBatchBytes() < limits.maxMessageBytes()) {
             throw new ConfigException("STOWAGE_MAX_BATCH_BYTES (" + limits.maxBatchBytes()

@@ -6,6 +6,7 @@ import io.grpc.stub.StreamObserver;
 import io.stowage.server.storage.DataLossException;
 import io.stowage.server.storage.InvalidRequestException;
 import io.stowage.server.storage.StorageUnavailableException;
+import io.stowage.server.storage.UnverifiedWriteException;
 import java.util.UUID;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
@@ -31,6 +32,11 @@ public final class GrpcErrors {
         if (e instanceof StorageUnavailableException) {
             log.warn("{}: storage unavailable", method, e);
             return Status.UNAVAILABLE.withDescription(e.getMessage() + "; retry later").asRuntimeException();
+        }
+        if (e instanceof UnverifiedWriteException) {
+            // the store's configuration, not a passing fault: the message names the setting to change
+            log.error("{}: the blob store did not prove a write", method, e);
+            return Status.FAILED_PRECONDITION.withDescription(e.getMessage()).asRuntimeException();
         }
         if (e instanceof DataLossException) {
             log.error("{}: stored data is damaged", method, e);

@@ -7,13 +7,19 @@ import io.stowage.server.storage.UnverifiedWriteException;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.util.Arrays;
 import java.util.List;
 import java.util.function.Consumer;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
 import software.amazon.awssdk.awscore.retry.AwsRetryStrategy;
 import software.amazon.awssdk.core.checksums.RequestChecksumCalculation;
 import software.amazon.awssdk.core.checksums.ResponseChecksumValidation;
+import software.amazon.awssdk.core.ResponseBytes;
 import software.amazon.awssdk.core.exception.SdkClientException;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.core.sync.RequestBody;
@@ -25,6 +31,7 @@ import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.S3ClientBuilder;
 import software.amazon.awssdk.services.s3.S3Configuration;
 import software.amazon.awssdk.services.s3.model.GetObjectRequest;
+import software.amazon.awssdk.services.s3.model.GetObjectResponse;
 import software.amazon.awssdk.services.s3.model.ListObjectsV2Request;
 import software.amazon.awssdk.services.s3.model.NoSuchBucketException;
 import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
@@ -56,6 +63,12 @@ public final class S3BlobStore implements BlobStore {
             .retryOnException(S3BlobStore::isBadDigest)
             .maxAttempts(4)
             .build();
+
+    private static final Pattern CONTENT_RANGE = Pattern.compile("bytes (\\d+)-\\d+");
+
+    /** Writes of one object whose answer did not match before giving up. */
+    private static final int PROOF_ATTEMPTS = 2;
+    private static final Logger log = LoggerFactory.getLogger(S3BlobStore.class);
 
     private final S3Client s3;
     private final S3Settings settings;
@@ -128,16 +141,26 @@ public final class S3BlobStore implements BlobStore {
                 .bucket(settings.bucket()).key(full).contentLength((long) content.length)
                 .contentType("application/octet-stream");
         S3WriteProof proof = S3WriteProof.attach(settings.checksum(), content, request);
-        PutObjectResponse response;
-        try {
-            // a fresh stream per attempt, over our array: fromBytes would copy the whole segment
-            response = s3.putObject(request.build(), RequestBody.fromContentProvider(
-                    () -> new ByteArrayInputStream(content), content.length, "application/octet-stream"));
-        } catch (SdkException | UncheckedIOException e) {
-            throw translate("write", full, e);
-        }
-        if (!proof.provenBy(response)) {
-            throw unproven(full, proof, response);
+        PutObjectRequest put = request.build();
+        for (int attempt = 1; ; attempt++) {
+            PutObjectResponse response;
+            try {
+                // a fresh stream per attempt, over our array: fromBytes would copy the whole segment
+                response = s3.putObject(put, RequestBody.fromContentProvider(
+                        () -> new ByteArrayInputStream(content), content.length, "application/octet-stream"));
+            } catch (SdkException | UncheckedIOException e) {
+                throw translate("write", full, e);
+            }
+            if (proof.provenBy(response)) {
+                return;
+            }
+            // another value may be bytes damaged on the way to a store that does not check Content-MD5:
+            // writing again replaces them; no value at all will not change
+            if (proof.answered(response) == null || attempt == PROOF_ATTEMPTS) {
+                throw unproven(full, proof, response);
+            }
+            log.warn("{} answered {} for {} where {} is {}; writing it again", endpointText(),
+                    proof.answered(response), full, settings.checksum().proof(), proof.expected());
         }
     }
 
@@ -150,7 +173,8 @@ public final class S3BlobStore implements BlobStore {
                         + " in its answer, so it did not prove that it holds the bytes sent"
                 : store + " answered " + answered + " for s3://" + settings.bucket() + "/" + fullKey + " where "
                         + mode.proof() + " of the bytes sent is " + proof.expected()
-                        + ": it holds other bytes, or computes that value another way";
+                        + " (after " + PROOF_ATTEMPTS + " writes): it holds other bytes, or something between changes"
+                        + " them, or it computes that value another way";
         return new UnverifiedWriteException(what + "; the write is not acknowledged. STOWAGE_S3_CHECKSUM="
                 + mode.value() + " does not work with this store: " + advice(mode));
     }
@@ -181,18 +205,42 @@ public final class S3BlobStore implements BlobStore {
     public byte[] readRange(String key, long offset, int length) {
         String full = fullKey(key);
         String range = "bytes=" + offset + "-" + (offset + length - 1);
-        byte[] bytes;
+        ResponseBytes<GetObjectResponse> answer;
         try {
-            bytes = s3.getObjectAsBytes(GetObjectRequest.builder()
-                            .bucket(settings.bucket()).key(full).range(range).build())
-                    .asByteArray();
+            answer = s3.getObjectAsBytes(GetObjectRequest.builder()
+                    .bucket(settings.bucket()).key(full).range(range).build());
         } catch (SdkException | UncheckedIOException e) {
             throw translate("read", full, e);
         }
+        byte[] bytes = requestedPart(answer.asByteArray(), offset, length, answer.response().contentRange());
         if (bytes.length != length) {
             throw new StorageException("range " + range + " of " + full + " returned " + bytes.length + " bytes");
         }
         return bytes;
+    }
+
+    /**
+     * The asked range out of what the store sent, when it sent more: HTTP lets a server ignore
+     * Range (a 200 with the whole object) or answer a wider one (s3rver sends the whole object,
+     * with a Content-Range saying so, for {@code bytes=0-0}).
+     */
+    private static byte[] requestedPart(byte[] bytes, long offset, int length, String contentRange) {
+        if (bytes.length == length) {
+            return bytes;
+        }
+        long start = 0;
+        if (contentRange != null) {
+            Matcher m = CONTENT_RANGE.matcher(contentRange);
+            if (!m.lookingAt()) {
+                return bytes;
+            }
+            start = Long.parseLong(m.group(1));
+        }
+        if (start > offset || start + bytes.length < offset + length) {
+            return bytes;
+        }
+        int from = (int) (offset - start);
+        return Arrays.copyOfRange(bytes, from, from + length);
     }
 
     @Override

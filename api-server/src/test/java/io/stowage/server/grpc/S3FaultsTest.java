@@ -6,6 +6,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
+import io.stowage.api.v1.CleanRequest;
+import io.stowage.api.v1.CleanResponse;
+import io.stowage.api.v1.DeleteBatchRequest;
 import io.stowage.api.v1.GetBatchRequest;
 import io.stowage.api.v1.Message;
 import io.stowage.api.v1.PutBatchRequest;
@@ -22,6 +25,7 @@ import java.util.Map;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInfo;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
@@ -116,6 +120,27 @@ abstract class S3FaultsTest {
         assertThat(proxy.injected()).isPositive();
         assertThat(get(batch)).isEmpty();
         aCleanBatchWorks();
+    }
+
+    /** The cleaner's rewrites go through the same proved writes: an unproved one leaves the old segment in use. */
+    @Test
+    void aRewriteTheStoreDoesNotProveIsNotUsed() {
+        List<Message> batch = batch();
+        put(batch);
+        List<Message> live = batch.subList(10, batch.size());
+        server.messages().deleteBatch(DeleteBatchRequest.newBuilder()
+                .addAllIds(batch.subList(0, 10).stream().map(Message::getId).toList()).build());
+        proxy.injectAlways(Fault.FLIP_PUT_BODY);
+
+        CleanResponse failed = server.cleaner().clean(CleanRequest.getDefaultInstance());
+
+        assertThat(proxy.injected()).isPositive();
+        assertThat(failed.getRewrittenSegments()).isZero();
+        assertThat(get(live)).containsExactlyElementsOf(live);
+        proxy.heal();
+        assertThat(server.cleaner().clean(CleanRequest.getDefaultInstance()).getRewrittenSegments()).isEqualTo(2);
+        assertThat(get(live)).containsExactlyElementsOf(live);
+        assertThat(get(batch.subList(0, 10))).isEmpty();
     }
 
     private void aCleanBatchWorks() {

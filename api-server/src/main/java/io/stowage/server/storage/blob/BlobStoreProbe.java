@@ -16,8 +16,8 @@ import org.slf4j.LoggerFactory;
  */
 public final class BlobStoreProbe {
     private static final Logger log = LoggerFactory.getLogger(BlobStoreProbe.class);
-    /** Where probe objects go; no segment key starts so, so verify and clean never see them. */
-    static final String DIR = "_stowage-probe";
+    /** How probe objects are named, at the top of the store; no segment key starts so, so verify never judges them. */
+    static final String NAME = "_stowage-probe-";
     /** Larger than the SDK's aws-chunked chunk (128 KiB), so that framing would show inside the object too. */
     static final int SIZE = 300 * 1024;
     static final int RANGE_OFFSET = 130_000;
@@ -29,7 +29,7 @@ public final class BlobStoreProbe {
     public static void check(BlobStore store) {
         byte[] sent = new byte[SIZE];
         new SecureRandom().nextBytes(sent);
-        String key = DIR + "/" + UUID.randomUUID() + ".bin";
+        String key = NAME + UUID.randomUUID() + ".bin";
         try {
             store.put(key, sent);
             compare(store, key, "read whole", sent, store.read(key));

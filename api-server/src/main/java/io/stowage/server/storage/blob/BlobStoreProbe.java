@@ -45,7 +45,7 @@ public final class BlobStoreProbe {
                 log.warn("Could not delete the probe object {} from {}", key, store.location(), e);
             }
         }
-        log.debug("{} gave back the probe object byte for byte", store.location());
+        log.info("{} gave back a probe object byte for byte, whole and as a range", store.location());
     }
 
     private static void compare(BlobStore store, String key, String how, byte[] expected, byte[] actual) {

@@ -51,6 +51,7 @@ import software.amazon.awssdk.services.s3.model.S3Object;
  * is chosen: servers that do not decode {@code aws-chunked} store the framing as object bytes.
  */
 public final class S3BlobStore implements BlobStore {
+    private static final Logger log = LoggerFactory.getLogger(S3BlobStore.class);
     /**
      * The SDK's standard retries, plus I/O failures however an HTTP client reports them (some wrap
      * them in {@link UncheckedIOException}, which the standard strategy does not retry), plus a
@@ -68,7 +69,6 @@ public final class S3BlobStore implements BlobStore {
 
     /** Writes of one object whose answer did not match before giving up. */
     private static final int PROOF_ATTEMPTS = 2;
-    private static final Logger log = LoggerFactory.getLogger(S3BlobStore.class);
 
     private final S3Client s3;
     private final S3Settings settings;

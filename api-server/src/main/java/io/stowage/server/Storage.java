@@ -14,6 +14,7 @@ import io.stowage.server.storage.error.Dependency;
 import io.stowage.server.storage.MessageReader;
 import io.stowage.server.storage.ParallelIo;
 import io.stowage.server.storage.blob.BlobStore;
+import io.stowage.server.storage.blob.BlobStoreProbe;
 import io.stowage.server.storage.blob.FileBlobStore;
 import io.stowage.server.storage.blob.S3BlobStore;
 import io.stowage.server.storage.index.MessageIndex;
@@ -71,6 +72,7 @@ public final class Storage implements AutoCloseable {
                 .orElseGet(() -> new FileBlobStore(config.dataDir().resolve("segments")));
         try {
             blobs.checkAccess();
+            BlobStoreProbe.check(blobs);
             MessageIndex index = PostgresIndex.connect(db.url(), db.user(), db.password(), config.dbSchema(),
                     config.dbPoolSize(), registry);
             log.info("Segments in {}, index in {}", blobs.location(), index.description());

@@ -11,6 +11,7 @@ import io.stowage.server.auth.Tokens;
 import io.stowage.server.clean.CleanSettings;
 import io.stowage.server.clean.RetentionPolicy;
 import io.stowage.server.storage.Limits;
+import io.stowage.server.storage.blob.S3Checksum;
 import io.stowage.server.storage.blob.S3Settings;
 import io.stowage.server.tls.Pem;
 import io.stowage.server.tls.ServerTls;
@@ -77,6 +78,12 @@ public record ServerConfig(
             "Key prefix for segment objects inside the bucket.", Values::string);
     public static final Setting<Boolean> S3_PATH_STYLE = Setting.of("STOWAGE_S3_PATH_STYLE", "false",
             "Path-style bucket addressing; most S3-compatible servers need true.", Values::bool);
+    public static final Setting<S3Checksum> S3_CHECKSUM = Setting.of("STOWAGE_S3_CHECKSUM", "md5",
+            "How each segment write proves the store kept the bytes sent: md5 (Content-MD5, then the ETag must"
+                    + " match; AWS S3 and most compatible servers), crc32c or sha256 (an x-amz-checksum-* header the"
+                    + " store must echo; for stores whose ETag is not an MD5, e.g. SSE-KMS), trailer (the AWS SDK's"
+                    + " aws-chunked upload with a trailing CRC32; only for stores that decode aws-chunked).",
+            S3Checksum::parse);
     public static final Setting<Integer> MAX_BATCH_MESSAGES = Setting.of("STOWAGE_MAX_BATCH_MESSAGES",
             Integer.toString(ApiLimits.DEFAULT_MAX_BATCH_MESSAGES),
             "Most messages (or ids) per request.", Values::positiveInt);
@@ -134,7 +141,7 @@ public record ServerConfig(
                     + " to store segments in S3, or unset the endpoint to use the local directory");
         }
         Optional<S3Settings> s3 = bucket.map(b -> new S3Settings(b, src.get(S3_PREFIX), src.get(S3_REGION),
-                endpoint, src.get(S3_PATH_STYLE)));
+                endpoint, src.get(S3_PATH_STYLE), src.get(S3_CHECKSUM)));
         Limits limits = new Limits(src.get(MAX_BATCH_MESSAGES), src.get(MAX_MESSAGE_BYTES), src.get(MAX_BATCH_BYTES),
                 src.get(GET_RESPONSE_BYTES));
         if (limits.maxBatchBytes() < limits.maxMessageBytes()) {

@@ -8,6 +8,7 @@ import io.stowage.server.storage.error.DataLossException;
 import io.stowage.server.storage.error.Dependency;
 import io.stowage.server.storage.error.InvalidRequestException;
 import io.stowage.server.storage.error.StorageUnavailableException;
+import io.stowage.server.storage.error.UnverifiedWriteException;
 import java.util.UUID;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
@@ -38,6 +39,11 @@ public final class GrpcErrors {
             unavailable.dependency().ifPresentOrElse(d -> outages.failed(d, e),
                     () -> log.warn("{}: storage unavailable", method, e));
             return Status.UNAVAILABLE.withDescription(e.getMessage() + "; retry later").asRuntimeException();
+        }
+        if (e instanceof UnverifiedWriteException) {
+            // the store's configuration, not a passing fault: the message names the setting to change
+            log.error("{}: the blob store did not prove a write", method, e);
+            return Status.FAILED_PRECONDITION.withDescription(e.getMessage()).asRuntimeException();
         }
         if (e instanceof DataLossException) {
             log.error("{}: stored data is damaged", method, e);

@@ -15,6 +15,7 @@ import io.stowage.server.storage.blob.FileBlobStore;
 import io.stowage.server.storage.index.MessageIndex;
 import io.stowage.server.storage.index.postgres.Database;
 import io.stowage.server.storage.index.postgres.PostgresIndex;
+import io.stowage.server.testing.s3.S3rverProcess;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -27,7 +28,8 @@ import java.util.function.UnaryOperator;
  * server), served in-process under a unique name and called through real stubs.
  */
 public final class ArchiveServer implements AutoCloseable {
-    public enum Backend { FILES, S3 }
+    /** Files, S3Proxy in-process, or s3rver in a node process (skips the test without node and npm). */
+    public enum Backend { FILES, S3, S3RVER }
 
     private final Storage storage;
     private final GrpcServer server;
@@ -52,11 +54,24 @@ public final class ArchiveServer implements AutoCloseable {
     public static ArchiveServer start(String testName, Backend backend, Path tempDir, Map<String, String> env,
             UnaryOperator<MessageIndex> interpose) {
         String name = TestBackends.uniqueName(testName);
+        BlobStore blobs = switch (backend) {
+            case S3 -> TestBackends.s3Store(name, "stowage");
+            case S3RVER -> S3rverProcess.endpoint().store(name, "stowage");
+            case FILES -> new FileBlobStore(tempDir.resolve(name));
+        };
+        return start(name, blobs, env, interpose);
+    }
+
+    /** Over a given blob store (an S3 server behind a fault proxy, say); {@code name} must be unique. */
+    public static ArchiveServer start(String name, BlobStore blobs, Map<String, String> env) {
+        return start(name, blobs, env, UnaryOperator.identity());
+    }
+
+    private static ArchiveServer start(String name, BlobStore blobs, Map<String, String> env,
+            UnaryOperator<MessageIndex> interpose) {
         Map<String, String> settings = new HashMap<>(Map.of("STOWAGE_CLEAN_INTERVAL", "off"));
         settings.putAll(env);
         ServerConfig config = TestBackends.config(settings);
-        BlobStore blobs = backend == Backend.S3 ? TestBackends.s3Store(name, "stowage")
-                : new FileBlobStore(tempDir.resolve(name));
         PostgresIndex index = new PostgresIndex(TestBackends.database(name));
         Storage storage = new Storage(blobs, interpose.apply(index), config, Clock.systemUTC());
         GrpcServer server = new GrpcServer(InProcessServerBuilder.forName(name),

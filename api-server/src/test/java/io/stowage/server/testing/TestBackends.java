@@ -5,6 +5,7 @@ import io.stowage.embedded.LocalPostgres;
 import io.stowage.embedded.LocalS3;
 import io.stowage.server.config.ServerConfig;
 import io.stowage.server.storage.blob.S3BlobStore;
+import io.stowage.server.storage.blob.S3Checksum;
 import io.stowage.server.storage.blob.S3Settings;
 import io.stowage.server.storage.index.postgres.Database;
 import java.util.HashMap;
@@ -58,9 +59,14 @@ public final class TestBackends {
 
     /** A fresh bucket on the local S3 server and a store over it. */
     public static S3BlobStore s3Store(String bucket, String prefix) {
+        return s3Store(bucket, prefix, S3Checksum.MD5);
+    }
+
+    /** ... whose writes are proved by {@code checksum}. */
+    public static S3BlobStore s3Store(String bucket, String prefix, S3Checksum checksum) {
         LocalS3 server = s3();
         server.createBucket(bucket);
-        return new S3BlobStore(s3Settings(bucket, prefix), StaticCredentialsProvider.create(
+        return new S3BlobStore(s3Settings(bucket, prefix).withChecksum(checksum), StaticCredentialsProvider.create(
                 AwsBasicCredentials.create(LocalS3.ACCESS_KEY, LocalS3.SECRET_KEY)));
     }
 

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.stowage.embedded.LocalS3;
 import io.stowage.server.storage.error.StorageException;
 import io.stowage.server.storage.error.StorageUnavailableException;
+import io.stowage.server.storage.error.UnverifiedWriteException;
 import io.stowage.server.testing.TestBackends;
 import java.net.URI;
 import java.util.ArrayList;
@@ -30,6 +31,23 @@ class S3BlobStoreTest extends BlobStoreContractTest {
         List<BlobLister.BlobInfo> all = new ArrayList<>();
         store.list("", all::add);
         assertThat(all).containsExactly(new BlobLister.BlobInfo("stream=a/x.bson", 2));
+    }
+
+    /** S3Proxy echoes x-amz-checksum-* headers; it decodes aws-chunked but does not echo the trailer's CRC32. */
+    @Test
+    void everyProofOfWritesHoldsOrRefusesTheWrite() {
+        byte[] content = randomBytes(300_000);
+        for (S3Checksum mode : List.of(S3Checksum.MD5, S3Checksum.CRC32C, S3Checksum.SHA256)) {
+            try (S3BlobStore proven = TestBackends.s3Store(TestBackends.uniqueName(mode.value()), "p", mode)) {
+                proven.put("a/x.bson", content);
+                assertThat(proven.read("a/x.bson")).as(mode.value()).isEqualTo(content);
+            }
+        }
+        try (S3BlobStore trailer = TestBackends.s3Store(TestBackends.uniqueName("trailer"), "p", S3Checksum.TRAILER)) {
+            assertThatThrownBy(() -> trailer.put("a/x.bson", content)).isInstanceOf(UnverifiedWriteException.class)
+                    .hasMessageContaining("without an x-amz-checksum-crc32 header")
+                    .hasMessageContaining("STOWAGE_S3_CHECKSUM=md5");
+        }
     }
 
     @Test

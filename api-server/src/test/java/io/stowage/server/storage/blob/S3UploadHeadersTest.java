@@ -1,0 +1,84 @@
+package io.stowage.server.storage.blob;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.stowage.embedded.LocalS3;
+import io.stowage.server.testing.TestBackends;
+import io.stowage.server.testing.s3.FaultProxy;
+import io.stowage.server.testing.s3.S3Endpoint;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+
+/**
+ * What the SDK really sends for a segment PUT, captured by a proxy in front of S3Proxy: a plain
+ * body with the checksum in a header, never the aws-chunked framing that some servers store.
+ */
+class S3UploadHeadersTest {
+    private static final S3Endpoint S3PROXY = new S3Endpoint("S3Proxy", TestBackends.s3().endpoint(),
+            LocalS3.ACCESS_KEY, LocalS3.SECRET_KEY);
+
+    @Test
+    void md5ModeSendsAPlainBodyWithContentMd5() {
+        FaultProxy.Request put = capturePut(S3Checksum.MD5);
+        assertPlain(put);
+        assertThat(put.header("content-md5")).isNotBlank();
+        assertThat(put.headers()).noneMatch(h -> h.toLowerCase().startsWith("x-amz-checksum-"));
+    }
+
+    @Test
+    void crc32cAndSha256ModesSendTheirChecksumAsAHeader() {
+        assertThat(capturePut(S3Checksum.CRC32C)).satisfies(put -> {
+            assertPlain(put);
+            assertThat(put.header("x-amz-checksum-crc32c")).isNotBlank();
+        });
+        assertThat(capturePut(S3Checksum.SHA256)).satisfies(put -> {
+            assertPlain(put);
+            assertThat(put.header("x-amz-checksum-sha256")).isNotBlank();
+        });
+    }
+
+    /** The SDK's default, kept for stores that decode it: aws-chunked, the checksum in a trailer. */
+    @Test
+    void trailerModeIsTheSdksAwsChunkedUpload() {
+        FaultProxy.Request put = capturePut(S3Checksum.TRAILER);
+        assertThat(put.header("content-encoding")).contains("aws-chunked");
+        assertThat(put.header("x-amz-trailer")).isEqualTo("x-amz-checksum-crc32");
+        assertThat(put.bodyStart()).startsWith("20000;chunk-signature=");
+    }
+
+    private static void assertPlain(FaultProxy.Request put) {
+        assertThat(put.header("content-encoding")).as("content-encoding").isNull();
+        assertThat(put.header("x-amz-trailer")).as("x-amz-trailer").isNull();
+        assertThat(put.header("x-amz-decoded-content-length")).isNull();
+        assertThat(put.header("content-length")).isEqualTo(String.valueOf(SIZE));
+        assertThat(put.header("x-amz-content-sha256")).matches("[0-9a-f]{64}");
+        assertThat(put.bodyStart()).isEqualTo(new String(content(), 0, 48, StandardCharsets.ISO_8859_1));
+    }
+
+    private static final int SIZE = 200_000;
+
+    private static byte[] content() {
+        byte[] b = new byte[SIZE];
+        new Random(7).nextBytes(b);
+        return b;
+    }
+
+    private static FaultProxy.Request capturePut(S3Checksum mode) {
+        try (FaultProxy proxy = FaultProxy.start(S3PROXY.uri());
+                S3BlobStore store = S3PROXY.via("capturing proxy", proxy.uri())
+                        .store(TestBackends.uniqueName("headers-" + mode.value()), "p", mode)) {
+            try {
+                store.put("a/x.bson", content());
+            } catch (RuntimeException e) {
+                // a store that does not echo the checksum refuses the write; what was sent is what counts here
+            }
+            List<FaultProxy.Request> puts = proxy.requests().stream()
+                    .filter(r -> r.method().equals("PUT") && r.path().contains("/a/x.bson")).toList();
+            // for the record: the SDK's request, as the store sees it
+            System.out.println("[" + mode.value() + "] " + puts.get(0));
+            return puts.get(0);
+        }
+    }
+}

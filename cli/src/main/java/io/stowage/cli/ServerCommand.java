@@ -28,6 +28,9 @@ final class ServerCommand implements Callable<Integer> {
     public Integer call() throws InterruptedException {
         ServerConfig config = ServerConfig.from(
                 SettingOptions.source(spec.commandLine().getParseResult(), ServerConfig.SETTINGS));
+        new Ports().check(config.grpcHost(), config.grpcPort(), ServerConfig.GRPC_PORT)
+                .check(config.grpcHost(), config.httpPort(), ServerConfig.HTTP_PORT)
+                .requireFree("stowage server", "bin/stowage server");
         ServerLauncher running = ServerLauncher.start(config);
         Shutdown.onStop("stowage-server-stop", running::close);
         printBanner(System.out, config, running);
@@ -47,6 +50,7 @@ final class ServerCommand implements Callable<Integer> {
                 .map(pg -> "embedded PostgreSQL, data in " + pg.dataDir())
                 .orElse(config.dbUrl().orElse("")));
         out.println("  segments   " + running.server().storage().blobs().location());
+        running.psql(config.dbSchema()).ifPresent(psql -> out.println("  psql       " + psql + "   (\\d+ lists the tables)"));
         out.println();
         out.println("Put and get a message (grpcurl, or 'buf curl --protocol grpc --http2-prior-knowledge'):");
         out.println("  grpcurl " + grpcurlFlags(config) + " -d '{\"msgs\":[{\"id\":\"3426d090-1b8a-4a09-ac9c-41f2de24d5ac\","

@@ -27,6 +27,11 @@ final class ArchiveServerForIT implements AutoCloseable {
         return "127.0.0.1:" + server.port();
     }
 
+    /** The HTTP port (metrics and health), not the gRPC API. */
+    int httpPort() {
+        return server.httpPort();
+    }
+
     Path segments() {
         return dataDir.resolve("segments");
     }

@@ -60,10 +60,12 @@ final class CloudEventsJson {
      */
     static List<Located> read(InputStream in, String source) throws IOException {
         List<Located> msgs = new ArrayList<>();
+        long valueStart = 1;
         try (JsonParser parser = READER.createParser(in)) {
             int n = 0;
             while (parser.nextToken() != null) {
                 long line = parser.currentTokenLocation().getLineNr();
+                valueStart = line;
                 JsonNode value = READER.readTree(parser);
                 if (value.isArray()) {
                     for (JsonNode element : value) {
@@ -75,14 +77,17 @@ final class CloudEventsJson {
                 }
             }
         } catch (StreamConstraintsException e) {
-            throw new InvalidInputException(source + ": a value is longer than " + (MAX_STRING_CHARS >> 20)
-                    + " MiB; a message can be at most 8 MiB (the server's STOWAGE_MAX_MESSAGE_BYTES, by default)");
-        } catch (JsonEOFException e) {
-            throw new InvalidInputException(source + " line " + e.getLocation().getLineNr()
-                    + ": the JSON ends in the middle of a value (a } or ] missing?)");
+            throw new InvalidInputException(source + " line " + valueStart + ": a value is longer than "
+                    + (MAX_STRING_CHARS >> 20) + " MiB; a message can be at most 8 MiB (the server's"
+                    + " STOWAGE_MAX_MESSAGE_BYTES, by default)");
         } catch (StreamReadException e) {
+            String what = e.getOriginalMessage() == null ? "" : e.getOriginalMessage();
+            if (e instanceof JsonEOFException || what.startsWith("Unexpected end-of-input")) {
+                throw new InvalidInputException(source + " line " + valueStart + ": the JSON value that starts here"
+                        + " does not end: the input ends first (a } or ] missing?)");
+            }
             throw new InvalidInputException(source + " line " + e.getLocation().getLineNr() + ", column "
-                    + e.getLocation().getColumnNr() + ": not valid JSON: " + plain(e.getOriginalMessage()));
+                    + e.getLocation().getColumnNr() + ": not valid JSON: " + plain(what));
         }
         return msgs;
     }

@@ -150,6 +150,11 @@ final class DevCommand implements Callable<Integer> {
                 + " stowage.v1.Messages/GetBatch");
         out.println("  grpcurl " + ServerCommand.grpcurlFlags(config) + " -d '{\"stream\":\"demo\",\"ids_only\":true}' localhost:" + port
                 + " stowage.v1.Messages/Scan");
+        out.println("or with the stowage command alone (no kcat or grpcurl needed):");
+        out.println("  bin/stowage publish --bootstrap " + kafka.bootstrapServers() + " --topic demo --count 10");
+        out.println("  bin/stowage ids --stream demo --server localhost:" + port);
+        out.println("  bin/stowage replay --stream demo --to-topic demo-restored --bootstrap " + kafka.bootstrapServers()
+                + " --server localhost:" + port);
         out.println();
         out.println("Stop with Ctrl-C.");
         out.flush();

@@ -150,6 +150,9 @@ final class ReplayCommand extends ClientCommand {
                 c.bytes += r.getSize();
                 c.perPartition.merge(r.getKafkaPartition(), 1L, Long::sum);
                 c.maxPartition = Math.max(c.maxPartition, r.getKafkaPartition());
+                if (r.hasTime()) {
+                    c.oldestMillis = Math.min(c.oldestMillis, Timestamps.toInstant(r.getTime()).toEpochMilli());
+                }
             });
         }
         return c;
@@ -179,6 +182,7 @@ final class ReplayCommand extends ClientCommand {
         long records;
         long bytes;
         int maxPartition = -1;
+        long oldestMillis = Long.MAX_VALUE;
         final TreeMap<Integer, Long> perPartition = new TreeMap<>();
     }
 }

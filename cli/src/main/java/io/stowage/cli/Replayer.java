@@ -58,7 +58,10 @@ final class Replayer {
             }
             return new Outcome(0, 0, new TreeMap<>(), false, false, 0);
         }
-        target.ensure(census.maxPartition + 1, keepPartitions);
+        boolean created = target.ensure(census.maxPartition + 1, keepPartitions);
+        if (census.oldestMillis < Long.MAX_VALUE) {
+            target.keepRecordsSince(census.oldestMillis, created);
+        }
         CountDownLatch finished = new CountDownLatch(1);
         Shutdown.onStop("stowage-replay-stop", () -> {
             stop.set(true);

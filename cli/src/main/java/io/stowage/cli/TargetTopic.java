@@ -10,12 +10,17 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AlterConfigOp;
+import org.apache.kafka.clients.admin.Config;
+import org.apache.kafka.clients.admin.ConfigEntry;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.ListOffsetsResult.ListOffsetsResultInfo;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.config.ConfigResource;
+import org.apache.kafka.common.config.TopicConfig;
 
 /**
  * The topic a replay writes to, on the cluster it writes to: which cluster that is, how many
@@ -90,9 +95,10 @@ final class TargetTopic implements AutoCloseable {
      * Creates the topic with {@code partitions} partitions when missing; with {@code keepPartitions}
      * an existing topic must have that many. Returns once every partition has a leader.
      */
-    void ensure(int partitions, boolean keepPartitions) throws Exception {
+    boolean ensure(int partitions, boolean keepPartitions) throws Exception {
         Optional<TopicDescription> d = description();
-        if (d.isEmpty()) {
+        boolean create = d.isEmpty();
+        if (create) {
             get(admin.createTopics(List.of(new NewTopic(topic, Optional.of(partitions), Optional.empty()))).all());
             System.err.println("created topic " + topic + " with " + partitions + " partitions");
         } else if (keepPartitions && d.get().partitions().size() < partitions) {
@@ -104,6 +110,34 @@ final class TargetTopic implements AutoCloseable {
         while (System.nanoTime() < deadline && !description().map(t -> t.partitions().stream()
                 .allMatch(p -> p.leader() != null && !p.leader().isEmpty())).orElse(false)) {
             Thread.sleep(100);
+        }
+        return create;
+    }
+
+    /**
+     * Makes sure Kafka keeps records as old as {@code oldestMillis}: archived records keep their
+     * original timestamps, and a topic with the usual 7-day retention would delete older ones
+     * soon after the replay. A topic this replay created is set to keep records forever; for a
+     * topic that existed, the user is told what to do.
+     */
+    void keepRecordsSince(long oldestMillis, boolean created) throws Exception {
+        ConfigResource resource = new ConfigResource(ConfigResource.Type.TOPIC, topic);
+        Config config = get(admin.describeConfigs(List.of(resource)).all()).get(resource);
+        ConfigEntry entry = config == null ? null : config.get(TopicConfig.RETENTION_MS_CONFIG);
+        long retention = entry == null || entry.value() == null ? -1 : Long.parseLong(entry.value());
+        if (retention < 0 || oldestMillis >= System.currentTimeMillis() - retention) {
+            return;
+        }
+        String days = String.format("%.1f days", retention / 86_400_000.0);
+        if (created) {
+            get(admin.incrementalAlterConfigs(Map.of(resource, List.of(new AlterConfigOp(
+                    new ConfigEntry(TopicConfig.RETENTION_MS_CONFIG, "-1"), AlterConfigOp.OpType.SET)))).all());
+            System.err.println("set retention.ms=-1 on " + topic + ": the archive holds records older than the"
+                    + " retention of " + days + " it had, which Kafka would delete right after the replay");
+        } else {
+            System.err.println("warning: " + topic + " keeps records for " + days + " (retention.ms=" + retention
+                    + "), and some archived records are older: Kafka will delete them soon after the replay. Raise"
+                    + " retention.ms on the topic first (-1 keeps them forever).");
         }
     }
 

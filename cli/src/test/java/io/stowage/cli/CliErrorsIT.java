@@ -37,7 +37,7 @@ class CliErrorsIT {
                 + "{\"specversion\":\"1.0\",\"id\":\"b\",\n");
         Run r = run(server.env(), "put", bad.toString());
         assertThat(r.code).isEqualTo(2);
-        assertThat(r.err).contains(bad + " line 2").contains("ends in the middle")
+        assertThat(r.err).contains(bad + " line 2").contains("does not end")
                 .doesNotContain("REDACTED").doesNotContain("StreamRead");
     }
 

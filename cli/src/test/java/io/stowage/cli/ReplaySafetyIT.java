@@ -15,6 +15,7 @@ import java.util.Properties;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.common.config.ConfigResource;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.junit.jupiter.api.AfterAll;
@@ -51,6 +52,33 @@ class ReplaySafetyIT {
             }
         }
         ReplayIT.archive(kafka, server, "orders", RECORDS);
+
+        // records from 2020, in a topic that keeps them
+        try (Admin admin = Admin.create(p); KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(p,
+                new ByteArraySerializer(), new ByteArraySerializer())) {
+            admin.createTopics(List.of(new NewTopic("old-orders", 1, (short) 1)
+                    .configs(Map.of("retention.ms", "-1")))).all().get();
+            for (int i = 0; i < 20; i++) {
+                producer.send(new ProducerRecord<>("old-orders", 0, 1_600_000_000_000L + i, null,
+                        ("old " + i).getBytes(StandardCharsets.UTF_8))).get();
+            }
+        }
+        ReplayIT.archive(kafka, server, "old-orders", 20);
+    }
+
+    @Test
+    void aTopicTheReplayCreatesKeepsRecordsOlderThanTheUsualRetention() throws Exception {
+        Run r = replay(kafka, "--stream", "old-orders", "--to-topic", "old-orders-restored", "--checkpoint",
+                checkpoint("old"));
+        assertThat(r.code).as(r.err).isZero();
+        assertThat(r.err).contains("set retention.ms=-1 on old-orders-restored");
+        Properties p = new Properties();
+        p.setProperty("bootstrap.servers", kafka.bootstrapServers());
+        try (Admin admin = Admin.create(p)) {
+            ConfigResource topic = new ConfigResource(ConfigResource.Type.TOPIC, "old-orders-restored");
+            assertThat(admin.describeConfigs(List.of(topic)).all().get().get(topic).get("retention.ms").value())
+                    .isEqualTo("-1");
+        }
     }
 
     @AfterAll
@@ -131,9 +159,11 @@ class ReplaySafetyIT {
     }
 
     private static Run replay(LocalKafka target, String... more) throws InterruptedException {
-        List<String> args = new ArrayList<>(List.of("replay", "--stream", "orders", "--bootstrap",
-                target.bootstrapServers()));
+        List<String> args = new ArrayList<>(List.of("replay", "--bootstrap", target.bootstrapServers()));
         args.addAll(List.of(more));
+        if (!args.contains("--stream")) {
+            args.addAll(List.of("--stream", "orders"));
+        }
         try (StowageProcess p = StowageProcess.start(Map.of("STOWAGE_SERVER", server.target()),
                 args.toArray(new String[0]))) {
             int code = p.waitFor(T);

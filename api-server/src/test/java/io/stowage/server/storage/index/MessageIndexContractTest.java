@@ -191,7 +191,7 @@ abstract class MessageIndexContractTest {
                     return rs.getInt(1);
                 }
             });
-            assertThat(versions).isEqualTo(3);
+            assertThat(versions).isEqualTo(4);
         }
     }
 

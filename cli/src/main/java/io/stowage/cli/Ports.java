@@ -43,9 +43,12 @@ final class Ports {
             m.append(m.isEmpty() ? "" : "; ").append("port ").append(t.port()).append(" is taken (").append(t.setting().env())
                     .append(" or ").append(t.setting().flag()).append(" moves it)");
         }
-        Taken first = taken.get(0);
-        int other = first.port() + 10_000 <= 65_535 ? first.port() + 10_000 : first.port() - 10_000;
-        throw new ConfigException(m + ". Is another " + what + " or another program running? Stop it, or move the port,"
-                + " e.g. " + first.setting().env() + "=" + other + " " + command);
+        StringBuilder moved = new StringBuilder();
+        for (Taken t : taken) {
+            int other = t.port() + 10_000 <= 65_535 ? t.port() + 10_000 : t.port() - 10_000;
+            moved.append(t.setting().env()).append('=').append(other).append(' ');
+        }
+        throw new ConfigException(m + ". Is another " + what + " or another program running? Stop it, or move the"
+                + (taken.size() == 1 ? " port" : " ports") + ", e.g. " + moved + command);
     }
 }

@@ -18,7 +18,8 @@ final class Progress {
     private final boolean terminal;
     private final boolean json;
     private final long started = System.nanoTime();
-    private long shownAt;
+    /** Starts at the start: the first line comes after a redraw interval, when the rate (and so the ETA) means something. */
+    private long shownAt = started;
     private long done;
 
     /** {@code total} 0 means unknown. */

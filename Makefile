@@ -20,7 +20,7 @@ $(BUILT): $(SOURCES)
 	@touch $@
 
 run: build ## Run everything on one machine (stowage dev): embedded Kafka, the api-server and the ingest worker; data in ./data
-	@bin/stowage dev || [ $$? -eq 130 ] # 130: stopped with Ctrl-C, which is how it is meant to stop
+	@trap true INT; bin/stowage dev || [ $$? -eq 130 ] # Ctrl-C is how it stops: no make "Interrupt" line, exit 130 is fine
 
 test: ## Run every test: unit, integration against real servers, and end to end through bin/stowage
 	$(MVNW) verify

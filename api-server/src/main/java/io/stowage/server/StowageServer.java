@@ -3,7 +3,6 @@ package io.stowage.server;
 import io.grpc.BindableService;
 import io.grpc.ServerBuilder;
 import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
-import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.stowage.common.ops.CachedReadiness;
 import io.stowage.common.ops.CachedReadiness.Dependency;
@@ -88,7 +87,7 @@ public final class StowageServer implements AutoCloseable {
 
     /** Opens storage and starts serving on the configured addresses, with metrics for Prometheus. */
     public static StowageServer start(ServerConfig config, JdbcTarget db) {
-        PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+        PrometheusMeterRegistry registry = io.stowage.common.ops.PrometheusRegistry.create();
         Storage storage = Storage.open(config, db, registry);
         StowageServer server;
         try {

@@ -1,7 +1,12 @@
 package io.stowage.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.MappingIterator;
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.StreamReadConstraints;
+import com.fasterxml.jackson.core.exc.StreamConstraintsException;
+import com.fasterxml.jackson.core.exc.StreamReadException;
+import com.fasterxml.jackson.core.io.JsonEOFException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.google.protobuf.ByteString;
 import com.google.protobuf.InvalidProtocolBufferException;
@@ -32,27 +37,76 @@ final class CloudEventsJson {
 
     private CloudEventsJson() {}
 
+    /**
+     * Longest string value read: beyond the largest message a server could take, so that a message
+     * over the server's limit is reported with that limit, not as a parser failure.
+     */
+    static final int MAX_STRING_CHARS = 128 * 1024 * 1024;
+    private static final JsonFactory FACTORY = JsonFactory.builder()
+            .streamReadConstraints(StreamReadConstraints.builder().maxStringLength(MAX_STRING_CHARS).build()).build();
+    private static final ObjectMapper READER = new ObjectMapper(FACTORY);
+
+    /** A message and the line of its input where it starts. */
+    record Located(Message msg, long line) {}
+
     static List<Message> read(InputStream in) throws IOException {
-        List<Message> msgs = new ArrayList<>();
-        try (MappingIterator<JsonNode> values = JSON.readerFor(JsonNode.class).readValues(in)) {
+        return read(in, "input").stream().map(Located::msg).toList();
+    }
+
+    /**
+     * The messages of {@code in}; a problem is reported as an {@link InvalidInputException} that
+     * names {@code source}, the line and what is wrong, in plain words.
+     */
+    static List<Located> read(InputStream in, String source) throws IOException {
+        List<Located> msgs = new ArrayList<>();
+        long valueStart = 1;
+        try (JsonParser parser = READER.createParser(in)) {
             int n = 0;
-            while (values.hasNext()) {
-                JsonNode value = values.next();
+            while (parser.nextToken() != null) {
+                long line = parser.currentTokenLocation().getLineNr();
+                valueStart = line;
+                JsonNode value = READER.readTree(parser);
                 if (value.isArray()) {
                     for (JsonNode element : value) {
-                        addFrom(element, ++n, msgs);
+                        addFrom(element, source + " line " + line + " (element " + (++n) + ")", line, msgs);
                     }
                 } else {
-                    addFrom(value, ++n, msgs);
+                    addFrom(value, source + " line " + line, line, msgs);
+                    n++;
                 }
             }
+        } catch (StreamConstraintsException e) {
+            throw new InvalidInputException(source + " line " + valueStart + ": a value is longer than "
+                    + (MAX_STRING_CHARS >> 20) + " MiB; a message can be at most 8 MiB (the server's"
+                    + " STOWAGE_MAX_MESSAGE_BYTES, by default)");
+        } catch (StreamReadException e) {
+            String what = e.getOriginalMessage() == null ? "" : e.getOriginalMessage();
+            if (e instanceof JsonEOFException || what.startsWith("Unexpected end-of-input")) {
+                throw new InvalidInputException(source + " line " + valueStart + ": the JSON value that starts here"
+                        + " does not end: the input ends first (a } or ] missing?)");
+            }
+            throw new InvalidInputException(source + " line " + e.getLocation().getLineNr() + ", column "
+                    + e.getLocation().getColumnNr() + ": not valid JSON: " + plain(what));
         }
         return msgs;
     }
 
-    private static void addFrom(JsonNode node, int n, List<Message> into) throws IOException {
+    /** Jackson's message without its hints about its own settings. */
+    private static String plain(String message) {
+        String first = message == null ? "" : message.lines().findFirst().orElse("");
+        int cut = first.indexOf(" (for ");
+        return cut > 0 ? first.substring(0, cut) : first;
+    }
+
+    private static void addFrom(JsonNode node, String where, long line, List<Located> into) throws IOException {
+        List<Message> msgs = new ArrayList<>();
+        addFrom(node, where, msgs);
+        msgs.forEach(m -> into.add(new Located(m, line)));
+    }
+
+    private static void addFrom(JsonNode node, String n, List<Message> into) throws IOException {
         if (!node.isObject()) {
-            throw new InvalidInputException("JSON value #" + n + " is not an object");
+            throw new InvalidInputException(n + ": a JSON object is needed here, not " + node.getNodeType().name().toLowerCase(java.util.Locale.ROOT));
         }
         if (node.has("specversion")) {
             into.add(fromCloudEvent(node, n));
@@ -67,16 +121,16 @@ final class CloudEventsJson {
         }
     }
 
-    private static void parseProto(JsonNode node, com.google.protobuf.Message.Builder into, int n) {
+    private static void parseProto(JsonNode node, com.google.protobuf.Message.Builder into, String n) {
         try {
             JsonFormat.parser().merge(JSON.writeValueAsString(node), into);
         } catch (InvalidProtocolBufferException | com.fasterxml.jackson.core.JsonProcessingException e) {
-            throw new InvalidInputException("JSON value #" + n + ": " + e.getMessage());
+            throw new InvalidInputException(n + ": " + e.getMessage());
         }
     }
 
     /** A CloudEvent in the CloudEvents JSON format. */
-    static Message fromCloudEvent(JsonNode ce, int n) throws IOException {
+    static Message fromCloudEvent(JsonNode ce, String n) throws IOException {
         Message.Builder msg = Message.newBuilder()
                 .setSpecVersion(ce.path("specversion").asText())
                 .setId(ce.path("id").asText())
@@ -88,7 +142,11 @@ final class CloudEventsJson {
             }
         }
         if (ce.hasNonNull("data_base64")) {
-            msg.setBinaryData(ByteString.copyFrom(Base64.getDecoder().decode(ce.get("data_base64").asText())));
+            try {
+                msg.setBinaryData(ByteString.copyFrom(Base64.getDecoder().decode(ce.get("data_base64").asText())));
+            } catch (IllegalArgumentException e) {
+                throw new InvalidInputException(n + ": data_base64 is not base64 (" + e.getMessage() + ")");
+            }
         } else if (ce.has("data")) {
             JsonNode data = ce.get("data");
             if (data.isTextual()) {
@@ -104,13 +162,13 @@ final class CloudEventsJson {
         return msg.build();
     }
 
-    private static AttributeValue attribute(String name, JsonNode value, int n) {
+    private static AttributeValue attribute(String name, JsonNode value, String n) {
         AttributeValue.Builder a = AttributeValue.newBuilder();
         if (name.equals("time")) {
             try {
                 return a.setCeTimestamp(Timestamps.fromInstant(Instant.parse(value.asText()))).build();
             } catch (DateTimeParseException e) {
-                throw new InvalidInputException("JSON value #" + n + ": time '" + value.asText()
+                throw new InvalidInputException(n + ": time '" + value.asText()
                         + "' is not an RFC 3339 time");
             }
         }

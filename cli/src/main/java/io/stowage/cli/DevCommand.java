@@ -9,9 +9,12 @@ import io.stowage.common.config.Values;
 import io.stowage.embedded.LocalKafka;
 import io.stowage.ingest.IngestConfig;
 import io.stowage.ingest.IngestRuntime;
+import io.stowage.ingest.TopicFilter;
 import io.stowage.server.config.ServerConfig;
 import java.io.PrintStream;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.Callable;
@@ -30,6 +33,9 @@ final class DevCommand implements Callable<Integer> {
     /** The worker settings that dev decides itself: where Kafka and the server are. */
     private static final Set<Setting<?>> DERIVED = Set.of(IngestConfig.BOOTSTRAP_SERVERS, ClientSettings.SERVER,
             ProcessSettings.HTTP_PORT, IngestConfig.KAFKA_PROPERTIES_FILE);
+
+    /** Topics that dev leaves out by default: where replay restores to in the README's examples. */
+    static final String RESTORED_TOPICS = ".*-restored";
 
     private CommandSpec spec;
 
@@ -61,12 +67,19 @@ final class DevCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws InterruptedException {
-        SettingsSource source = SettingOptions.source(spec.commandLine().getParseResult(), settings());
+        SettingsSource source = SettingOptions.source(spec.commandLine().getParseResult(), settings(),
+                withDevVeto(System.getenv()));
         ServerConfig serverConfig = ServerConfig.from(source);
         IngestConfig ingestConfig = IngestConfig.from(source);
         int kafkaPort = source.get(KAFKA_PORT);
         int workerHttpPort = source.get(WORKER_HTTP_PORT);
 
+        // before Kafka starts: a taken port is then one line that names the setting, not pages of stack traces
+        new Ports().check("127.0.0.1", kafkaPort, KAFKA_PORT)
+                .check(serverConfig.grpcHost(), serverConfig.grpcPort(), ServerConfig.GRPC_PORT)
+                .check(serverConfig.httpAddress(), serverConfig.httpPort(), ProcessSettings.HTTP_PORT)
+                .check(serverConfig.httpAddress(), workerHttpPort, WORKER_HTTP_PORT)
+                .requireFree("stowage dev", "make run");
         LocalKafka kafka = LocalKafka.start(serverConfig.dataDir().resolve("kafka"), kafkaPort);
         ServerLauncher server = null;
         IngestRuntime worker = null;
@@ -98,6 +111,20 @@ final class DevCommand implements Callable<Integer> {
         return StowageCommand.ExitCodes.OK;
     }
 
+    /**
+     * The settings, with topics named *-restored added to the default veto: a replay into the dev
+     * broker (replay --to-topic alerts-restored) should not be archived a second time. A veto given
+     * as a flag or variable is taken as it is (a flag wins over this).
+     */
+    static Map<String, String> withDevVeto(Map<String, String> env) {
+        if (env.containsKey(IngestConfig.VETO.env())) {
+            return env;
+        }
+        Map<String, String> with = new HashMap<>(env);
+        with.put(IngestConfig.VETO.env(), TopicFilter.DEFAULT_VETO + "," + RESTORED_TOPICS);
+        return with;
+    }
+
     /** Whether STOWAGE_TOPIC_REFRESH was given (as a flag or variable) rather than left at its default. */
     private boolean specified(SettingsSource source) {
         return spec.commandLine().getParseResult().hasMatchedOption(IngestConfig.TOPIC_REFRESH.flag())
@@ -115,6 +142,7 @@ final class DevCommand implements Callable<Integer> {
                 + worker.httpPort() + "/metrics (worker)");
         out.println("  data       " + config.dataDir().toAbsolutePath().normalize()
                 + "  (kafka, postgres, segments; survives a restart)");
+        server.psql(config.dbSchema()).ifPresent(psql -> out.println("  index      " + psql + "   (\\d+ lists the tables)"));
         out.println();
         out.println("Produce a record with kcat, then read it back with grpcurl (or buf curl):");
         out.println("  echo '{\"hello\":\"world\"}' | kcat -P -b " + kafka.bootstrapServers()
@@ -123,6 +151,11 @@ final class DevCommand implements Callable<Integer> {
                 + " stowage.v1.Messages/GetBatch");
         out.println("  grpcurl " + ServerCommand.grpcurlFlags(config) + " -d '{\"stream\":\"demo\",\"ids_only\":true}' localhost:" + port
                 + " stowage.v1.Messages/Scan");
+        out.println("or with the stowage command alone (no kcat or grpcurl needed):");
+        out.println("  bin/stowage publish --bootstrap " + kafka.bootstrapServers() + " --topic demo --count 10");
+        out.println("  bin/stowage ids --stream demo --server localhost:" + port);
+        out.println("  bin/stowage replay --stream demo --to-topic demo-restored --bootstrap " + kafka.bootstrapServers()
+                + " --server localhost:" + port);
         out.println();
         out.println("Stop with Ctrl-C.");
         out.flush();

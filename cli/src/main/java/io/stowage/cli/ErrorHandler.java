@@ -1,5 +1,7 @@
 package io.stowage.cli;
 
+import io.grpc.Status;
+import io.stowage.client.StowageException;
 import io.stowage.common.config.ConfigException;
 import picocli.CommandLine;
 import picocli.CommandLine.IExecutionExceptionHandler;
@@ -23,6 +25,10 @@ final class ErrorHandler implements IExecutionExceptionHandler {
         }
         if (e instanceof InvalidInputException || e instanceof com.fasterxml.jackson.core.JsonProcessingException) {
             cmd.getErr().println(name + ": invalid input: " + e.getMessage());
+            return StowageCommand.ExitCodes.USAGE;
+        }
+        if (e instanceof StowageException se && se.code() == Status.Code.INVALID_ARGUMENT) {
+            cmd.getErr().println(name + ": the server refused the request: " + e.getMessage());
             return StowageCommand.ExitCodes.USAGE;
         }
         if (e instanceof java.nio.file.NoSuchFileException nsf) {

@@ -13,7 +13,8 @@ import picocli.CommandLine.Option;
 /** {@code stowage ids}: list a stream. */
 @Command(name = "ids", mixinStandardHelpOptions = true,
         description = "List the messages of a stream (id, time, type, Kafka partition@offset, size), in time order or"
-                + " Kafka order, paged through Scan.")
+                + " Kafka order, paged through Scan. Times are the index's, to the microsecond; 'get' shows a"
+                + " message's exact time.")
 final class IdsCommand extends ClientCommand {
     @Option(names = "--stream", required = true, description = "The stream: a Kafka topic, or the source of messages put directly.")
     String stream;

@@ -10,6 +10,9 @@ interface LocalIndex extends AutoCloseable {
     /** Where its data lives. */
     Path dataDir();
 
+    /** The psql command line that opens the index in {@code schema}. */
+    String psql(String schema);
+
     @Override
     void close();
 }

@@ -8,6 +8,7 @@ import java.io.UncheckedIOException;
 
 /** Writes results for people (text) or programs ({@code --json}: one JSON object per line). */
 final class Output {
+    static final com.fasterxml.jackson.databind.ObjectMapper JSON = new com.fasterxml.jackson.databind.ObjectMapper();
     private static final JsonFormat.Printer PRETTY = JsonFormat.printer();
     private static final JsonFormat.Printer COMPACT = JsonFormat.printer().omittingInsignificantWhitespace();
 
@@ -19,9 +20,9 @@ final class Output {
         this.json = json;
     }
 
-    /** A protobuf message as JSON: compact in --json mode, indented otherwise. */
+    /** A protobuf message as JSON: one line with every field and numbers as numbers in --json mode, indented otherwise. */
     void message(MessageOrBuilder msg) {
-        out.println(toJson(msg, json));
+        out.println(json ? JsonLines.of(msg) : toJson(msg, false));
     }
 
     /** A line of text, only in text mode. */

@@ -5,7 +5,8 @@ import java.time.Duration;
 
 /**
  * Progress of long work on standard error: a bar with the rate and the time left, redrawn in
- * place on a terminal, or a line every few seconds when stderr is a file or a pipe.
+ * place on a terminal, or a line every few seconds when stderr is a file or a pipe. For
+ * {@code --json}, a JSON object every few seconds on standard output instead.
  */
 final class Progress {
     private static final long REDRAW_NANOS = 200_000_000L;
@@ -15,16 +16,24 @@ final class Progress {
     private final long total;
     private final PrintStream err;
     private final boolean terminal;
+    private final boolean json;
     private final long started = System.nanoTime();
-    private long shownAt;
+    /** Starts at the start: the first line comes after a redraw interval, when the rate (and so the ETA) means something. */
+    private long shownAt = started;
     private long done;
 
     /** {@code total} 0 means unknown. */
     Progress(String what, long total) {
+        this(what, total, false);
+    }
+
+    /** With {@code json}, one line {"event":"progress",...} on standard output every few seconds and at the end. */
+    Progress(String what, long total, boolean json) {
         this.what = what;
         this.total = total;
         this.err = System.err;
-        this.terminal = System.console() != null;
+        this.json = json;
+        this.terminal = !json && System.console() != null;
     }
 
     void advance(long n) {
@@ -60,6 +69,13 @@ final class Progress {
 
     private void show(boolean last) {
         double rate = ratePerSecond();
+        if (json) {
+            System.out.println(String.format(java.util.Locale.ROOT, "{\"event\":\"progress\",\"what\":\"%s\","
+                    + "\"done\":%d,\"total\":%d,\"rate_per_second\":%.1f,\"elapsed_seconds\":%.3f}", what.trim(), done,
+                    total, rate, elapsed().toMillis() / 1000.0));
+            System.out.flush();
+            return;
+        }
         StringBuilder line = new StringBuilder(what).append(' ');
         if (total > 0) {
             int width = 30;

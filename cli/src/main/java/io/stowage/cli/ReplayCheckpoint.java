@@ -10,10 +10,17 @@ import java.util.Properties;
 
 /**
  * Where a replay got to: the scan cursor after the last record that Kafka acknowledged, and for
- * which replay (stream, target, filters), so the same command resumes and another one does not.
+ * which replay (stream, target topic and cluster, filters), so the same command resumes and
+ * another one does not. A finished replay keeps its checkpoint, marked complete, so that running
+ * it again sends nothing.
  */
-record ReplayCheckpoint(String replay, String cursor, long replayed) {
+record ReplayCheckpoint(String replay, String cursor, long replayed, boolean complete) {
 
+    /**
+     * The checkpoint of this replay, if the file holds one. A finished checkpoint of another replay
+     * is left out (it is overwritten); an unfinished one is refused, so a replay in progress is
+     * never forgotten by mistake.
+     */
     static Optional<ReplayCheckpoint> load(Path file, String replay) throws IOException {
         if (!Files.exists(file)) {
             return Optional.empty();
@@ -22,12 +29,16 @@ record ReplayCheckpoint(String replay, String cursor, long replayed) {
         try (Reader r = Files.newBufferedReader(file)) {
             p.load(r);
         }
+        boolean complete = Boolean.parseBoolean(p.getProperty("complete", "false"));
         if (!replay.equals(p.getProperty("replay"))) {
+            if (complete) {
+                return Optional.empty();
+            }
             throw new InvalidInputException("the checkpoint " + file + " belongs to another replay ("
                     + p.getProperty("replay") + "); pass --restart to start over, or --checkpoint to use another file");
         }
         return Optional.of(new ReplayCheckpoint(replay, p.getProperty("cursor", ""),
-                Long.parseLong(p.getProperty("replayed", "0"))));
+                Long.parseLong(p.getProperty("replayed", "0")), complete));
     }
 
     /** Writes atomically: a crash leaves the old checkpoint or the new one. */
@@ -36,6 +47,7 @@ record ReplayCheckpoint(String replay, String cursor, long replayed) {
         p.setProperty("replay", replay);
         p.setProperty("cursor", cursor);
         p.setProperty("replayed", String.valueOf(replayed));
+        p.setProperty("complete", String.valueOf(complete));
         Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
         java.io.StringWriter text = new java.io.StringWriter();
         p.store(text, "stowage replay checkpoint: run the same command again to resume");

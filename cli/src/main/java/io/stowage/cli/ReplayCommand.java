@@ -9,6 +9,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.Optional;
+import java.util.Properties;
 import java.util.TreeMap;
 import java.util.stream.Stream;
 import picocli.CommandLine.Command;
@@ -22,7 +23,10 @@ import picocli.CommandLine.Option;
                 + " with an idempotent producer. Shows progress with rate and ETA and a summary at the end.",
             "Resumable: it keeps a checkpoint file while it runs; after an interruption (Ctrl-C, SIGTERM, a crash) the"
                 + " same command continues after the last records Kafka acknowledged. After a crash, records sent since"
-                + " the last checkpoint (at most a few thousand) may be sent again."})
+                + " the last checkpoint (at most a few thousand) may be sent again.",
+            "Never doubles a topic: a finished replay run again sends nothing, and a target topic that already holds"
+                + " records is refused unless --append is given (or the same replay resumes from its checkpoint).",
+            "With --json, progress and the summary are JSON objects on standard output, one per line."})
 final class ReplayCommand extends ClientCommand {
     @Mixin
     KafkaOptions kafka;
@@ -60,36 +64,81 @@ final class ReplayCommand extends ClientCommand {
             description = "Replay at most this many records now (0: all); run again to continue from the checkpoint.")
     long limit;
 
+    @Option(names = "--append", description = "Replay into a topic that already holds records, adding the archived"
+            + " records after them. Without it such a topic is refused, so that a restore never doubles a topic.")
+    boolean append;
+
     @Override
     int run(StowageClient client, Output out) throws Exception {
-        String target = toTopic != null ? toTopic : stream;
+        String topic = toTopic != null ? toTopic : stream;
         Path checkpointFile = checkpoint != null ? checkpoint
-                : Path.of(".stowage-replay-" + safe(stream) + "-" + safe(target) + ".checkpoint");
-        String identity = stream + " -> " + target + (type == null ? "" : " type=" + type)
-                + (from == null ? "" : " from=" + from) + (to == null ? "" : " to=" + to) + (keepPartitions ? " keep" : "");
-        if (restart) {
-            Files.deleteIfExists(checkpointFile);
-        }
-        Optional<ReplayCheckpoint> resumeFrom = ReplayCheckpoint.load(checkpointFile, identity);
-        resumeFrom.ifPresent(c -> out.note("resuming after " + c.replayed() + " records (checkpoint " + checkpointFile + ")"));
-        String cursor = resumeFrom.map(ReplayCheckpoint::cursor).orElse("");
+                : Path.of(".stowage-replay-" + safe(stream) + "-" + safe(topic) + ".checkpoint");
+        Properties kafkaProperties = kafka.properties();
+        try (TargetTopic target = TargetTopic.open(kafkaProperties, topic)) {
+            String identity = stream + " -> " + topic + "@" + target.clusterId() + (type == null ? "" : " type=" + type)
+                    + (from == null ? "" : " from=" + from) + (to == null ? "" : " to=" + to)
+                    + (keepPartitions ? " keep" : "");
+            if (restart) {
+                Files.deleteIfExists(checkpointFile);
+            }
+            Optional<ReplayCheckpoint> resumeFrom = ReplayCheckpoint.load(checkpointFile, identity);
+            if (resumeFrom.isPresent() && resumeFrom.get().complete()) {
+                return alreadyComplete(out, target, resumeFrom.get(), checkpointFile);
+            }
+            resumeFrom.ifPresent(c -> out.note("resuming after " + c.replayed() + " records (checkpoint " + checkpointFile
+                    + ")"));
+            String cursor = resumeFrom.map(ReplayCheckpoint::cursor).orElse("");
 
-        Census census = census(client, cursor);
-        out.note(String.format("%,d records to replay from %s to %s %s", census.records, stream, target,
-                census.perPartition));
-        if (dryRun) {
-            out.text(String.format("dry run: would replay %,d records (%s) to %s", census.records,
-                    Output.bytes(census.bytes), target));
-            return StowageCommand.ExitCodes.OK;
+            Census census = census(client, cursor);
+            out.note(String.format("%,d records to replay from %s to %s %s", census.records, stream, target.describe(),
+                    census.perPartition));
+            long held = target.records();
+            String refusal = held > 0 && resumeFrom.isEmpty() && !append ? refusal(target, held, census) : null;
+            if (dryRun) {
+                out.text(String.format("dry run: would replay %,d records (%s) to %s", census.records,
+                        Output.bytes(census.bytes), topic));
+                if (refusal != null) {
+                    out.note(refusal);
+                }
+                return StowageCommand.ExitCodes.OK;
+            }
+            if (refusal != null) {
+                throw new InvalidInputException(refusal);
+            }
+            Replayer replayer = new Replayer(kafkaProperties, target, keepPartitions, checkpointFile, identity,
+                    resumeFrom.map(ReplayCheckpoint::replayed).orElse(0L), out.json);
+            Replayer.Outcome outcome;
+            try (Stream<ScanResult> results = client.scan(request(cursor, false, limit))) {
+                outcome = replayer.replay(results, census, limit);
+            }
+            if (out.json) {
+                out.out.println(outcome.json(stream, topic));
+            } else {
+                out.text(outcome.summary());
+            }
+            return outcome.interrupted() ? StowageCommand.ExitCodes.INTERRUPTED : StowageCommand.ExitCodes.OK;
         }
-        Replayer replayer = new Replayer(kafka.properties(), target, keepPartitions, checkpointFile, identity,
-                resumeFrom.map(ReplayCheckpoint::replayed).orElse(0L));
-        Replayer.Outcome outcome;
-        try (Stream<ScanResult> results = client.scan(request(cursor, false, limit))) {
-            outcome = replayer.replay(results, census, limit);
+    }
+
+    /** Why a replay into a topic that holds records needs --append, and what to type instead. */
+    private String refusal(TargetTopic target, long held, Census census) {
+        return String.format("%s already holds %,d records; replaying would add %,d archived records after them,"
+                + " so the topic would hold both. Restore into a new or empty topic with --to-topic NAME (or into an empty"
+                + " cluster with --bootstrap), or add --append to add them anyway.", target.describe(), held,
+                census.records);
+    }
+
+    private int alreadyComplete(Output out, TargetTopic target, ReplayCheckpoint done, Path checkpointFile) {
+        if (out.json) {
+            out.out.println(Output.JSON.createObjectNode().put("event", "complete").put("stream", stream)
+                    .put("topic", target.name()).put("records", done.replayed()).put("checkpoint",
+                            checkpointFile.toString()).toString());
+        } else {
+            out.text(String.format("this replay is already complete: %,d records were sent from %s to %s (checkpoint %s);"
+                    + " nothing sent. To send them again, add --restart --append.", done.replayed(), stream,
+                    target.describe(), checkpointFile));
         }
-        out.text(outcome.summary());
-        return outcome.interrupted() ? StowageCommand.ExitCodes.INTERRUPTED : StowageCommand.ExitCodes.OK;
+        return StowageCommand.ExitCodes.OK;
     }
 
     /** What is left to replay: counted from the index alone (no object reads). */
@@ -101,6 +150,9 @@ final class ReplayCommand extends ClientCommand {
                 c.bytes += r.getSize();
                 c.perPartition.merge(r.getKafkaPartition(), 1L, Long::sum);
                 c.maxPartition = Math.max(c.maxPartition, r.getKafkaPartition());
+                if (r.hasTime()) {
+                    c.oldestMillis = Math.min(c.oldestMillis, Timestamps.toInstant(r.getTime()).toEpochMilli());
+                }
             });
         }
         return c;
@@ -130,6 +182,7 @@ final class ReplayCommand extends ClientCommand {
         long records;
         long bytes;
         int maxPartition = -1;
+        long oldestMillis = Long.MAX_VALUE;
         final TreeMap<Integer, Long> perPartition = new TreeMap<>();
     }
 }

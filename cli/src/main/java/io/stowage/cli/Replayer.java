@@ -8,19 +8,13 @@ import io.stowage.common.kafka.KafkaClientProperties;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.List;
-import java.util.Optional;
 import java.util.Properties;
-import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Stream;
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
-import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -36,17 +30,21 @@ final class Replayer {
     private static final int CHECKPOINT_EVERY = 5_000;
 
     private final Properties kafka;
+    private final TargetTopic target;
     private final String topic;
     private final boolean keepPartitions;
     private final Path checkpointFile;
     private final String identity;
     private final long alreadyReplayed;
+    private final boolean json;
     private final AtomicBoolean stop = new AtomicBoolean();
 
-    Replayer(Properties kafka, String topic, boolean keepPartitions, Path checkpointFile, String identity,
-            long alreadyReplayed) {
+    Replayer(Properties kafka, TargetTopic target, boolean keepPartitions, Path checkpointFile, String identity,
+            long alreadyReplayed, boolean json) {
         this.kafka = kafka;
-        this.topic = topic;
+        this.target = target;
+        this.topic = target.name();
+        this.json = json;
         this.keepPartitions = keepPartitions;
         this.checkpointFile = checkpointFile;
         this.identity = identity;
@@ -55,10 +53,15 @@ final class Replayer {
 
     Outcome replay(Stream<ScanResult> results, ReplayCommand.Census census, long limit) throws Exception {
         if (census.records == 0) {
-            Files.deleteIfExists(checkpointFile);
+            if (alreadyReplayed > 0) {
+                markComplete(null); // the last run ended exactly at the end
+            }
             return new Outcome(0, 0, new TreeMap<>(), false, false, 0);
         }
-        ensureTopic(census.maxPartition + 1);
+        boolean created = target.ensure(census.maxPartition + 1, keepPartitions);
+        if (census.oldestMillis < Long.MAX_VALUE) {
+            target.keepRecordsSince(census.oldestMillis, created);
+        }
         CountDownLatch finished = new CountDownLatch(1);
         Shutdown.onStop("stowage-replay-stop", () -> {
             stop.set(true);
@@ -69,7 +72,7 @@ final class Replayer {
             }
         });
         long total = limit > 0 ? Math.min(limit, census.records) : census.records;
-        Progress progress = new Progress("replayed", total);
+        Progress progress = new Progress("replayed", total, json);
         AtomicReference<Exception> failure = new AtomicReference<>();
         TreeMap<Integer, Long> perPartition = new TreeMap<>();
         long bytes = 0;
@@ -109,7 +112,7 @@ final class Replayer {
         boolean interrupted = stop.get();
         boolean more = interrupted || sent < census.records;
         if (!more) {
-            Files.deleteIfExists(checkpointFile);
+            markComplete(lastCursor);
         }
         return new Outcome(sent, bytes, perPartition, interrupted, more, progress.ratePerSecond());
     }
@@ -122,7 +125,14 @@ final class Replayer {
             throw new IllegalStateException("Kafka refused a record: " + failure.get().getMessage()
                     + "; the checkpoint keeps the last acknowledged position, run again to resume", failure.get());
         }
-        new ReplayCheckpoint(identity, cursor, alreadyReplayed + sent).save(checkpointFile);
+        new ReplayCheckpoint(identity, cursor, alreadyReplayed + sent, false).save(checkpointFile);
+    }
+
+    /** Kept, so that the same command run again says it is done instead of sending everything again. */
+    private void markComplete(String cursor) throws java.io.IOException {
+        long replayed = ReplayCheckpoint.load(checkpointFile, identity).map(ReplayCheckpoint::replayed)
+                .orElse(alreadyReplayed);
+        new ReplayCheckpoint(identity, cursor == null ? "" : cursor, replayed, true).save(checkpointFile);
     }
 
     private ProducerRecord<byte[], byte[]> toRecord(Message msg) {
@@ -153,31 +163,6 @@ final class Replayer {
         return p;
     }
 
-    /** The target topic with at least {@code partitions} partitions (created, or grown, when needed). */
-    private void ensureTopic(int partitions) throws Exception {
-        try (Admin admin = Admin.create(KafkaClientProperties.only(kafka, AdminClientConfig.configNames()))) {
-            Set<String> topics = admin.listTopics().names().get(60, TimeUnit.SECONDS);
-            if (!topics.contains(topic)) {
-                admin.createTopics(List.of(new NewTopic(topic, Optional.of(partitions), Optional.empty())))
-                        .all().get(60, TimeUnit.SECONDS);
-                System.err.println("created topic " + topic + " with " + partitions + " partitions");
-            } else if (keepPartitions) {
-                int have = admin.describeTopics(List.of(topic)).allTopicNames().get(60, TimeUnit.SECONDS).get(topic)
-                        .partitions().size();
-                if (have < partitions) {
-                    throw new InvalidInputException("topic " + topic + " has " + have + " partitions but the archive has"
-                            + " records of partition " + (partitions - 1) + "; add partitions or drop --keep-partitions");
-                }
-            }
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-            while (System.nanoTime() < deadline && !admin.describeTopics(List.of(topic)).allTopicNames()
-                    .get(60, TimeUnit.SECONDS).get(topic).partitions().stream()
-                    .allMatch(p -> p.leader() != null && !p.leader().isEmpty())) {
-                Thread.sleep(100);
-            }
-        }
-    }
-
     /** What a replay did. */
     record Outcome(long records, long bytes, TreeMap<Integer, Long> perPartition, boolean interrupted, boolean more,
             double rate) {
@@ -188,6 +173,16 @@ final class Replayer {
                 return head + "\ninterrupted: run the same command again to resume after the last checkpoint";
             }
             return more ? head + "\nstopped at --limit: run the same command again to continue" : head;
+        }
+
+        /** The summary as one JSON object, for --json. */
+        String json(String stream, String topic) {
+            var node = Output.JSON.createObjectNode().put("event", "summary").put("stream", stream).put("topic", topic)
+                    .put("records", records).put("bytes", bytes).put("rate_per_second", Math.round(rate * 10) / 10.0)
+                    .put("interrupted", interrupted).put("complete", !more);
+            var parts = node.putObject("per_partition");
+            perPartition.forEach((p, n) -> parts.put(String.valueOf(p), n));
+            return node.toString();
         }
     }
 }

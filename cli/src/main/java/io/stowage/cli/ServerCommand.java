@@ -1,5 +1,6 @@
 package io.stowage.cli;
 
+import io.stowage.common.config.ProcessSettings;
 import io.stowage.server.config.ServerConfig;
 import java.io.PrintStream;
 import java.util.concurrent.Callable;
@@ -29,6 +30,9 @@ final class ServerCommand implements Callable<Integer> {
     public Integer call() throws InterruptedException {
         ServerConfig config = ServerConfig.from(
                 SettingOptions.source(spec.commandLine().getParseResult(), ServerConfig.SETTINGS));
+        new Ports().check(config.grpcHost(), config.grpcPort(), ServerConfig.GRPC_PORT)
+                .check(config.httpAddress(), config.httpPort(), ProcessSettings.HTTP_PORT)
+                .requireFree("stowage server", "bin/stowage server");
         ServerLauncher running = ServerLauncher.start(config);
         Shutdown.onStop("stowage-server-stop", running::close);
         printBanner(System.out, config, running);
@@ -48,6 +52,7 @@ final class ServerCommand implements Callable<Integer> {
                 .map(pg -> "embedded PostgreSQL, data in " + pg.dataDir())
                 .orElse(config.dbUrl().orElse("")));
         out.println("  segments   " + running.server().storage().blobs().location());
+        running.psql(config.dbSchema()).ifPresent(psql -> out.println("  psql       " + psql + "   (\\d+ lists the tables)"));
         out.println();
         out.println("Put and get a message (grpcurl, or 'buf curl --protocol grpc --http2-prior-knowledge'):");
         out.println("  grpcurl " + grpcurlFlags(config) + " -d '{\"msgs\":[{\"id\":\"3426d090-1b8a-4a09-ac9c-41f2de24d5ac\","

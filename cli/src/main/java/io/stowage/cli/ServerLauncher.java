@@ -12,6 +12,7 @@ import java.util.Optional;
  * included: see {@link DevelopmentTools}).
  */
 final class ServerLauncher implements AutoCloseable {
+
     private final StowageServer server;
     private final Optional<LocalIndex> embedded;
 
@@ -27,7 +28,7 @@ final class ServerLauncher implements AutoCloseable {
                     + " PostgreSQL is a development tool: " + DevelopmentTools.ELSEWHERE);
         }
         Optional<LocalIndex> embedded = config.dbUrl().isPresent() ? Optional.empty()
-                : Optional.of(EmbeddedPostgresIndex.start(config.dataDir().resolve("postgres")));
+                : Optional.of(EmbeddedPostgresIndex.start(config.dataDir()));
         JdbcTarget db = embedded.map(LocalIndex::target)
                 .orElseGet(() -> new JdbcTarget(config.dbUrl().get(), config.dbUser().orElse(null),
                         config.dbPassword().orElse(null)));
@@ -37,6 +38,11 @@ final class ServerLauncher implements AutoCloseable {
             embedded.ifPresent(LocalIndex::close);
             throw e;
         }
+    }
+
+    /** How to open the index with psql, when it is the embedded PostgreSQL. */
+    Optional<String> psql(String schema) {
+        return embedded.map(pg -> pg.psql(schema));
     }
 
     StowageServer server() {

@@ -33,13 +33,18 @@ final class SettingOptions {
 
     /** Flags given on the command line, keyed by environment variable, with the process environment. */
     static SettingsSource source(ParseResult parsed, List<Setting<?>> settings) {
+        return source(parsed, settings, System.getenv());
+    }
+
+    /** As {@link #source(ParseResult, List)}, over the environment {@code env}. */
+    static SettingsSource source(ParseResult parsed, List<Setting<?>> settings, Map<String, String> env) {
         Map<String, String> flags = new HashMap<>();
         for (Setting<?> s : settings) {
             if (parsed.hasMatchedOption(s.flag())) {
                 flags.put(s.env(), parsed.matchedOptionValue(s.flag(), ""));
             }
         }
-        return new SettingsSource(flags, System.getenv());
+        return new SettingsSource(flags, env);
     }
 
     /** The Markdown table of {@code settings}, as the README shows it. */

@@ -24,7 +24,9 @@ final class SettingsCommand implements Callable<Integer> {
             return "### stowage server\n\n" + SettingOptions.markdownTable(ServerConfig.SETTINGS)
                     + "\n### stowage ingest\n\n" + SettingOptions.markdownTable(IngestConfig.SETTINGS)
                     + "\n### stowage dev\n\nThe settings of both, except that dev sets the Kafka and server addresses"
-                    + " itself and looks for new topics every 2 s unless STOWAGE_TOPIC_REFRESH says otherwise, and:\n\n" + SettingOptions.markdownTable(
+                    + " itself, looks for new topics every 2 s unless STOWAGE_TOPIC_REFRESH says otherwise, and leaves"
+                    + " out topics whose name ends in -restored (so that a replay into the dev broker is not archived"
+                    + " again) unless STOWAGE_VETO says otherwise, and:\n\n" + SettingOptions.markdownTable(
                             Setting.declaredIn(DevCommand.class));
         }
     }

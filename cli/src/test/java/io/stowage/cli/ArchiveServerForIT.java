@@ -35,6 +35,11 @@ final class ArchiveServerForIT implements AutoCloseable {
         }
     }
 
+    /** The HTTP port (metrics and health), not the gRPC API. */
+    int httpPort() {
+        return server.httpPort();
+    }
+
     Path segments() {
         return dataDir.resolve("segments");
     }

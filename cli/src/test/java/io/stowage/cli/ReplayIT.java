@@ -42,7 +42,7 @@ class ReplayIT {
                     "--topic", "vectors", "--count", String.valueOf(RECORDS), "--partitions", "3")) {
                 assertThat(publish.waitFor(Duration.ofSeconds(120))).as(publish.stderr()).isZero();
             }
-            archive(kafka, server);
+            archive(kafka, server, "vectors", RECORDS);
 
             Path checkpoint = dir.resolve("replay.checkpoint");
             List<String> replay = List.of("replay", "--stream", "vectors", "--to-topic", "restored", "--bootstrap",
@@ -60,7 +60,11 @@ class ReplayIT {
                 assertThat(rest.stderr()).contains("resuming after 600 records");
                 assertThat(rest.stdout()).contains("replayed 900 records");
             }
-            assertThat(checkpoint).doesNotExist();
+            assertThat(checkpoint).content().contains("complete=true");
+            try (StowageProcess again = StowageProcess.start(env, replay.toArray(new String[0]))) {
+                assertThat(again.waitFor(Duration.ofSeconds(120))).as(again.stderr()).isZero();
+                assertThat(again.stdout()).contains("already complete").contains("nothing sent");
+            }
 
             Map<Integer, List<String>> original = readAll(kafka, "vectors");
             Map<Integer, List<String>> restored = readAll(kafka, "restored");
@@ -73,24 +77,29 @@ class ReplayIT {
         }
     }
 
-    /** Runs the ingest worker until every published record is archived. */
-    private static void archive(LocalKafka kafka, ArchiveServerForIT server) throws Exception {
+    /** Runs the ingest worker until every published record of {@code topic} is archived. */
+    static void archive(LocalKafka kafka, ArchiveServerForIT server, String topic, int records) throws Exception {
         IngestConfig config = IngestConfig.from(new SettingsSource(Map.of(), Map.of(
                 "KAFKA_BOOTSTRAP_SERVERS", kafka.bootstrapServers(), "STOWAGE_SERVER", server.target(),
-                "STOWAGE_HTTP_PORT", "0", "STOWAGE_TOPICS", "vectors")));
+                "STOWAGE_HTTP_PORT", "0", "STOWAGE_TOPICS", java.util.regex.Pattern.quote(topic))));
         try (IngestService worker = IngestService.start(config, StowageClient.builder(server.target()),
                 new SimpleMeterRegistry());
                 StowageClient client = StowageClient.builder(server.target()).build()) {
             await().atMost(Duration.ofSeconds(120)).until(() -> {
-                try (var ids = client.scan(ScanRequest.newBuilder().setStream("vectors").setIdsOnly(true).build())) {
-                    return ids.count() == RECORDS;
+                try (var ids = client.scan(ScanRequest.newBuilder().setStream(topic).setIdsOnly(true).build())) {
+                    return ids.count() == records;
                 }
             });
         }
     }
 
+    /** How many records a topic holds. */
+    static long count(LocalKafka kafka, String topic) {
+        return readAll(kafka, topic).values().stream().mapToLong(List::size).sum();
+    }
+
     /** Every record of a topic, per partition in offset order, as text that shows every byte. */
-    private static Map<Integer, List<String>> readAll(LocalKafka kafka, String topic) {
+    static Map<Integer, List<String>> readAll(LocalKafka kafka, String topic) {
         Properties p = new Properties();
         p.setProperty("bootstrap.servers", kafka.bootstrapServers());
         Map<Integer, List<String>> records = new TreeMap<>();

@@ -30,11 +30,20 @@ public final class LocalPostgres implements AutoCloseable {
 
     /** Starts PostgreSQL on a free port with its data in {@code dataDir}, which survives a restart. */
     public static LocalPostgres start(Path dataDir) {
+        return start(dataDir, 0);
+    }
+
+    /** As {@link #start(Path)}, on {@code port} (0: a free one). */
+    public static LocalPostgres start(Path dataDir, int port) {
         try {
             Files.createDirectories(dataDir);
             StalePostmaster.clear(dataDir);
             long started = System.nanoTime();
-            EmbeddedPostgres pg = EmbeddedPostgres.builder()
+            EmbeddedPostgres.Builder builder = EmbeddedPostgres.builder();
+            if (port > 0) {
+                builder.setPort(port);
+            }
+            EmbeddedPostgres pg = builder
                     .setDataDirectory(dataDir)
                     .setCleanDataDirectory(false)
                     .setPGStartupWait(Duration.ofSeconds(60))

@@ -28,7 +28,7 @@ final class IngestMetrics {
 
     IngestMetrics(MeterRegistry registry) {
         this.registry = registry;
-        this.bytesStored = Counter.builder("stowage.ingest.bytes.stored").baseUnit("bytes")
+        this.bytesStored = Counter.builder("stowage.ingest.stored").baseUnit("bytes")
                 .description("Bytes of records acknowledged by the server").register(registry);
         this.batches = Counter.builder("stowage.ingest.batches").description("PutBatch calls that succeeded")
                 .register(registry);
@@ -39,8 +39,9 @@ final class IngestMetrics {
                 .register(registry);
         this.invalid = Counter.builder("stowage.ingest.records.invalid")
                 .description("Records the server refused as invalid (logged and skipped)").register(registry);
+        // a histogram, as every timer of Stowage: buckets add up across workers, percentiles would not
         this.putLatency = Timer.builder("stowage.ingest.put.batch").description("PutBatch latency, retries included")
-                .publishPercentiles(0.5, 0.99).register(registry);
+                .publishPercentileHistogram().register(registry);
     }
 
     /** Exports the consumer loop's own state; the loop keeps it, the gauges only read it. */
@@ -86,7 +87,7 @@ final class IngestMetrics {
     void lag(TopicPartition tp, long value) {
         lag.computeIfAbsent(tp, k -> {
             AtomicLong holder = new AtomicLong();
-            Gauge.builder("stowage.ingest.lag", holder, AtomicLong::get)
+            Gauge.builder("stowage.ingest.lag", holder, AtomicLong::get).baseUnit("records")
                     .tags(Tags.of("topic", k.topic(), "partition", String.valueOf(k.partition())))
                     .description("Records in the partition not yet consumed").register(registry);
             return holder;

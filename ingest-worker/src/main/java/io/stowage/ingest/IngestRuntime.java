@@ -1,6 +1,5 @@
 package io.stowage.ingest;
 
-import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.stowage.client.StowageClient;
 import io.stowage.common.ops.OpsHttpServer;
@@ -15,7 +14,7 @@ import java.util.concurrent.atomic.AtomicReference;
 public final class IngestRuntime implements AutoCloseable {
     private final OpsHttpServer ops;
     private final AtomicReference<IngestService> service = new AtomicReference<>();
-    private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    private final PrometheusMeterRegistry registry = io.stowage.common.ops.PrometheusRegistry.create();
     private volatile boolean closed;
 
     private IngestRuntime(String httpAddress, int httpPort) {

@@ -36,7 +36,7 @@ public final class CleanMetrics {
         bytesFreed = Counter.builder("stowage.clean.freed").baseUnit(BaseUnits.BYTES)
                 .description("Bytes of segment objects freed by clean").register(registry);
         cleanDuration = Timer.builder("stowage.clean.duration").description("How long each clean took")
-                .register(registry);
+                .publishPercentileHistogram().register(registry);
     }
 
     private static Counter counter(MeterRegistry registry, String name, String description) {

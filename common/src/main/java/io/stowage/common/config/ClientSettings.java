@@ -17,7 +17,8 @@ public record ClientSettings(String server, Optional<String> token, boolean tls,
         Optional<Path> certFile, Optional<Path> keyFile) {
 
     public static final Setting<String> SERVER = Setting.of("STOWAGE_SERVER", "localhost:50051",
-            "host:port of the Stowage api-server.", Values::string);
+            "host:port of the Stowage api-server (a URL such as http://host:50051 works too; https:// means TLS).",
+            Values::string);
     public static final Setting<String> TOKEN = Setting.secret("STOWAGE_TOKEN",
             "Bearer token sent to the api-server when it requires one.", Values::string);
     public static final Setting<Boolean> TLS = Setting.of("STOWAGE_TLS", "false",
@@ -42,8 +43,32 @@ public record ClientSettings(String server, Optional<String> token, boolean tls,
             throw new ConfigException("STOWAGE_TLS_CLIENT_CERT and STOWAGE_TLS_CLIENT_KEY go together: set both or"
                     + " neither");
         }
-        boolean tls = src.get(TLS) || ca.isPresent() || cert.isPresent();
-        return new ClientSettings(src.get(SERVER), src.find(TOKEN).filter(t -> !t.isBlank()), tls, ca, cert, key);
+        String server = src.get(SERVER).strip();
+        boolean https = startsWithIgnoreCase(server, "https://");
+        boolean tls = src.get(TLS) || ca.isPresent() || cert.isPresent() || https;
+        return new ClientSettings(hostAndPort(server), src.find(TOKEN).filter(t -> !t.isBlank()), tls, ca, cert, key);
+    }
+
+    /**
+     * host:port of an address given as a URL, as the buf curl examples write it ({@code http://localhost:50051/}):
+     * the scheme and any path are dropped. Other forms (host:port, gRPC targets such as dns:///host:port)
+     * stay as they are.
+     */
+    static String hostAndPort(String server) {
+        for (String scheme : new String[] {"http://", "https://"}) {
+            if (startsWithIgnoreCase(server, scheme)) {
+                String rest = server.substring(scheme.length());
+                int slash = rest.indexOf('/');
+                String hostPort = slash < 0 ? rest : rest.substring(0, slash);
+                boolean hasPort = hostPort.lastIndexOf(':') > hostPort.lastIndexOf(']');
+                return hasPort ? hostPort : hostPort + (scheme.equals("https://") ? ":443" : ":80");
+            }
+        }
+        return server;
+    }
+
+    private static boolean startsWithIgnoreCase(String text, String prefix) {
+        return text.regionMatches(true, 0, prefix, 0, prefix.length());
     }
 
     /** The same settings for another server address. */

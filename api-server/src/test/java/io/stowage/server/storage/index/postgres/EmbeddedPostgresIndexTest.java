@@ -27,7 +27,7 @@ class EmbeddedPostgresIndexTest extends MessageIndexContractTest {
                     return rs.getInt(1);
                 }
             });
-            assertThat(versions).isEqualTo(3);
+            assertThat(versions).isEqualTo(4);
         }
     }
 }

@@ -36,8 +36,8 @@ final class AwakariImport {
     /** The field names of the source documents. */
     record Shape(String idField, String timeField, String eventField) {}
 
-    /** What a run (and the runs before it, from the checkpoint) read, stored and rejected. */
-    record Summary(long read, long stored, long rejected) {}
+    /** What this run and the runs before it (from the checkpoint) read, stored and rejected; and this run alone. */
+    record Summary(long read, long stored, long rejected, long readNow, long rejectedNow) {}
 
     private final StowageClient client;
     private final MongoTarget source;
@@ -102,7 +102,7 @@ final class AwakariImport {
                     Status.Code.UNAVAILABLE, e);
         }
         progress.finish();
-        return new Summary(read, stored, rejected);
+        return new Summary(read, stored, rejected, read - cp.read(), rejected - cp.rejected());
     }
 
     private Bson after(ImportCheckpoint cp) {

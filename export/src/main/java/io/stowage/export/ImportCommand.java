@@ -23,7 +23,7 @@ import picocli.CommandLine.Spec;
                     + " checkpoint is written after every stored batch: run the same import again and it goes on"
                     + " after the last stored batch (storing a message again is a no-op anyway). It prints how many"
                     + " documents it read, stored and rejected (no CloudEvent, an unreadable one, an id stored with"
-                    + " other content); it exits 3 when some were rejected.",
+                    + " other content); the counts add up over runs; it exits 3 when this run rejected some.",
             ""},
         footer = {"", "Example:",
             "  stowage import --from mongodb://localhost:27017/awakari.messages"})
@@ -84,9 +84,10 @@ public final class ImportCommand implements Callable<Integer> {
         try (StowageClient client = connect.apply(ServerConnection.settings(spec.commandLine().getParseResult()))) {
             AwakariImport.Summary s = new AwakariImport(client, source,
                     new AwakariImport.Shape(idField, timeField, eventField), cp, batch, Progress.onStderr("import")).run();
-            spec.commandLine().getOut().printf("read %,d, stored %,d, rejected %,d (from %s; checkpoint %s)%n",
-                    s.read(), s.stored(), s.rejected(), source.describe(), cp);
-            return s.rejected() > 0 ? 3 : 0;
+            spec.commandLine().getOut().printf("read %,d, stored %,d, rejected %,d (this run read %,d and rejected %,d;"
+                    + " from %s; checkpoint %s)%n", s.read(), s.stored(), s.rejected(), s.readNow(), s.rejectedNow(),
+                    source.describe(), cp);
+            return s.rejectedNow() > 0 ? 3 : 0;
         }
     }
 }

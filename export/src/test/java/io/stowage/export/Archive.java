@@ -77,10 +77,26 @@ final class Archive implements AutoCloseable {
         return new CommandLine(ExportCommand.commandSpec(new ExportCommand(s -> client()))).execute(args);
     }
 
-    /** Runs {@code stowage import ARGS}; returns the exit code. */
-    int importFrom(String... args) {
-        return new CommandLine(ImportCommand.commandSpec(new ImportCommand(s -> client()))).execute(args);
+    /** Runs {@code stowage import ARGS}. */
+    Run importFrom(String... args) {
+        return run(new CommandLine(ImportCommand.commandSpec(new ImportCommand(s -> client()))), args);
     }
+
+    /** Runs {@code stowage export ARGS}, keeping what it printed. */
+    Run exportPrinting(String... args) {
+        return run(new CommandLine(ExportCommand.commandSpec(new ExportCommand(s -> client()))), args);
+    }
+
+    private static Run run(CommandLine cli, String... args) {
+        java.io.StringWriter out = new java.io.StringWriter();
+        java.io.StringWriter err = new java.io.StringWriter();
+        cli.setOut(new java.io.PrintWriter(out, true)).setErr(new java.io.PrintWriter(err, true));
+        int code = cli.execute(args);
+        return new Run(code, out.toString(), err.toString());
+    }
+
+    /** A command's exit code and what it printed on standard output and error. */
+    record Run(int exit, String out, String err) {}
 
     @Override
     public void close() {

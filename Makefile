@@ -3,7 +3,7 @@
 
 MVNW := ./mvnw -B -ntp
 # Everything the build reads: when none of it changed, `make build` (and so `make run`) skips Maven.
-SOURCES := pom.xml $(shell find proto common embedded api-server cli -path '*/target' -prune -o -type f -print 2>/dev/null)
+SOURCES := pom.xml $(shell find proto common embedded api-server client export cli -path '*/target' -prune -o -type f -print 2>/dev/null)
 BUILT := cli/target/.built
 
 .PHONY: help build run test bench dist image helm-test clean

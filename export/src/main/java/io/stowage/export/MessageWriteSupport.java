@@ -125,10 +125,10 @@ final class MessageWriteSupport extends WriteSupport<ScanResult> {
         switch (m.getDataCase()) {
             case BINARY_DATA -> {
                 if (!tombstone) {
-                    bytes(7, "data", m.getBinaryData());
-                    String text = utf8(m.getBinaryData());
-                    if (text != null) {
-                        string(8, "data_text", text);
+                    Binary data = Binary.fromConstantByteArray(m.getBinaryData().toByteArray());
+                    field(7, "data", () -> out.addBinary(data));
+                    if (isUtf8(m.getBinaryData())) {
+                        field(8, "data_text", () -> out.addBinary(data)); // the same bytes, read as text
                     }
                 }
             }
@@ -195,6 +195,11 @@ final class MessageWriteSupport extends WriteSupport<ScanResult> {
             case CE_TIMESTAMP -> Timestamps.toInstant(v.getCeTimestamp()).toString();
             case ATTR_NOT_SET -> "";
         };
+    }
+
+    /** Whether the bytes are valid UTF-8 (checked without making a string of them). */
+    static boolean isUtf8(ByteString bytes) {
+        return bytes.isValidUtf8();
     }
 
     /** The bytes as a string when they are valid UTF-8, else null. */

@@ -119,6 +119,17 @@ final class PartitionFiles implements AutoCloseable {
                 .withCompressionCodec(format.codec())
                 .withRowGroupSize(format.rowGroupBytes())
                 .withPageWriteChecksumEnabled(true)
+                // values that rarely repeat: a dictionary would be tried, then dropped, on every page
+                .withDictionaryEncoding("id", false)
+                .withDictionaryEncoding("data", false)
+                .withDictionaryEncoding("data_text", false)
+                .withDictionaryEncoding("key", false)
+                .withDictionaryEncoding("kafka_offset", false)
+                .withDictionaryEncoding("time", false)
+                .withDictionaryEncoding("kafka_timestamp", false)
+                // min/max of whole payloads help no query
+                .withStatisticsEnabled("data", false)
+                .withStatisticsEnabled("data_text", false)
                 .build();
     }
 

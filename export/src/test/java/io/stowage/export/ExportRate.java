@@ -25,7 +25,8 @@ import picocli.CommandLine;
  * Measures {@code stowage export} to Parquet: archives N Kafka-like records (JSON values of about
  * 300 bytes, a 16-byte key, two headers, 6 partitions, spread over 24 hours) through a real
  * api-server on a port, exports them over gRPC, and prints the rate and the sizes. Not a test:
- * run it by hand, e.g. {@code java -cp ... io.stowage.export.ExportRate 1000000 /tmp/rate}.
+ * run it by hand, e.g. {@code java -cp ... io.stowage.export.ExportRate 1000000 /tmp/rate} (add {@code reuse}
+ * to export what an earlier run archived there).
  */
 public final class ExportRate {
     private ExportRate() {}
@@ -41,20 +42,19 @@ public final class ExportRate {
             StowageServer server = StowageServer.start(config, new JdbcTarget(pg.jdbcUrl(), pg.user(), pg.password()));
             String target = "127.0.0.1:" + server.port();
             try (StowageClient client = StowageClient.builder(target).build()) {
-                long t0 = System.nanoTime();
-                List<Message> batch = new ArrayList<>(1000);
-                for (int i = 0; i < n; i++) {
-                    batch.add(record(i, n));
-                    if (batch.size() == 1000) {
-                        client.put(batch);
-                        batch.clear();
-                    }
+                if (args.length < 3 || !args[2].equals("reuse")) {
+                    archive(client, n);
                 }
-                if (!batch.isEmpty()) {
-                    client.put(batch);
-                }
-                System.out.printf("archived %,d records in %.1f s%n", n, (System.nanoTime() - t0) / 1e9);
                 StreamStatus st = client.status("bench").getStreams(0);
+                long t2 = System.nanoTime();
+                long scanned;
+                try (Stream<io.stowage.api.v1.ScanResult> all = client.scan(io.stowage.api.v1.ScanRequest.newBuilder()
+                        .setStream("bench").build())) {
+                    scanned = all.count();
+                }
+                double scanSeconds = (System.nanoTime() - t2) / 1e9;
+                System.out.printf("scan alone (the server's part, no writing): %,d messages in %.1f s = %,.0f msg/s%n",
+                        scanned, scanSeconds, scanned / scanSeconds);
                 Path out = dir.resolve("parquet");
                 long t1 = System.nanoTime();
                 int code = new CommandLine(ExportCommand.commandSpec()).execute("--server", target, "--stream", "bench",
@@ -69,6 +69,22 @@ public final class ExportRate {
                 server.close();
             }
         }
+    }
+
+    private static void archive(StowageClient client, int n) {
+        long t0 = System.nanoTime();
+        List<Message> batch = new ArrayList<>(1000);
+        for (int i = 0; i < n; i++) {
+            batch.add(record(i, n));
+            if (batch.size() == 1000) {
+                client.put(batch);
+                batch.clear();
+            }
+        }
+        if (!batch.isEmpty()) {
+            client.put(batch);
+        }
+        System.out.printf("archived %,d records in %.1f s%n", n, (System.nanoTime() - t0) / 1e9);
     }
 
     private static Message record(int i, int n) {

@@ -40,11 +40,10 @@ import picocli.CommandLine.Spec;
                     + " also stored as a subdocument in data_json, so its fields can be queried and indexed.",
             ""},
         footer = {"", "Examples:",
-            "  stowage export --stream alerts --since 2024-05-01 --until 2024-05-02 --to ./parquet",
+            "  stowage export --stream alerts --since 2024-05-01 --to ./parquet",
             "  stowage export --stream 'gcn.*' --type kafka.record --to ./parquet",
-            "  stowage export --stream alerts --to mongodb://localhost:27017/archive.alerts",
-            "  duckdb -c \"SELECT type, count(*) FROM read_parquet('parquet/**/*.parquet', hive_partitioning=true)"
-                    + " GROUP BY type\""})
+            "  stowage export --stream alerts --to mongodb://localhost/archive.alerts",
+            "  duckdb -c \"SELECT type, count(*) FROM 'parquet/**/*.parquet' GROUP BY 1\""})
 public final class ExportCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;

@@ -22,8 +22,9 @@ import picocli.CommandLine.Spec;
                     + " (DuckDB, Spark, Trino, Athena...) or into a MongoDB collection.",
             "",
             "Choose one or more streams (a name, or a pattern with * and ?), optionally one type, and a time"
-                    + " range. Only live messages are exported: deleted and expired ones are not. The server scans"
-                    + " the archive; this command writes.",
+                    + " range. Only live messages are exported, as Scan returns them: deleted ones are not, and those"
+                    + " past retention are gone once a clean has run (run 'stowage clean' first to be sure). The"
+                    + " server scans the archive; this command writes.",
             "",
             "Parquet (--to DIR): files laid out like the archive,"
                     + " DIR/stream=<stream>/type=<type>/dt=YYYY-MM-DD/hr=HH/part-00000.parquet, one or more files per"

@@ -64,7 +64,7 @@ class ParquetExportDuckDbTest {
         try (ResultSet rs = query("SELECT stream, type, dt, hr, count(*) FROM " + files(true)
                 + " GROUP BY ALL ORDER BY ALL")) {
             while (rs.next()) {
-                found.put(rs.getString(1) + "|" + rs.getString(2) + "|" + rs.getString(3) + "T" + rs.getString(4),
+                found.put(rs.getString(1) + "|" + rs.getString(2) + "|" + rs.getString(3) + "T" + String.format("%02d", rs.getInt(4)),
                         rs.getLong(5));
             }
         }

@@ -1,0 +1,149 @@
+package io.stowage.export;
+
+import io.stowage.client.StowageClient;
+import io.stowage.common.config.ClientSettings;
+import io.stowage.common.config.ConfigException;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import java.util.function.Function;
+import org.apache.parquet.hadoop.metadata.CompressionCodecName;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** {@code stowage export}: a range of the archive to Parquet files or to a MongoDB collection. */
+@Command(name = "export", mixinStandardHelpOptions = true, sortOptions = false,
+        description = {
+            "Export archived messages so that other tools can query them: to Parquet files for SQL engines"
+                    + " (DuckDB, Spark, Trino, Athena...) or into a MongoDB collection.",
+            "",
+            "Choose one or more streams (a name, or a pattern with * and ?), optionally one type, and a time"
+                    + " range. Only live messages are exported, as Scan returns them: deleted ones are not, and those"
+                    + " past retention are gone once a clean has run (run 'stowage clean' first to be sure). The"
+                    + " server scans the archive; this command writes.",
+            "",
+            "Parquet (--to DIR): files laid out like the archive,"
+                    + " DIR/stream=<stream>/type=<type>/dt=YYYY-MM-DD/hr=HH/part-00000.parquet, one or more files per"
+                    + " hour (see --file-size). Columns: id, stream, type, source, spec_version, time, attributes"
+                    + " (map of strings), data (bytes), data_text (the data when it is UTF-8 text), data_proto_type,"
+                    + " and for Kafka records topic, kafka_partition, kafka_offset, kafka_timestamp,"
+                    + " kafka_timestamp_type, key (null vs empty kept), headers (ordered list of {key, value}, value"
+                    + " null vs empty kept), tombstone; stored_size. The range is widened to whole hours and each hour"
+                    + " is written to temporary files and moved into place when complete, so running the same export"
+                    + " again gives the same files (and removes hours whose messages have since been deleted).",
+            "",
+            "MongoDB (--to mongodb://host/db.collection): each message's stored document, with _id = the"
+                    + " message id, replaced by id (a run again overwrites, never duplicates); data that is JSON is"
+                    + " also stored as a subdocument in data_json, so its fields can be queried and indexed.",
+            ""},
+        footer = {"", "Examples:",
+            "  stowage export --stream alerts --since 2024-05-01 --to ./parquet",
+            "  stowage export --stream 'gcn.*' --type kafka.record --to ./parquet",
+            "  stowage export --stream alerts --to mongodb://localhost/archive.alerts",
+            "  duckdb -c \"SELECT type, count(*) FROM 'parquet/**/*.parquet' GROUP BY 1\""})
+public final class ExportCommand implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "--stream", required = true, paramLabel = "<stream>",
+            description = "A stream (Kafka topic, or the source of messages put directly), or a pattern with * and ?"
+                    + " matched against the archive's streams. Repeat for more.")
+    List<String> streams;
+
+    @Option(names = "--type", description = "Only messages of this type.")
+    String type;
+
+    @Option(names = "--since", converter = Times.class,
+            description = "Only messages at or after this time (2024-05-01 or 2024-05-01T12:00:00Z), rounded down to"
+                    + " the hour. Default: the beginning.")
+    Instant since;
+
+    @Option(names = "--until", converter = Times.class,
+            description = "Only messages before this time, rounded up to the hour. Default: the end.")
+    Instant until;
+
+    @Option(names = "--to", required = true, paramLabel = "<dir|mongodb-uri>",
+            description = "Where to write: a local directory for Parquet files, or"
+                    + " mongodb://host[:port]/database.collection (any MongoDB connection string whose path names"
+                    + " database.collection).")
+    String target;
+
+    @Option(names = "--file-size", defaultValue = "256", paramLabel = "<MB>",
+            description = "Start a new Parquet file in the hour partition after this many megabytes. Default: 256.")
+    long fileSizeMb;
+
+    @Option(names = "--row-group-size", defaultValue = "64", paramLabel = "<MB>",
+            description = "Parquet row group size in megabytes (what a reader reads at once). Default: 64.")
+    long rowGroupMb;
+
+    @Option(names = "--compression", defaultValue = "zstd",
+            description = "Parquet compression: zstd, snappy, gzip or none. Default: zstd.")
+    String compression;
+
+    @Option(names = "--batch", defaultValue = "500",
+            description = "MongoDB: messages fetched and written per round trip. Default: 500.")
+    int batch;
+
+    private final Function<ClientSettings, StowageClient> connect;
+
+    public ExportCommand() {
+        this(ServerConnection.DEFAULT);
+    }
+
+    /** With {@code connect} making the client from the settings (tests reach an in-process server). */
+    public ExportCommand(Function<ClientSettings, StowageClient> connect) {
+        this.connect = connect;
+    }
+
+    /** The command with the client settings ({@code --server}, token, TLS) as options. */
+    public static CommandSpec commandSpec() {
+        return commandSpec(new ExportCommand());
+    }
+
+    public static CommandSpec commandSpec(ExportCommand command) {
+        return ServerConnection.withClientOptions(CommandSpec.forAnnotatedObject(command));
+    }
+
+    @Override
+    public Integer call() throws Exception {
+        ExportRange range = ExportRange.of(streams, type, since, until);
+        boolean mongo = target.startsWith("mongodb://") || target.startsWith("mongodb+srv://");
+        if (target.contains("://") && !mongo) {
+            throw new ConfigException("--to " + target + ": only a local directory or a mongodb:// URI is supported;"
+                    + " for S3, export to a directory and copy it (for example with 'aws s3 sync')");
+        }
+        if (fileSizeMb < 1 || rowGroupMb < 1 || batch < 1) {
+            throw new ConfigException("--file-size, --row-group-size and --batch must be at least 1");
+        }
+        try (StowageClient client = connect.apply(ServerConnection.settings(spec.commandLine().getParseResult()))) {
+            if (mongo) {
+                MongoExport.Summary s = new MongoExport(client, MongoTarget.parse(target), batch,
+                        Progress.onStderr("export")).run(range);
+                spec.commandLine().getOut().printf("%,d messages written to %s (%,d new, %,d replaced)%n",
+                        s.messages(), MongoTarget.parse(target).describe(), s.inserted(), s.replaced());
+            } else {
+                PartitionFiles.Format format = new PartitionFiles.Format(fileSizeMb << 20, rowGroupMb << 20, codec());
+                ParquetExport.Summary s = new ParquetExport(client, Path.of(target), format,
+                        Progress.onStderr("export")).run(range);
+                spec.commandLine().getOut().printf("%,d messages (%,.1f MB stored) in %,d hour partitions under %s%s%n",
+                        s.messages(), s.bytes() / 1e6, s.partitions(), target,
+                        s.removedPartitions() > 0 ? String.format("; %,d emptied hours removed", s.removedPartitions()) : "");
+            }
+        }
+        return 0;
+    }
+
+    private CompressionCodecName codec() {
+        return switch (compression.toLowerCase(Locale.ROOT)) {
+            case "zstd" -> CompressionCodecName.ZSTD;
+            case "snappy" -> CompressionCodecName.SNAPPY;
+            case "gzip" -> CompressionCodecName.GZIP;
+            case "none", "uncompressed" -> CompressionCodecName.UNCOMPRESSED;
+            default -> throw new ConfigException("--compression " + compression + ": use zstd, snappy, gzip or none");
+        };
+    }
+}

@@ -27,8 +27,8 @@ public final class Main {
         cli.addSubcommand("clean", ClientCommand.spec(new CleanCommand()));
         cli.addSubcommand("verify", ClientCommand.spec(new VerifyCommand()));
         cli.addSubcommand("replay", ClientCommand.spec(new ReplayCommand()));
-        cli.addSubcommand("export", io.stowage.export.ExportCommand.commandSpec());
-        cli.addSubcommand("import", io.stowage.export.ImportCommand.commandSpec());
+        cli.addSubcommand("export", QueryTools.exportCommand());
+        cli.addSubcommand("import", QueryTools.importCommand());
         cli.addSubcommand("publish", new PublishCommand());
         cli.addSubcommand("settings", new SettingsCommand());
         cli.addSubcommand("token", new TokenCommand());

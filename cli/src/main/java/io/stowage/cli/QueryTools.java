@@ -1,0 +1,77 @@
+package io.stowage.cli;
+
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Unmatched;
+
+/**
+ * {@code stowage export} and {@code stowage import}: the stowage-export jar with Parquet and the
+ * MongoDB driver. A source checkout and the development distribution carry them; the production
+ * distribution, whose image runs only the server and the worker, leaves them out. Nothing outside
+ * this class may touch {@code io.stowage.export}, so that the command loads without it.
+ */
+final class QueryTools {
+    static final String ELSEWHERE = "it comes with the development distribution ('make dist-dev':"
+            + " dist/target/stowage-dev-<version>/bin/stowage) and with bin/stowage in a source checkout;"
+            + " it only needs to reach the api-server (--server)";
+
+    private QueryTools() {}
+
+    /** Whether this class path holds the export tools. */
+    static boolean included() {
+        try {
+            Class.forName("io.stowage.export.ExportCommand", false, QueryTools.class.getClassLoader());
+            return true;
+        } catch (ClassNotFoundException | LinkageError e) {
+            return false;
+        }
+    }
+
+    static Object exportCommand() {
+        return included() ? Loaded.export() : new NotIncluded("export");
+    }
+
+    static Object importCommand() {
+        return included() ? Loaded.importing() : new NotIncluded("import");
+    }
+
+    /** The only references to the export module: resolved when a method here first runs, never otherwise. */
+    private static final class Loaded {
+        static CommandSpec export() {
+            return io.stowage.export.ExportCommand.commandSpec();
+        }
+
+        static CommandSpec importing() {
+            return io.stowage.export.ImportCommand.commandSpec();
+        }
+    }
+
+    /** export or import in the production distribution: explains, and fails. */
+    @Command(mixinStandardHelpOptions = true, description = "Not included in this (production) distribution,"
+            + " which leaves out Parquet and the MongoDB driver. Use the development distribution ('make dist-dev')"
+            + " or bin/stowage in a source checkout.")
+    static final class NotIncluded implements Callable<Integer> {
+        private final String name;
+
+        @Spec
+        CommandSpec spec;
+
+        /** Whatever the real command would take: the answer is the same. */
+        @Unmatched
+        List<String> ignored;
+
+        NotIncluded(String name) {
+            this.name = name;
+        }
+
+        @Override
+        public Integer call() {
+            spec.commandLine().getErr().println("stowage " + name + ": not included in this distribution, which is"
+                    + " the production one (no Parquet, no MongoDB driver): " + ELSEWHERE + ".");
+            return StowageCommand.ExitCodes.USAGE;
+        }
+    }
+}

@@ -76,7 +76,12 @@ public final class Storage implements AutoCloseable {
             MessageIndex index = PostgresIndex.connect(db.url(), db.user(), db.password(), config.dbSchema(),
                     config.dbPoolSize(), registry);
             log.info("Segments in {}, index in {}", blobs.location(), index.description());
-            return new Storage(blobs, index, config, Clock.systemUTC(), registry);
+            try {
+                return new Storage(blobs, index, config, Clock.systemUTC(), registry);
+            } catch (RuntimeException e) {
+                index.close();
+                throw e;
+            }
         } catch (RuntimeException e) {
             blobs.close();
             throw e;

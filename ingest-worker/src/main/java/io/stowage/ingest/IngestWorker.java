@@ -300,6 +300,7 @@ public final class IngestWorker implements Runnable {
                         inFlightBatches + ready.size());
             }
             Map<TopicPartition, OffsetAndMetadata> committable = offsets.takeCommittable();
+            committable.keySet().retainAll(consumer.assignment()); // never commit for another owner
             if (!committable.isEmpty()) {
                 try {
                     consumer.commitSync(committable, Duration.ofSeconds(10));
@@ -362,6 +363,10 @@ public final class IngestWorker implements Runnable {
         }
 
         private void forget(Collection<TopicPartition> partitions) {
+            // Records of these partitions still in the open batch belong to the tracking forgotten
+            // here: sealed later, after the partitions came back, they would head the new tracking
+            // and their acknowledgement would commit past records that are not stored.
+            seal();
             offsets.forget(partitions);
             waitingForTopicId.keySet().removeAll(partitions);
         }

@@ -61,7 +61,7 @@ class BatchSenderTest {
         assertThat(server.callSizes).containsExactly(3);
         assertThat(server.stored.keySet()).containsExactly("a", "b", "c");
         assertThat(registry.get("stowage.ingest.records.stored").tag("topic", "alerts").counter().count()).isEqualTo(3);
-        assertThat(registry.get("stowage.ingest.bytes.stored").counter().count()).isEqualTo(batch.bytes);
+        assertThat(registry.get("stowage.ingest.stored").counter().count()).isEqualTo(batch.bytes);
     }
 
     @Test

@@ -55,6 +55,24 @@ class IngestWorkerRebalanceTest {
     }
 
     @Test
+    void aLostPartitionTakesItsOpenBatchWithItSoNothingIsCommittedPastUnstoredRecordsWhenItComesBack() {
+        LoopFixture f = new LoopFixture(Limits.of(3)).assign(P0);
+        f.records(P0, 0, 3);
+        f.poll(1); // [0, 2] sent, not acknowledged
+        f.records(P0, 3, 4);
+        f.poll(1); // 3 waits in the open batch
+
+        f.consumer.listener.onPartitionsLost(List.of(P0));
+        f.poll(1);
+
+        assertThat(f.sink.sent()).as("the open batch leaves with the ownership it was read under").hasSize(2);
+        assertThat(offsets(f.sink.sent(1), P0)).containsExactly(3L, 3L);
+        f.sink.ack(f.sink.sent(1));
+        f.poll(1);
+        assertThat(f.committed(P0)).as("nothing past the unacknowledged [0, 2]").isEqualTo(-1);
+    }
+
+    @Test
     void aBatchThatIsNotAcknowledgedWithinTheBoundIsNotCommittedOnRevoke() {
         LoopFixture f = new LoopFixture(Limits.of(2)).assign(P0, P1);
         f.records(P0, 0, 6);

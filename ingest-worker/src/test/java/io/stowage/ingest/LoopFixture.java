@@ -10,7 +10,9 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.regex.Pattern;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
 import org.apache.kafka.clients.consumer.MockConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.consumer.OffsetCommitCallback;
@@ -114,6 +116,14 @@ final class LoopFixture {
      */
     static final class RecordingConsumer extends MockConsumer<byte[], byte[]> {
         final Map<TopicPartition, Long> lastCommitted = new ConcurrentHashMap<>();
+        /** The worker's rebalance listener, to call what MockConsumer never calls (onPartitionsLost). */
+        volatile ConsumerRebalanceListener listener;
+
+        @Override
+        public synchronized void subscribe(Pattern pattern, ConsumerRebalanceListener listener) {
+            this.listener = listener;
+            super.subscribe(pattern, listener);
+        }
 
         RecordingConsumer() {
             super("earliest");

@@ -114,7 +114,11 @@ public final class Cleaner {
                 try {
                     rewrite(s, t);
                 } catch (StorageUnavailableException e) {
-                    throw e; // the store is down: every other segment would fail too, the next clean retries
+                    if (e.dependency().isPresent()) {
+                        throw e; // the store is down: every other segment would fail too, the next clean retries
+                    }
+                    // this one write failed (other bytes arrived, say): the old segment stays in use
+                    log.warn("Could not rewrite segment {}; the next clean tries again", s.objectKey(), e);
                 } catch (RuntimeException e) {
                     log.warn("Could not rewrite segment {}; the next clean tries again (stowage verify checks it)",
                             s.objectKey(), e);
@@ -128,7 +132,10 @@ public final class Cleaner {
                 t.deleted++;
                 t.bytesFreed += s.sizeBytes();
             } catch (StorageUnavailableException e) {
-                throw e;
+                if (e.dependency().isPresent()) {
+                    throw e;
+                }
+                log.warn("Could not remove dead segment {}; the next clean tries again", s.objectKey(), e);
             } catch (RuntimeException e) {
                 log.warn("Could not remove dead segment {}; the next clean tries again", s.objectKey(), e);
             }

@@ -1,5 +1,6 @@
 package io.stowage.export;
 
+import io.stowage.common.layout.PathPart;
 import io.stowage.api.v1.ScanResult;
 import io.stowage.client.StowageClient;
 import io.stowage.common.message.Timestamps;
@@ -87,11 +88,11 @@ final class ParquetExport {
 
     /** Removes the files of hour partitions in the range that this run did not write: their messages are gone. */
     private long removeStale(String stream, ExportRange range, Set<Path> written) throws IOException {
-        Path streamDir = root.resolve("stream=" + PathNames.encode(stream));
+        Path streamDir = root.resolve("stream=" + PathPart.encode(stream));
         if (!Files.isDirectory(streamDir)) {
             return 0;
         }
-        String onlyType = range.type().map(t -> "type=" + PathNames.encode(t)).orElse(null);
+        String onlyType = range.type().map(t -> "type=" + PathPart.encode(t)).orElse(null);
         long removed = 0;
         for (Path typeDir : list(streamDir, "type=*")) {
             if (onlyType != null && !typeDir.getFileName().toString().equals(onlyType)) {
@@ -111,7 +112,7 @@ final class ParquetExport {
     }
 
     private Path dir(String stream, String type, Instant hour) {
-        return root.resolve("stream=" + PathNames.encode(stream)).resolve("type=" + PathNames.encode(type))
+        return root.resolve("stream=" + PathPart.encode(stream)).resolve("type=" + PathPart.encode(type))
                 .resolve("dt=" + DAY.format(hour)).resolve("hr=" + HOUR.format(hour));
     }
 

@@ -1,5 +1,6 @@
 package io.stowage.export;
 
+import io.stowage.common.layout.PathPart;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -37,9 +38,9 @@ class ExportRangeTest {
 
     @Test
     void pathNamesStayOnePathPart() {
-        assertThat(PathNames.encode("example/uri")).isEqualTo("example%2Furi");
-        assertThat(PathNames.encode("../x")).isEqualTo("%2E.%2Fx");
-        assertThat(PathNames.encode("")).isEqualTo("%");
-        assertThat(PathNames.encode("x".repeat(300))).hasSizeLessThanOrEqualTo(200).doesNotContain("/");
+        assertThat(PathPart.encode("example/uri")).isEqualTo("example%2Furi");
+        assertThat(PathPart.encode("../x")).isEqualTo("%2E.%2Fx");
+        assertThat(PathPart.encode("")).isEqualTo("%");
+        assertThat(PathPart.encode("x".repeat(300))).hasSizeLessThanOrEqualTo(200).doesNotContain("/");
     }
 }

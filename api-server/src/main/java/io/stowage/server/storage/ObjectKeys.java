@@ -1,6 +1,6 @@
 package io.stowage.server.storage;
 
-import java.nio.charset.StandardCharsets;
+import io.stowage.common.layout.PathPart;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
@@ -13,7 +13,7 @@ import java.time.format.DateTimeFormatter;
  * other than ASCII letters, digits, {@code -}, {@code _} and {@code .} become {@code %XX}
  * (uppercase hex of the UTF-8 bytes), a leading dot becomes {@code %2E} (so no part is {@code .},
  * {@code ..} or hidden), and the empty name is written {@code %} (no encoded name is a lone
- * {@code %}). A name whose encoding is longer than {@link #MAX_PART} characters is cut there and
+ * {@code %}). A name whose encoding is longer than {@link PathPart#MAX_PART} characters is cut there and
  * ends in {@code ~} and a hash of the whole name, so every folder name fits file systems (255
  * bytes) and S3 keys (1,024 bytes). The index keeps the exact names; the key is for people and
  * tools that read the layout, such as Hive-style partition discovery.
@@ -21,9 +21,6 @@ import java.time.format.DateTimeFormatter;
 public final class ObjectKeys {
     private static final DateTimeFormatter DAY = DateTimeFormatter.ofPattern("yyyy-MM-dd").withZone(ZoneOffset.UTC);
     private static final DateTimeFormatter HOUR = DateTimeFormatter.ofPattern("HH").withZone(ZoneOffset.UTC);
-    private static final char[] HEX = "0123456789ABCDEF".toCharArray();
-    /** Longest encoded name in a key: with "stream=" or "type=" it stays well under 255 bytes. */
-    static final int MAX_PART = 200;
 
     private ObjectKeys() {}
 
@@ -67,56 +64,13 @@ public final class ObjectKeys {
         return true;
     }
 
-    /** One path part for {@code name}, reversible with {@link #decode}. */
+    /** One path part for {@code name}, reversible with {@link #decode}: see {@link PathPart}. */
     public static String encode(String name) {
-        if (name.isEmpty()) {
-            return "%";
-        }
-        byte[] bytes = name.getBytes(StandardCharsets.UTF_8);
-        StringBuilder out = new StringBuilder(bytes.length + 8);
-        for (int i = 0; i < bytes.length; i++) {
-            int b = bytes[i] & 0xff;
-            boolean plain = (b >= 'a' && b <= 'z') || (b >= 'A' && b <= 'Z') || (b >= '0' && b <= '9')
-                    || b == '-' || b == '_' || (b == '.' && i > 0);
-            if (plain) {
-                out.append((char) b);
-            } else {
-                out.append('%').append(HEX[b >> 4]).append(HEX[b & 0xf]);
-            }
-        }
-        return out.length() <= MAX_PART ? out.toString() : shortened(out, bytes);
-    }
-
-    /** The first characters of a long encoding, then ~ and 16 hex digits of the name's SHA-256. */
-    private static String shortened(StringBuilder encoded, byte[] name) {
-        int cut = MAX_PART - 17;
-        while (encoded.charAt(cut - 1) == '%' || (cut > 1 && encoded.charAt(cut - 2) == '%')) {
-            cut--; // never split a %XX escape
-        }
-        try {
-            byte[] hash = java.security.MessageDigest.getInstance("SHA-256").digest(name);
-            return encoded.substring(0, cut) + "~" + java.util.HexFormat.of().withUpperCase().formatHex(hash, 0, 8);
-        } catch (java.security.NoSuchAlgorithmException e) {
-            throw new IllegalStateException("every Java runtime has SHA-256", e);
-        }
+        return PathPart.encode(name);
     }
 
     /** The name that {@link #encode} turned into {@code part} (for names short enough to be kept whole). */
     public static String decode(String part) {
-        if (part.equals("%")) {
-            return "";
-        }
-        byte[] out = new byte[part.length()];
-        int n = 0;
-        for (int i = 0; i < part.length(); i++) {
-            char ch = part.charAt(i);
-            if (ch == '%') {
-                out[n++] = (byte) Integer.parseInt(part.substring(i + 1, i + 3), 16);
-                i += 2;
-            } else {
-                out[n++] = (byte) ch;
-            }
-        }
-        return new String(out, 0, n, StandardCharsets.UTF_8);
+        return PathPart.decode(part);
     }
 }

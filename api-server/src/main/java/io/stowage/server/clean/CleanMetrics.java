@@ -17,6 +17,8 @@ public final class CleanMetrics {
     private final Counter deletedSegments;
     private final Counter rewrittenSegments;
     private final Counter orphanedSegments;
+    private final Counter mergedSegments;
+    private final Counter replacedSegments;
     private final Counter bytesFreed;
     private final Timer cleanDuration;
 
@@ -33,6 +35,10 @@ public final class CleanMetrics {
                 "Segments rewritten by clean without their deleted messages");
         orphanedSegments = counter(registry, "stowage.clean.orphaned.segments",
                 "Segments left by interrupted writes and removed by clean");
+        mergedSegments = counter(registry, "stowage.clean.merged.segments",
+                "Segments written by clean from the small segments of a closed hour");
+        replacedSegments = counter(registry, "stowage.clean.replaced.segments",
+                "Small segments of a closed hour that clean merged into bigger ones");
         bytesFreed = Counter.builder("stowage.clean.freed").baseUnit(BaseUnits.BYTES)
                 .description("Bytes of segment objects freed by clean").register(registry);
         cleanDuration = Timer.builder("stowage.clean.duration").description("How long each clean took")
@@ -53,6 +59,8 @@ public final class CleanMetrics {
         deletedSegments.increment(report.deletedSegments());
         rewrittenSegments.increment(report.rewrittenSegments());
         orphanedSegments.increment(report.orphanedSegments());
+        mergedSegments.increment(report.mergedSegments());
+        replacedSegments.increment(report.replacedSegments());
         bytesFreed.increment(report.bytesFreed());
         cleanDuration.record(report.took());
     }

@@ -26,7 +26,8 @@ import org.slf4j.LoggerFactory;
 /**
  * Applies retention and keeps storage tidy. One clean: retire segments abandoned by interrupted
  * writes, expire messages past retention, rewrite segments that hold deleted messages (so the
- * deleted bytes are physically gone), and delete segments with nothing live. Only one server of
+ * deleted bytes are physically gone), merge the small segments of closed hours, and delete
+ * segments with nothing live. Only one server of
  * a cluster cleans at a time.
  */
 public final class Cleaner {
@@ -41,6 +42,7 @@ public final class Cleaner {
     private final CleanSettings settings;
     private final Clock clock;
     private final CleanMetrics metrics;
+    private final SegmentMerger merger;
 
     public Cleaner(MessageIndex index, MessageReader reader, BlobWriter writer, BlobDeleter deleter,
             CleanSettings settings, Clock clock, CleanMetrics metrics) {
@@ -51,6 +53,7 @@ public final class Cleaner {
         this.settings = settings;
         this.clock = clock;
         this.metrics = metrics;
+        this.merger = new SegmentMerger(index, reader, writer, deleter, settings.segmentTargetBytes());
     }
 
     public CleanReport clean() {
@@ -71,10 +74,11 @@ public final class Cleaner {
         boolean ran = index.withCleanLock(() -> result.set(cleanLocked()));
         Duration took = Duration.ofNanos(System.nanoTime() - started);
         if (!ran) {
-            return new CleanReport(false, 0, 0, 0, 0, 0, took);
+            return new CleanReport(false, 0, 0, 0, 0, 0, 0, 0, took);
         }
         Tally t = result.get();
-        CleanReport report = new CleanReport(true, t.expired, t.deleted, t.rewritten, t.orphaned, t.bytesFreed, took);
+        CleanReport report = new CleanReport(true, t.expired, t.deleted, t.rewritten, t.orphaned, t.merged.written(),
+                t.merged.replaced(), t.bytesFreed + t.merged.bytesFreed(), took);
         log.info("Clean: {}", report);
         return report;
     }
@@ -125,6 +129,8 @@ public final class Cleaner {
                 }
             }
         } while (sparse.size() == REWRITE_CHUNK);
+
+        t.merged = merger.mergeClosed(SegmentMerger.closedBefore(now, settings.pendingGrace()));
 
         for (SegmentRef s : index.deadSegments()) {
             try {
@@ -184,5 +190,6 @@ public final class Cleaner {
         long rewritten;
         long orphaned;
         long bytesFreed;
+        SegmentMerger.Merged merged = SegmentMerger.Merged.NONE;
     }
 }

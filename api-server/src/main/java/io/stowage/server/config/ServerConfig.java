@@ -113,6 +113,10 @@ public record ServerConfig(
     public static final Setting<Double> COMPACT_MIN_DEAD_RATIO = Setting.of("STOWAGE_COMPACT_MIN_DEAD_RATIO", "0",
             "Clean rewrites a segment once this share of its bytes is deleted; 0 rewrites any segment"
                     + " with a deleted message, so deleted bytes are gone after the next clean.", Values::ratio);
+    public static final Setting<Long> SEGMENT_TARGET_BYTES = Setting.of("STOWAGE_SEGMENT_TARGET_BYTES", "64MiB",
+            "Clean merges the smaller segments of each closed hour (stream, type, day, hour) into segments of up"
+                    + " to this size, so that sparse traffic does not keep one object per batch; off (or 0)"
+                    + " disables merging. At most 1GiB.", ServerConfig::segmentTarget);
     public static final Setting<Integer> IO_THREADS = Setting.of("STOWAGE_IO_THREADS", "16",
             "Parallel object reads and writes.", Values::positiveInt);
 
@@ -155,7 +159,7 @@ public record ServerConfig(
         }
         CleanSettings clean = new CleanSettings(
                 new RetentionPolicy(src.get(RETENTION), src.get(RETENTION_STREAMS)),
-                src.get(PENDING_GRACE), src.get(COMPACT_MIN_DEAD_RATIO));
+                src.get(PENDING_GRACE), src.get(COMPACT_MIN_DEAD_RATIO), src.get(SEGMENT_TARGET_BYTES));
         int grpcPort = src.get(GRPC_PORT);
         int httpPort = src.get(ProcessSettings.HTTP_PORT);
         if (httpPort != 0 && httpPort == grpcPort) {
@@ -204,6 +208,19 @@ public record ServerConfig(
             String where = detail.startsWith(file.toString()) ? "" : " (" + file + ")";
             throw new ConfigException(setting.env() + where + ": " + detail);
         }
+    }
+
+    /** The segment target size: off/0 for none, else a size up to 1GiB (a merged segment is built in memory). */
+    private static long segmentTarget(String text) {
+        String t = text.trim();
+        if (t.equalsIgnoreCase("off") || t.equals("0")) {
+            return 0;
+        }
+        long size = Values.dataSize(t);
+        if (size <= 0 || size > 1L << 30) {
+            throw new IllegalArgumentException("expected a size from 1 byte to 1GiB, such as 64MiB, or off");
+        }
+        return size;
     }
 
     private static URI uri(String text) {

@@ -61,6 +61,8 @@ final class ProtoMapping {
                 .setDeletedSegments(r.deletedSegments())
                 .setRewrittenSegments(r.rewrittenSegments())
                 .setOrphanedSegments(r.orphanedSegments())
+                .setMergedSegments(r.mergedSegments())
+                .setReplacedSegments(r.replacedSegments())
                 .setBytesFreed(r.bytesFreed())
                 .setTook(com.google.protobuf.Duration.newBuilder()
                         .setSeconds(r.took().getSeconds()).setNanos(r.took().getNano()))

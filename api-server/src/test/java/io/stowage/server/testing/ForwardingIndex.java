@@ -135,7 +135,12 @@ public class ForwardingIndex implements MessageIndex {
     }
 
     @Override
-    public int relocate(SegmentRef from, long to, Map<String, int[]> newOffsets) {
+    public List<SegmentRef> mergeableSegments(Instant closedBefore, long smallerThan, String afterKey, int limit) {
+        return real.mergeableSegments(closedBefore, smallerThan, afterKey, limit);
+    }
+
+    @Override
+    public int relocate(List<SegmentRef> from, long to, Map<String, int[]> newOffsets) {
         return real.relocate(from, to, newOffsets);
     }
 

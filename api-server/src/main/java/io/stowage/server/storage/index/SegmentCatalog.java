@@ -37,6 +37,15 @@ public interface SegmentCatalog {
     /** The live (indexed) messages of a segment, in byte order. */
     List<IndexedMessage> liveMessages(SegmentRef segment);
 
+    /**
+     * The small segments of closed layout partitions, which clean merges: committed segments with
+     * a live message, of fewer than {@code smallerThan} bytes, whose messages are all older than
+     * {@code closedBefore}, in layout partitions (the folder of the object key: stream, type, day,
+     * hour) that hold more than one such segment. In object-key order (byte order, so that each
+     * partition's segments come together) after {@code afterKey}, at most {@code limit}.
+     */
+    List<SegmentRef> mergeableSegments(Instant closedBefore, long smallerThan, String afterKey, int limit);
+
     /** Committed segments with an id above {@code afterId}, in id order. */
     List<SegmentRef> committedSegments(long afterId, int limit);
 
@@ -60,7 +69,16 @@ public interface SegmentCatalog {
      * @param newOffsets message id to its byte range [offset, length] in the new segment
      * @return the number of messages moved
      */
-    int relocate(SegmentRef from, long to, Map<String, int[]> newOffsets);
+    default int relocate(SegmentRef from, long to, Map<String, int[]> newOffsets) {
+        return relocate(List.of(from), to, newOffsets);
+    }
+
+    /**
+     * As {@link #relocate(SegmentRef, long, Map)} for several source segments at once (a merge):
+     * the messages still in any of {@code from} move to {@code to}, and every one of {@code from}
+     * is retired, in one transaction.
+     */
+    int relocate(List<SegmentRef> from, long to, Map<String, int[]> newOffsets);
 
     /** Forgets a segment whose object is gone, unless it holds live messages. */
     void removeSegment(long segmentId);

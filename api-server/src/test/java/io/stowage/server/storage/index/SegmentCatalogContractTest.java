@@ -6,6 +6,7 @@ import java.time.Instant;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.Test;
@@ -114,6 +115,65 @@ public abstract class SegmentCatalogContractTest extends IndexContractFixture {
         assertThat(index.locate(List.of("a", "c"))).extracting(MessageLocation::id, MessageLocation::segmentId)
                 .containsExactly(org.assertj.core.groups.Tuple.tuple("c", fresh));
         assertThat(index.isCommitted(seg)).isFalse();
+    }
+
+    @Test
+    void mergeableSegmentsAreTheSmallOnesOfClosedPartitionsThatHoldMoreThanOne() {
+        Instant closed = T0.plusSeconds(3600);
+        SegmentRef a1 = committedIn("p/hr=10/", T0, "a1");
+        SegmentRef a2 = committedIn("p/hr=10/", T0.plusSeconds(60), "a2", "a3");
+        committedIn("p/hr=11/", T0, "lonely");
+        SegmentRef big = committedIn("p/hr=12/", T0, "b1", "b2", "b3", "b4", "b5");
+        committedIn("p/hr=12/", T0, "b6");
+        committedIn("p/hr=13/", closed, "open1");
+        committedIn("p/hr=13/", closed.plusSeconds(1), "open2");
+        SegmentRef emptied = committedIn("p/hr=14/", T0, "gone");
+        committedIn("p/hr=14/", T0, "kept");
+        index.delete(List.of("gone"));
+        index.addPendingSegments(List.of(new NewSegment("p/hr=10/pending.bson", "s", "t", 10, 1, T0, T0)));
+
+        List<SegmentRef> mergeable = index.mergeableSegments(closed, 50, "", 10);
+
+        assertThat(mergeable).extracting(SegmentRef::id).containsExactlyInAnyOrder(a1.id(), a2.id());
+        assertThat(mergeable).extracting(SegmentRef::objectKey).isSorted();
+        assertThat(mergeable).filteredOn(m -> m.id() == a2.id()).extracting(SegmentRef::liveCount,
+                SegmentRef::liveBytes).containsExactly(org.assertj.core.groups.Tuple.tuple(2, 20L));
+        assertThat(index.mergeableSegments(closed, 51, "", 10)).extracting(SegmentRef::id)
+                .contains(big.id()).doesNotContain(emptied.id());
+        assertThat(index.mergeableSegments(closed, 50, mergeable.get(0).objectKey(), 10)).containsExactly(mergeable.get(1));
+        assertThat(index.mergeableSegments(closed, 50, "", 1)).containsExactly(mergeable.get(0));
+    }
+
+    @Test
+    void relocateFromSeveralSegmentsMovesWhatIsLeftAndRetiresThemAll() {
+        SegmentRef one = committedIn("p/hr=10/", T0, "a", "b");
+        SegmentRef two = committedIn("p/hr=10/", T0, "c");
+        long merged = index.addPendingSegments(List.of(new NewSegment("p/hr=10/merged.bson", "s", "t", 30, 3,
+                T0, T0))).get(0);
+        index.delete(List.of("b"));
+
+        int moved = index.relocate(List.of(one, two), merged,
+                Map.of("a", new int[] {0, 10}, "b", new int[] {10, 10}, "c", new int[] {20, 10}));
+
+        assertThat(moved).isEqualTo(2);
+        assertThat(index.locate(List.of("a", "b", "c"))).extracting(MessageLocation::id, MessageLocation::segmentId,
+                MessageLocation::offset).containsExactlyInAnyOrder(org.assertj.core.groups.Tuple.tuple("a", merged, 0),
+                org.assertj.core.groups.Tuple.tuple("c", merged, 20));
+        assertThat(index.deadSegments()).extracting(SegmentRef::id).containsExactlyInAnyOrder(one.id(), two.id());
+        assertThat(segment(merged)).extracting(SegmentRef::liveCount, SegmentRef::liveBytes).containsExactly(2, 20L);
+        assertThat(index.messageCount()).isEqualTo(2);
+    }
+
+    /** A committed segment under {@code folder} of stream s, type t, 10 bytes per message at {@code time}. */
+    private SegmentRef committedIn(String folder, Instant time, String... ids) {
+        long seg = index.addPendingSegments(List.of(new NewSegment(folder + UUID.randomUUID() + ".bson", "s", "t",
+                10L * ids.length, ids.length, time, time))).get(0);
+        IndexEntry[] entries = new IndexEntry[ids.length];
+        for (int i = 0; i < ids.length; i++) {
+            entries[i] = entry(ids[i], seg, "s", "t", time, i * 10, 10);
+        }
+        index.commitSegments(List.of(seg), List.of(entries));
+        return segment(seg);
     }
 
     @Test

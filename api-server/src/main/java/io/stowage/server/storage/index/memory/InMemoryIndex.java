@@ -292,13 +292,22 @@ public final class InMemoryIndex implements MessageIndex {
     }
 
     @Override
-    public synchronized int relocate(SegmentRef from, long to, Map<String, int[]> newOffsets) {
+    public synchronized List<SegmentRef> mergeableSegments(Instant closedBefore, long smallerThan, String afterKey,
+            int limit) {
         open();
+        return segments.mergeable(closedBefore, smallerThan, afterKey, limit);
+    }
+
+    @Override
+    public synchronized int relocate(List<SegmentRef> from, long to, Map<String, int[]> newOffsets) {
+        open();
+        Set<Long> fromIds = new HashSet<>();
+        from.forEach(f -> fromIds.add(f.id()));
         int moved = 0;
         long movedBytes = 0;
         for (Map.Entry<String, int[]> n : newOffsets.entrySet()) {
             IndexEntry e = messages.get(n.getKey());
-            if (e != null && e.segmentId() == from.id()) {
+            if (e != null && fromIds.contains(e.segmentId())) {
                 messages.put(e.id(), new IndexEntry(e.id(), to, e.stream(), e.type(), e.time(), n.getValue()[0],
                         e.length(), e.digest(), e.kafkaPartition(), e.kafkaOffset()));
                 moved++;
@@ -311,11 +320,13 @@ public final class InMemoryIndex implements MessageIndex {
             target.liveCount = moved;
             target.liveBytes = movedBytes;
         }
-        Segment old = segments.get(from.id());
-        if (old != null) {
-            old.state = State.RETIRED;
-            old.liveCount = 0;
-            old.liveBytes = 0;
+        for (long id : fromIds) {
+            Segment old = segments.get(id);
+            if (old != null) {
+                old.state = State.RETIRED;
+                old.liveCount = 0;
+                old.liveBytes = 0;
+            }
         }
         return moved;
     }

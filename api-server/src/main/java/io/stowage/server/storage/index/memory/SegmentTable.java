@@ -4,11 +4,16 @@ import io.stowage.server.storage.error.StorageException;
 import io.stowage.server.storage.index.NewSegment;
 import io.stowage.server.storage.index.SegmentRef;
 import io.stowage.server.storage.index.memory.Segment.State;
+import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collection;
+import java.util.Comparator;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.function.Predicate;
@@ -53,6 +58,23 @@ final class SegmentTable {
     /** The segments that match, in id order, after {@code afterId}, at most {@code limit}. */
     List<SegmentRef> select(Predicate<Segment> filter, long afterId, long limit) {
         return byId.tailMap(afterId, false).values().stream().filter(filter).limit(limit).map(Segment::ref).toList();
+    }
+
+    /** As PostgreSQL selects them: small committed segments of closed folders holding more than one, by key. */
+    List<SegmentRef> mergeable(Instant closedBefore, long smallerThan, String afterKey, int limit) {
+        Map<String, List<Segment>> byFolder = new HashMap<>();
+        for (Segment s : byId.values()) {
+            if (s.is(State.COMMITTED) && s.liveCount > 0 && s.sizeBytes < smallerThan
+                    && s.maxTime.isBefore(closedBefore)) {
+                byFolder.computeIfAbsent(s.objectKey.substring(0, s.objectKey.lastIndexOf('/') + 1),
+                        k -> new ArrayList<>()).add(s);
+            }
+        }
+        Comparator<String> bytewise = Comparator.comparing(k -> k.getBytes(StandardCharsets.UTF_8),
+                Arrays::compareUnsigned);
+        return byFolder.values().stream().filter(f -> f.size() > 1).flatMap(List::stream)
+                .filter(s -> bytewise.compare(s.objectKey, afterKey) > 0)
+                .sorted(Comparator.comparing(s -> s.objectKey, bytewise)).limit(limit).map(Segment::ref).toList();
     }
 
     List<Segment> committedOf(String stream) {

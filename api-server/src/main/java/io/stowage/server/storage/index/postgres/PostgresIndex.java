@@ -157,7 +157,12 @@ public final class PostgresIndex implements MessageIndex {
     }
 
     @Override
-    public int relocate(SegmentRef from, long to, Map<String, int[]> newOffsets) {
+    public List<SegmentRef> mergeableSegments(Instant closedBefore, long smallerThan, String afterKey, int limit) {
+        return segments.mergeableSegments(closedBefore, smallerThan, afterKey, limit);
+    }
+
+    @Override
+    public int relocate(List<SegmentRef> from, long to, Map<String, int[]> newOffsets) {
         return segments.relocate(from, to, newOffsets);
     }
 

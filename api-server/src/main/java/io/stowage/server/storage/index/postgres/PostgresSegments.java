@@ -185,10 +185,31 @@ final class PostgresSegments {
         });
     }
 
-    int relocate(SegmentRef from, long to, Map<String, int[]> newOffsets) {
+    List<SegmentRef> mergeableSegments(Instant closedBefore, long smallerThan, String afterKey, int limit) {
+        return db.withConnection("find small segments to merge", c -> {
+            // the folder of the object key is the layout partition; byte order ("C") keeps each
+            // folder's keys together, whatever the database's collation
+            try (PreparedStatement ps = c.prepareStatement("SELECT * FROM (SELECT " + SEGMENT_COLUMNS + ","
+                    + " count(*) OVER (PARTITION BY regexp_replace(s.object_key, '[^/]*$', '')) AS in_partition"
+                    + " FROM segments s JOIN streams st ON st.id = s.stream_id"
+                    + " WHERE s.state = 'committed' AND s.live_count > 0 AND s.size_bytes < ? AND s.max_time < ?) c"
+                    + " WHERE in_partition > 1 AND object_key COLLATE \"C\" > ? ORDER BY object_key COLLATE \"C\" LIMIT ?")) {
+                ps.setLong(1, smallerThan);
+                Sql.setTime(ps, 2, closedBefore);
+                ps.setString(3, afterKey);
+                ps.setInt(4, limit);
+                return segments(ps);
+            }
+        });
+    }
+
+    int relocate(List<SegmentRef> from, long to, Map<String, int[]> newOffsets) {
+        Long[] fromIds = from.stream().map(SegmentRef::id).sorted().toArray(Long[]::new);
         return db.inTransaction("move messages to a rewritten segment", c -> {
-            try (PreparedStatement lock = c.prepareStatement("SELECT id FROM segments WHERE id = ? FOR UPDATE")) {
-                lock.setLong(1, from.id());
+            // in id order, so that two relocations never wait on each other
+            try (PreparedStatement lock = c.prepareStatement(
+                    "SELECT id FROM segments WHERE id = ANY(?) ORDER BY id FOR UPDATE")) {
+                lock.setArray(1, Sql.array(c, "int8", fromIds));
                 lock.executeQuery().close();
             }
             String[] ids = newOffsets.keySet().toArray(new String[0]);
@@ -200,12 +221,12 @@ final class PostgresSegments {
             long movedBytes;
             try (PreparedStatement ps = c.prepareStatement("WITH moved AS (UPDATE messages m SET segment_id = ?,"
                     + " byte_offset = x.off FROM unnest(?::text[], ?::int[]) AS x(id, off)"
-                    + " WHERE m.id = x.id AND m.segment_id = ? RETURNING m.length)"
+                    + " WHERE m.id = x.id AND m.segment_id = ANY(?) RETURNING m.length)"
                     + " SELECT count(*)::int, coalesce(sum(length), 0)::bigint FROM moved")) {
                 ps.setLong(1, to);
                 ps.setArray(2, Sql.texts(c, List.of(ids)));
                 ps.setArray(3, Sql.array(c, "int4", offsets));
-                ps.setLong(4, from.id());
+                ps.setArray(4, Sql.array(c, "int8", fromIds));
                 try (ResultSet rs = ps.executeQuery()) {
                     rs.next();
                     moved = rs.getInt(1);
@@ -220,8 +241,8 @@ final class PostgresSegments {
                 ps.executeUpdate();
             }
             try (PreparedStatement ps = c.prepareStatement("UPDATE segments SET state = 'retired', live_count = 0,"
-                    + " live_bytes = 0 WHERE id = ?")) {
-                ps.setLong(1, from.id());
+                    + " live_bytes = 0 WHERE id = ANY(?)")) {
+                ps.setArray(1, Sql.array(c, "int8", fromIds));
                 ps.executeUpdate();
             }
             return moved;

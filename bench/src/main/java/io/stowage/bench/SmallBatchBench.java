@@ -25,7 +25,8 @@ import java.util.concurrent.Future;
 final class SmallBatchBench {
     static final int CLIENTS = 8;
     static final int BATCH = 100;
-    private static final int WARMUP_BATCHES = 5;
+    /** Per client: the server's code is compiled by the JIT only after hundreds of calls. */
+    private static final int WARMUP_BATCHES = 100;
 
     private final Sizes sizes;
     private final Backends backends;
@@ -39,7 +40,7 @@ final class SmallBatchBench {
         this.workDir = workDir;
     }
 
-    private record Run(double p50Millis, double p99Millis, double messagesPerSecond) {}
+    private record Run(double p50Millis, double p99Millis, double messagesPerSecond, double serverCpuMillisPerBatch) {}
 
     List<Entry> run() throws Exception {
         int perClient = sizes.quick() ? 25 : 100;
@@ -56,13 +57,15 @@ final class SmallBatchBench {
                         .maxBatch(BATCH, ApiLimits.DEFAULT_MAX_BATCH_BYTES).build());
                 messages.add(new BenchMessages("b7-client-" + i, sizes.recordBytes()));
             }
-            Progress.say("B7 warm-up: %d batches per client", WARMUP_BATCHES);
-            measure(pool, clients, messages, WARMUP_BATCHES);
+            int warmup = sizes.quick() ? 20 : WARMUP_BATCHES;
+            Progress.say("B7 warm-up: %d batches per client", warmup);
+            measure(server, pool, clients, messages, warmup);
             for (int r = 1; r <= sizes.runs(); r++) {
-                Run run = measure(pool, clients, messages, perClient);
+                Run run = measure(server, pool, clients, messages, perClient);
                 runs.add(run);
-                Progress.say("  run %d: %d clients x %d batches of %d, p50 %.1f ms, p99 %.1f ms, %,.0f msgs/s", r,
-                        CLIENTS, perClient, BATCH, run.p50Millis, run.p99Millis, run.messagesPerSecond);
+                Progress.say("  run %d: %d clients x %d batches of %d, p50 %.1f ms, p99 %.1f ms, %,.0f msgs/s,"
+                        + " server CPU %.1f ms per batch", r, CLIENTS, perClient, BATCH, run.p50Millis, run.p99Millis,
+                        run.messagesPerSecond, run.serverCpuMillisPerBatch);
             }
             commitMillis = durableCommitMillis();
         } finally {
@@ -81,13 +84,17 @@ final class SmallBatchBench {
                 Entry.of(what + ", p99", Stats.median(runs.stream().map(Run::p99Millis).toList()), "ms", commit,
                         commitMillis).withTarget(Target.valueAtMost(60, "ms")),
                 Entry.of(what + ", rate", Stats.median(runs.stream().map(Run::messagesPerSecond).toList()), "msgs/s",
-                        "1 durable commit per batch, one at a time", BATCH * 1000.0 / commitMillis));
+                        "1 durable commit per batch, one at a time", BATCH * 1000.0 / commitMillis)
+                        .withNote(String.format(Locale.ROOT, "the api-server's CPU time per batch: %.1f ms (steadier"
+                                + " than latency on a loaded machine)",
+                                Stats.median(runs.stream().map(Run::serverCpuMillisPerBatch).toList()))));
     }
 
     /** Every client sends {@code batches} batches, one after the other; all clients at once. */
-    private Run measure(ExecutorService pool, List<StowageClient> clients, List<BenchMessages> messages, int batches)
-            throws Exception {
+    private Run measure(ServerProcess server, ExecutorService pool, List<StowageClient> clients,
+            List<BenchMessages> messages, int batches) throws Exception {
         List<Future<double[]>> futures = new ArrayList<>();
+        double cpuBefore = cpuMillis(server);
         long started = System.nanoTime();
         for (int i = 0; i < clients.size(); i++) {
             StowageClient client = clients.get(i);
@@ -115,7 +122,15 @@ final class SmallBatchBench {
             }
         }
         long nanos = System.nanoTime() - started;
-        return new Run(Stats.percentile(all, 50), Stats.percentile(all, 99), all.length * (double) BATCH * 1e9 / nanos);
+        double cpu = cpuMillis(server) - cpuBefore;
+        return new Run(Stats.percentile(all, 50), Stats.percentile(all, 99), all.length * (double) BATCH * 1e9 / nanos,
+                cpu / all.length);
+    }
+
+    /** The server process's CPU time so far (user and system), in ms; NaN where the platform does not say. */
+    private static double cpuMillis(ServerProcess server) {
+        return ProcessHandle.of(server.process().pid()).flatMap(h -> h.info().totalCpuDuration())
+                .map(d -> d.toNanos() / 1e6).orElse(Double.NaN);
     }
 
     /** The median latency of a durable single-row commit, in ms: the floor of a durable PutBatch. */

@@ -12,6 +12,7 @@ import io.stowage.server.storage.error.StorageUnavailableException;
 import io.stowage.server.storage.index.IndexEntry;
 import io.stowage.server.storage.index.MessageIndex;
 import io.stowage.server.storage.index.MessageLocation;
+import io.stowage.server.storage.index.NewSegment;
 import io.stowage.server.storage.index.SegmentRef;
 import io.stowage.server.testing.ForwardingIndex;
 import io.stowage.server.testing.MemoryEngine;
@@ -23,7 +24,9 @@ import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CyclicBarrier;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
 import java.util.function.UnaryOperator;
 import org.junit.jupiter.api.Test;
@@ -93,6 +96,31 @@ class BatchWriterTest {
             assertThat(counting[0].calls).doesNotContain("commitSegments");
             assertThat(e.index().retireAbandoned(Instant.MAX)).isEmpty();
             assertThat(e.index().deadSegments()).isEmpty();
+        }
+    }
+
+    @Test
+    void anUnusedPendingRowThatARePutFailedToRemoveIsRemovedByClean() {
+        AtomicBoolean crashed = new AtomicBoolean();
+        UnaryOperator<MessageIndex> crashing = real -> new ForwardingIndex(real) {
+            @Override
+            public void removeSegment(long segmentId) {
+                if (crashed.compareAndSet(false, true)) {
+                    throw new StorageUnavailableException("connection to the index lost (simulated)", null);
+                }
+                real.removeSegment(segmentId);
+            }
+        };
+        try (MemoryEngine e = MemoryEngine.start(dir, MemoryEngine.KEEP_FOREVER, crashing, UnaryOperator.identity())) {
+            e.writer().put(List.of(event("a", "s", "t", T, "A")));
+            assertThatThrownBy(() -> e.writer().put(List.of(event("a", "s", "t", T, "A"))))
+                    .isInstanceOf(StorageUnavailableException.class);
+
+            e.clock().advance(MemoryEngine.KEEP_FOREVER.pendingGrace().plusSeconds(1));
+
+            assertThat(e.cleaner().clean().orphanedSegments()).isEqualTo(1);
+            assertThat(e.objects()).hasSize(1);
+            assertThat(e.archive().get(List.of("a"))).extracting(Message::getTextData).containsExactly("A");
         }
     }
 
@@ -258,14 +286,14 @@ class BatchWriterTest {
 
     /** Records which write-path calls reach the index. */
     private static final class CountingIndex extends ForwardingIndex {
-        final List<String> calls = new java.util.concurrent.CopyOnWriteArrayList<>();
+        final List<String> calls = new CopyOnWriteArrayList<>();
 
         CountingIndex(MessageIndex real) {
             super(real);
         }
 
         @Override
-        public PendingWrite registerPending(List<io.stowage.server.storage.index.NewSegment> segments,
+        public PendingWrite registerPending(List<NewSegment> segments,
                 Collection<String> ids) {
             calls.add("registerPending");
             return real.registerPending(segments, ids);

@@ -12,7 +12,7 @@ import picocli.CommandLine.Option;
  * full run or, with {@code --quick}, of the reduced one.
  */
 final class Options {
-    static final List<String> BENCHMARKS = List.of("B1", "B2", "B3", "B4", "B5", "B6");
+    static final List<String> BENCHMARKS = List.of("B1", "B2", "B3", "B4", "B5", "B6", "B7");
 
     @Option(names = "--quick", description = "A reduced run of every benchmark (a few minutes): smaller sizes, one run each.")
     boolean quick;

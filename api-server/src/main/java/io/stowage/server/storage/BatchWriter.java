@@ -71,38 +71,46 @@ public final class BatchWriter {
             }
         }
 
-        // Ids stored before: the same content is acknowledged again, other content rejected.
         long t1 = System.nanoTime();
-        Map<String, byte[]> stored = index.findDigests(byId.keySet());
-        long t2 = System.nanoTime();
-        List<Candidate> fresh = new ArrayList<>();
-        for (Candidate c : byId.values()) {
-            byte[] existing = stored.get(c.msg.getId());
-            if (existing == null) {
-                fresh.add(c);
-            } else if (Arrays.equals(existing, c.digest)) {
-                acknowledged++;
-            } else {
-                rejected.add(conflict(c));
-            }
-        }
-        if (!fresh.isEmpty()) {
-            acknowledged += store(fresh, rejected);
+        if (!byId.isEmpty()) {
+            acknowledged += store(List.copyOf(byId.values()), rejected);
         }
         acknowledged += settleRepeats(repeats, rejected);
         if (log.isDebugEnabled()) {
-            log.debug("PutBatch of {}: validate and digest {} ms, look-up {} ms, store {} ms", batch.size(),
-                    (t1 - t0) / 1_000_000, (t2 - t1) / 1_000_000, (System.nanoTime() - t2) / 1_000_000);
+            log.debug("PutBatch of {}: validate and digest {} ms, store {} ms", batch.size(), (t1 - t0) / 1_000_000,
+                    (System.nanoTime() - t1) / 1_000_000);
         }
         rejected.sort((a, b) -> Integer.compare(a.index(), b.index()));
         return new PutOutcome(acknowledged, List.copyOf(rejected));
     }
 
-    /** Writes and indexes {@code fresh}; returns how many are acknowledged. */
-    private int store(List<Candidate> fresh, List<PutOutcome.Rejected> rejected) {
+    /**
+     * Writes and indexes the batch's distinct messages; returns how many are acknowledged. Two
+     * durable round trips to the index, whatever the batch size:
+     * <ol>
+     * <li>{@link MessageIndex#registerPending}: the segments' pending rows, committed, and in the
+     * same statement the digests of the ids that are stored already (a re-delivery). A stored id
+     * is settled here: the same content is acknowledged again, other content rejected; a segment
+     * whose messages are all stored is not written and its pending row is removed.
+     * <li>the objects, durable when {@code put} returns.
+     * <li>{@link MessageIndex#commitSegments}: the rows of the messages not stored yet and the
+     * segments' commit, one transaction; an id another writer indexed since step 1 is left out
+     * ({@code ON CONFLICT DO NOTHING}) and settled by {@link #settleRaces}.
+     * </ol>
+     * Crash windows: before step 1 commits, nothing is left. Between 1 and 3 (objects written or
+     * not), pending rows are left: Clean retires those older than the grace period and deletes
+     * their objects (deleting one never written succeeds), and a commit that comes after that
+     * indexes nothing (it only commits segments still pending), so no row points at a deleted
+     * object. After 3 the batch is stored; a client that missed the answer puts it again and is
+     * acknowledged from the look-up of step 1 without writing anything. The pending marker stays
+     * a durable commit: were it asynchronous, a PostgreSQL crash could lose it after its object
+     * was written, and Clean does not list the store for objects no row knows (only
+     * {@code stowage verify --repair} does).
+     */
+    private int store(List<Candidate> candidates, List<PutOutcome.Rejected> rejected) {
         Instant storedAt = clock.instant();
         Map<LayoutPartition, List<Candidate>> partitions = new LinkedHashMap<>();
-        for (Candidate c : fresh) {
+        for (Candidate c : candidates) {
             c.time = Messages.time(c.msg, storedAt);
             partitions.computeIfAbsent(LayoutPartition.of(Messages.stream(c.msg), c.msg.getType(), c.time),
                     p -> new ArrayList<>()).add(c);
@@ -127,35 +135,65 @@ public final class BatchWriter {
             objects.add(segment.toBytes());
         }
 
-        // 1. pending rows, committed: from here a crash leaves something the cleaner finds
+        // 1. pending rows, committed, and the ids stored before
         long encoded = System.nanoTime();
-        List<Long> segmentIds = index.addPendingSegments(segments);
+        MessageIndex.PendingWrite registered = index.registerPending(segments,
+                candidates.stream().map(c -> c.msg.getId()).toList());
         long pending = System.nanoTime();
-        // 2. the objects, durable when put returns
-        io.runAll(segments.size(), i -> {
-            blobs.put(segments.get(i).objectKey(), objects.get(i));
-            metrics.segmentWritten(objects.get(i).length);
-        });
-        // 3. the rows and the segments' commit, in one transaction
+        int acknowledged = 0;
+        List<Candidate> fresh = new ArrayList<>(candidates.size());
+        for (Candidate c : candidates) {
+            byte[] existing = registered.storedDigests().get(c.msg.getId());
+            if (existing == null) {
+                fresh.add(c);
+            } else if (Arrays.equals(existing, c.digest)) {
+                acknowledged++;
+            } else {
+                rejected.add(conflict(c));
+            }
+        }
+        List<Long> segmentIds = new ArrayList<>();
+        List<Integer> toWrite = new ArrayList<>();
         List<IndexEntry> entries = new ArrayList<>(fresh.size());
         int s = 0;
         for (List<Candidate> members : partitions.values()) {
-            long segmentId = segmentIds.get(s++);
+            long segmentId = registered.segmentIds().get(s);
+            int before = entries.size();
             for (Candidate c : members) {
+                if (registered.storedDigests().containsKey(c.msg.getId())) {
+                    continue; // stored before: its copy in this segment stays dead bytes, never indexed
+                }
                 var kafka = c.msg.hasKafka() ? c.msg.getKafka() : null;
                 entries.add(new IndexEntry(c.msg.getId(), segmentId, Messages.stream(c.msg), c.msg.getType(), c.time,
                         c.offset, c.length, c.digest, kafka == null ? null : kafka.getPartition(),
                         kafka == null ? null : kafka.getOffset()));
             }
+            if (entries.size() > before) {
+                segmentIds.add(segmentId);
+                toWrite.add(s);
+            } else {
+                index.removeSegment(segmentId); // a re-delivery: no object written, nothing to commit
+            }
+            s++;
         }
+        if (entries.isEmpty()) {
+            return acknowledged;
+        }
+        // 2. the objects, durable when put returns
+        io.runAll(toWrite.size(), i -> {
+            int segment = toWrite.get(i);
+            blobs.put(segments.get(segment).objectKey(), objects.get(segment));
+            metrics.segmentWritten(objects.get(segment).length);
+        });
+        // 3. the rows and the segments' commit, in one transaction
         long written = System.nanoTime();
         Collection<String> indexed = index.commitSegments(segmentIds, entries);
         if (log.isDebugEnabled()) {
-            log.debug("Stored {} messages in {} segments: pending rows {} ms, objects {} ms, index commit {} ms",
-                    entries.size(), segments.size(), (pending - encoded) / 1_000_000, (written - pending) / 1_000_000,
-                    (System.nanoTime() - written) / 1_000_000);
+            log.debug("Stored {} messages in {} segments: pending rows and look-up {} ms, objects {} ms, index commit"
+                    + " {} ms", entries.size(), segmentIds.size(), (pending - encoded) / 1_000_000,
+                    (written - pending) / 1_000_000, (System.nanoTime() - written) / 1_000_000);
         }
-        int acknowledged = indexed.size();
+        acknowledged += indexed.size();
         if (indexed.size() < fresh.size()) {
             acknowledged += settleRaces(fresh, Set.copyOf(indexed), rejected);
         }
@@ -163,8 +201,8 @@ public final class BatchWriter {
     }
 
     /**
-     * Ids that another writer stored between our look-up and our commit: acknowledged when the
-     * content is the same, rejected when not.
+     * Ids that another writer indexed between our look-up (step 1) and our commit: acknowledged
+     * when the content is the same, rejected when not. Only colliding ids are looked up again.
      */
     private int settleRaces(List<Candidate> fresh, Set<String> indexed, List<PutOutcome.Rejected> rejected) {
         Map<String, Candidate> lost = new HashMap<>();

@@ -12,6 +12,7 @@ import io.stowage.server.storage.error.StorageUnavailableException;
 import io.stowage.server.storage.index.IndexEntry;
 import io.stowage.server.storage.index.MessageIndex;
 import io.stowage.server.storage.index.MessageLocation;
+import io.stowage.server.storage.index.NewSegment;
 import io.stowage.server.storage.index.SegmentRef;
 import io.stowage.server.testing.ForwardingIndex;
 import io.stowage.server.testing.MemoryEngine;
@@ -23,7 +24,9 @@ import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CyclicBarrier;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
 import java.util.function.UnaryOperator;
 import org.junit.jupiter.api.Test;
@@ -61,6 +64,113 @@ class BatchWriterTest {
             assertThat(again.acknowledged()).isEqualTo(1);
             assertThat(again.rejected()).isEmpty();
             assertThat(e.objects()).hasSize(1);
+        }
+    }
+
+    @Test
+    void aFreshBatchTakesTwoIndexRoundTripsAndNoSeparateLookUp() {
+        CountingIndex[] counting = new CountingIndex[1];
+        try (MemoryEngine e = MemoryEngine.start(dir, MemoryEngine.KEEP_FOREVER,
+                real -> counting[0] = new CountingIndex(real), UnaryOperator.identity())) {
+            PutOutcome out = e.writer().put(List.of(event("a", "s", "t", T, "A"), event("b", "s", "u", T, "B")));
+
+            assertThat(out.acknowledged()).isEqualTo(2);
+            assertThat(counting[0].calls).containsExactly("registerPending", "commitSegments");
+        }
+    }
+
+    @Test
+    void aRePutOfStoredIdsWritesNoObjectAndLeavesNoPendingSegment() {
+        CountingIndex[] counting = new CountingIndex[1];
+        try (MemoryEngine e = MemoryEngine.start(dir, MemoryEngine.KEEP_FOREVER,
+                real -> counting[0] = new CountingIndex(real), UnaryOperator.identity())) {
+            List<Message> batch = List.of(event("a", "s", "t", T, "A"), event("b", "s", "u", T, "B"));
+            e.writer().put(batch);
+            counting[0].calls.clear();
+
+            PutOutcome again = e.writer().put(batch);
+
+            assertThat(again.acknowledged()).isEqualTo(2);
+            assertThat(again.rejected()).isEmpty();
+            assertThat(e.objects()).hasSize(2);
+            assertThat(counting[0].calls).doesNotContain("commitSegments");
+            assertThat(e.index().retireAbandoned(Instant.MAX)).isEmpty();
+            assertThat(e.index().deadSegments()).isEmpty();
+        }
+    }
+
+    @Test
+    void anUnusedPendingRowThatARePutFailedToRemoveIsRemovedByClean() {
+        AtomicBoolean crashed = new AtomicBoolean();
+        UnaryOperator<MessageIndex> crashing = real -> new ForwardingIndex(real) {
+            @Override
+            public void removeSegment(long segmentId) {
+                if (crashed.compareAndSet(false, true)) {
+                    throw new StorageUnavailableException("connection to the index lost (simulated)", null);
+                }
+                real.removeSegment(segmentId);
+            }
+        };
+        try (MemoryEngine e = MemoryEngine.start(dir, MemoryEngine.KEEP_FOREVER, crashing, UnaryOperator.identity())) {
+            e.writer().put(List.of(event("a", "s", "t", T, "A")));
+            assertThatThrownBy(() -> e.writer().put(List.of(event("a", "s", "t", T, "A"))))
+                    .isInstanceOf(StorageUnavailableException.class);
+
+            e.clock().advance(MemoryEngine.KEEP_FOREVER.pendingGrace().plusSeconds(1));
+
+            assertThat(e.cleaner().clean().orphanedSegments()).isEqualTo(1);
+            assertThat(e.objects()).hasSize(1);
+            assertThat(e.archive().get(List.of("a"))).extracting(Message::getTextData).containsExactly("A");
+        }
+    }
+
+    @Test
+    void aPartlyStoredBatchIndexesOnlyTheNewIdsAndKeepsTheStoredRows() {
+        try (MemoryEngine e = MemoryEngine.start(dir)) {
+            e.writer().put(List.of(event("a", "s", "t", T, "A")));
+            long first = e.index().locate(List.of("a")).get(0).segmentId();
+
+            PutOutcome out = e.writer().put(List.of(event("a", "s", "t", T, "A"), event("b", "s", "t", T, "B")));
+
+            assertThat(out.acknowledged()).isEqualTo(2);
+            assertThat(e.index().locate(List.of("a")).get(0).segmentId()).isEqualTo(first);
+            assertThat(e.index().messageCount()).isEqualTo(2);
+            assertThat(e.archive().get(List.of("a", "b"))).extracting(Message::getTextData).containsExactly("A", "B");
+            assertThat(e.index().retireAbandoned(Instant.MAX)).isEmpty();
+        }
+    }
+
+    @Test
+    void aBatchOfConflictsOnlyWritesNothing() {
+        try (MemoryEngine e = MemoryEngine.start(dir)) {
+            e.writer().put(List.of(event("a", "s", "t", T, "A")));
+
+            PutOutcome out = e.writer().put(List.of(event("a", "s", "t", T, "other")));
+
+            assertThat(out.acknowledged()).isZero();
+            assertThat(out.rejected()).extracting(PutOutcome.Rejected::reason)
+                    .containsExactly("id is already stored with other content");
+            assertThat(e.objects()).hasSize(1);
+            assertThat(e.index().retireAbandoned(Instant.MAX)).isEmpty();
+        }
+    }
+
+    @Test
+    void concurrentWritersOfOverlappingBatchesStoreEachIdOnce() throws Exception {
+        try (MemoryEngine e = MemoryEngine.start(dir)) {
+            for (int round = 0; round < 20; round++) {
+                List<Message> left = List.of(event("x" + round, "s", "t", T, "X"), event("y" + round, "s", "t", T, "Y"));
+                List<Message> right = List.of(event("y" + round, "s", "t", T, "Y"), event("z" + round, "s", "t", T, "Z"));
+                CyclicBarrier start = new CyclicBarrier(2);
+                CompletableFuture<PutOutcome> one = CompletableFuture.supplyAsync(() -> putAfter(start, e, left));
+                CompletableFuture<PutOutcome> two = CompletableFuture.supplyAsync(() -> putAfter(start, e, right));
+
+                assertThat(List.of(one.get(), two.get())).allSatisfy(out -> {
+                    assertThat(out.acknowledged()).isEqualTo(2);
+                    assertThat(out.rejected()).isEmpty();
+                });
+            }
+            assertThat(e.index().messageCount()).isEqualTo(60);
         }
     }
 
@@ -172,6 +282,34 @@ class BatchWriterTest {
     private Consumer<MessageIndex> rivalPuts(Message msg) {
         return index -> new BatchWriter(index, new FileBlobStore(dir), new ParallelIo(1), MemoryEngine.LIMITS,
                 Clock.systemUTC(), new ArchiveMetrics(new SimpleMeterRegistry())).put(List.of(msg));
+    }
+
+    /** Records which write-path calls reach the index. */
+    private static final class CountingIndex extends ForwardingIndex {
+        final List<String> calls = new CopyOnWriteArrayList<>();
+
+        CountingIndex(MessageIndex real) {
+            super(real);
+        }
+
+        @Override
+        public PendingWrite registerPending(List<NewSegment> segments,
+                Collection<String> ids) {
+            calls.add("registerPending");
+            return real.registerPending(segments, ids);
+        }
+
+        @Override
+        public Map<String, byte[]> findDigests(Collection<String> ids) {
+            calls.add("findDigests");
+            return real.findDigests(ids);
+        }
+
+        @Override
+        public Collection<String> commitSegments(List<Long> segmentIds, List<IndexEntry> entries) {
+            calls.add("commitSegments");
+            return real.commitSegments(segmentIds, entries);
+        }
     }
 
     /** An index where a rival writer stores its batch right after our look-up of stored ids. */

@@ -9,7 +9,7 @@ import java.util.Optional;
 /**
  * The index port: a row per stored message and a row per segment, kept consistent with each
  * other (a commit, a delete or a relocation changes both at once). The write protocol of a batch
- * is {@link #addPendingSegments} (durable before any object is written), then the objects, then
+ * is {@link #registerPending} (durable before any object is written), then the objects, then
  * {@link #commitSegments}, so that no message row ever points at a missing object.
  *
  * <p>The segment side that the cleaner and verifier read is declared in {@link SegmentCatalog}.
@@ -24,6 +24,19 @@ public interface MessageIndex extends SegmentCatalog, AutoCloseable {
 
     /** Registers segments as pending and returns their ids, in order. One round trip. */
     List<Long> addPendingSegments(List<NewSegment> segments);
+
+    /**
+     * The first step of a write: registers {@code segments} as pending (committed, like
+     * {@link #addPendingSegments}) and looks up which of {@code ids} are stored, with their
+     * digests. An adapter does both in one round trip; this default takes two.
+     */
+    default PendingWrite registerPending(List<NewSegment> segments, Collection<String> ids) {
+        List<Long> segmentIds = addPendingSegments(segments);
+        return new PendingWrite(segmentIds, findDigests(ids));
+    }
+
+    /** What {@link #registerPending} returns: the segments' ids in order, the stored ids' digests by id. */
+    record PendingWrite(List<Long> segmentIds, Map<String, byte[]> storedDigests) {}
 
     /**
      * Indexes the messages of written segments and marks the segments committed, in one

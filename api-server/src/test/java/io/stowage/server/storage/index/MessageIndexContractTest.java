@@ -50,6 +50,25 @@ public abstract class MessageIndexContractTest extends SegmentCatalogContractTes
     }
 
     @Test
+    void registerPendingAddsPendingSegmentsAndFindsTheStoredIdsInOneStep() {
+        long seg = pending("s", "t", 1);
+        index.commitSegments(List.of(seg), List.of(entry("a", seg, "s", "t", T0, 0, 10)));
+        NewSegment one = newSegment("s", "t", 2, 20);
+        NewSegment two = newSegment("r", "u", 1, 10);
+
+        MessageIndex.PendingWrite w = index.registerPending(List.of(one, two), List.of("a", "b", "a"));
+
+        assertThat(w.segmentIds()).hasSize(2).doesNotHaveDuplicates().isSorted();
+        assertThat(w.storedDigests().keySet()).containsExactly("a");
+        assertThat(w.storedDigests().get("a")).isEqualTo(digest("a"));
+        assertThat(w.segmentIds()).noneMatch(index::isCommitted);
+        assertThat(index.knownObjectKeys(List.of(one.objectKey(), two.objectKey())))
+                .containsExactlyInAnyOrder(one.objectKey(), two.objectKey());
+        assertThat(index.commitSegments(w.segmentIds().subList(0, 1), List.of(entry("b", w.segmentIds().get(0), "s",
+                "t", T0, 0, 10)))).containsExactly("b");
+    }
+
+    @Test
     void pendingSegmentsGetIncreasingIdsInTheOrderGiven() {
         List<Long> ids = index.addPendingSegments(List.of(newSegment("s", "t", 1, 10), newSegment("s", "u", 1, 10),
                 newSegment("r", "t", 1, 10)));

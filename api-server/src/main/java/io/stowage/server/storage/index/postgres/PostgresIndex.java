@@ -77,6 +77,11 @@ public final class PostgresIndex implements MessageIndex {
     }
 
     @Override
+    public PendingWrite registerPending(List<NewSegment> newSegments, Collection<String> ids) {
+        return messages.registerPending(newSegments, ids);
+    }
+
+    @Override
     public Collection<String> commitSegments(List<Long> segmentIds, List<IndexEntry> entries) {
         return messages.commitSegments(segmentIds, entries);
     }

@@ -2,6 +2,7 @@ package io.stowage.server.storage.index.postgres;
 
 import io.stowage.server.storage.index.DeleteOutcome;
 import io.stowage.server.storage.index.IndexEntry;
+import io.stowage.server.storage.index.MessageIndex.PendingWrite;
 import io.stowage.server.storage.index.MessageLocation;
 import io.stowage.server.storage.index.NewSegment;
 import io.stowage.server.storage.index.ScanOrder;
@@ -60,8 +61,17 @@ final class PostgresMessages {
     }
 
     List<Long> addPendingSegments(List<NewSegment> segments) {
+        return registerPending(segments, List.of()).segmentIds();
+    }
+
+    /**
+     * The pending rows and the look-up of the batch's ids in one statement, so one round trip and
+     * one commit: the look-up reads the snapshot the insert starts from, as a separate query
+     * before it would.
+     */
+    PendingWrite registerPending(List<NewSegment> segments, Collection<String> lookedUp) {
         if (segments.isEmpty()) {
-            return List.of();
+            return new PendingWrite(List.of(), findDigests(lookedUp));
         }
         return db.withConnection("register pending segments", c -> {
             Map<String, Integer> streamIds = streams.ensure(c, segments.stream().map(NewSegment::stream).toList());
@@ -84,11 +94,14 @@ final class PostgresMessages {
                 minTimes[i] = Sql.micros(s.minTime());
                 maxTimes[i] = Sql.micros(s.maxTime());
             }
-            String sql = "INSERT INTO segments (object_key, stream_id, type_id, state, size_bytes, message_count, "
-                    + "min_time, max_time) "
-                    + "SELECT k, s, t, 'pending', sz, n, " + MICROS.formatted("lo") + ", " + MICROS.formatted("hi")
+            // rows of the inserted segments carry an id, rows of stored messages a digest
+            String sql = "WITH seg AS (INSERT INTO segments (object_key, stream_id, type_id, state, size_bytes,"
+                    + " message_count, min_time, max_time)"
+                    + " SELECT k, s, t, 'pending', sz, n, " + MICROS.formatted("lo") + ", " + MICROS.formatted("hi")
                     + " FROM unnest(?::text[], ?::int[], ?::int[], ?::bigint[], ?::int[], ?::bigint[], ?::bigint[])"
-                    + " WITH ORDINALITY AS x(k, s, t, sz, n, lo, hi, ord) ORDER BY ord RETURNING id, object_key";
+                    + " WITH ORDINALITY AS x(k, s, t, sz, n, lo, hi, ord) ORDER BY ord RETURNING id, object_key)"
+                    + " SELECT object_key, id, NULL::bytea AS digest FROM seg"
+                    + " UNION ALL SELECT m.id, NULL::bigint, m.digest FROM messages m WHERE m.id = ANY(?)";
             try (PreparedStatement ps = c.prepareStatement(sql)) {
                 ps.setArray(1, Sql.texts(c, List.of(keys)));
                 ps.setArray(2, Sql.array(c, "int4", streamCol));
@@ -97,17 +110,24 @@ final class PostgresMessages {
                 ps.setArray(5, Sql.array(c, "int4", counts));
                 ps.setArray(6, Sql.array(c, "int8", minTimes));
                 ps.setArray(7, Sql.array(c, "int8", maxTimes));
+                ps.setArray(8, Sql.texts(c, new LinkedHashSet<>(lookedUp)));
                 Map<String, Long> idByKey = new HashMap<>();
+                Map<String, byte[]> stored = new HashMap<>();
                 try (ResultSet rs = ps.executeQuery()) {
                     while (rs.next()) {
-                        idByKey.put(rs.getString(2), rs.getLong(1));
+                        byte[] digest = rs.getBytes(3);
+                        if (digest == null) {
+                            idByKey.put(rs.getString(1), rs.getLong(2));
+                        } else {
+                            stored.put(rs.getString(1), digest);
+                        }
                     }
                 }
                 List<Long> ids = new ArrayList<>(n);
                 for (String key : keys) {
                     ids.add(idByKey.get(key));
                 }
-                return ids;
+                return new PendingWrite(ids, stored);
             }
         });
     }

@@ -1,0 +1,157 @@
+package io.stowage.bench;
+
+import io.stowage.api.ApiLimits;
+import io.stowage.api.v1.Message;
+import io.stowage.api.v1.PutBatchResponse;
+import io.stowage.client.StowageClient;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+
+/**
+ * B7, small batches: PutBatch of 100 x 1 KiB from 8 clients at once on files and the embedded
+ * PostgreSQL, each client sending its next batch as soon as the last one is acknowledged. The
+ * latency percentiles of all calls of a run and the messages per second; the median of the runs.
+ * The baseline is one durable PostgreSQL commit, the least each batch must wait for.
+ */
+final class SmallBatchBench {
+    static final int CLIENTS = 8;
+    static final int BATCH = 100;
+    /** Per client: the server's code is compiled by the JIT only after hundreds of calls. */
+    private static final int WARMUP_BATCHES = 100;
+
+    private final Sizes sizes;
+    private final Backends backends;
+    private final Stowage stowage;
+    private final Path workDir;
+
+    SmallBatchBench(Sizes sizes, Backends backends, Stowage stowage, Path workDir) {
+        this.sizes = sizes;
+        this.backends = backends;
+        this.stowage = stowage;
+        this.workDir = workDir;
+    }
+
+    private record Run(double p50Millis, double p99Millis, double messagesPerSecond, double serverCpuMillisPerBatch) {}
+
+    List<Entry> run() throws Exception {
+        int perClient = sizes.quick() ? 25 : 100;
+        Store store = new Store.Directory(workDir.resolve("b7-files"));
+        Progress.say("B7 small batches: starting a server on %s", store.label());
+        List<Run> runs = new ArrayList<>();
+        double commitMillis;
+        ExecutorService pool = Executors.newFixedThreadPool(CLIENTS);
+        List<StowageClient> clients = new ArrayList<>();
+        try (ServerProcess server = stowage.server("server-b7", "b7_files", store, sizes.serverHeap(), List.of())) {
+            List<BenchMessages> messages = new ArrayList<>();
+            for (int i = 0; i < CLIENTS; i++) {
+                clients.add(StowageClient.builder(server.target()).deadline(Duration.ofMinutes(1))
+                        .maxBatch(BATCH, ApiLimits.DEFAULT_MAX_BATCH_BYTES).build());
+                messages.add(new BenchMessages("b7-client-" + i, sizes.recordBytes()));
+            }
+            int warmup = sizes.quick() ? 20 : WARMUP_BATCHES;
+            Progress.say("B7 warm-up: %d batches per client", warmup);
+            measure(server, pool, clients, messages, warmup);
+            for (int r = 1; r <= sizes.runs(); r++) {
+                Run run = measure(server, pool, clients, messages, perClient);
+                runs.add(run);
+                Progress.say("  run %d: %d clients x %d batches of %d, p50 %.1f ms, p99 %.1f ms, %,.0f msgs/s,"
+                        + " server CPU %.1f ms per batch", r, CLIENTS, perClient, BATCH, run.p50Millis, run.p99Millis,
+                        run.messagesPerSecond, run.serverCpuMillisPerBatch);
+            }
+            commitMillis = durableCommitMillis();
+        } finally {
+            clients.forEach(StowageClient::close);
+            pool.shutdownNow();
+        }
+        String what = String.format(Locale.ROOT, "B7 PutBatch %d x %s, %d clients, files", BATCH,
+                sizes.recordBytes() % 1024 == 0 ? sizes.recordBytes() / 1024 + " KiB" : sizes.recordBytes() + " B",
+                CLIENTS);
+        String commit = "1 durable PostgreSQL commit";
+        String note = String.format(Locale.ROOT, "%d batches per client per run; baseline: median of 50"
+                + " single-row commits on the same PostgreSQL", perClient);
+        return List.of(
+                Entry.of(what + ", p50", Stats.median(runs.stream().map(Run::p50Millis).toList()), "ms", commit,
+                        commitMillis).withTarget(Target.valueAtMost(15, "ms")).withNote(note),
+                Entry.of(what + ", p99", Stats.median(runs.stream().map(Run::p99Millis).toList()), "ms", commit,
+                        commitMillis).withTarget(Target.valueAtMost(60, "ms")),
+                Entry.of(what + ", rate", Stats.median(runs.stream().map(Run::messagesPerSecond).toList()), "msgs/s",
+                        "1 durable commit per batch, one at a time", BATCH * 1000.0 / commitMillis)
+                        .withNote(String.format(Locale.ROOT, "the api-server's CPU time per batch: %.1f ms (steadier"
+                                + " than latency on a loaded machine)",
+                                Stats.median(runs.stream().map(Run::serverCpuMillisPerBatch).toList()))));
+    }
+
+    /** Every client sends {@code batches} batches, one after the other; all clients at once. */
+    private Run measure(ServerProcess server, ExecutorService pool, List<StowageClient> clients,
+            List<BenchMessages> messages, int batches) throws Exception {
+        List<Future<double[]>> futures = new ArrayList<>();
+        double cpuBefore = cpuMillis(server);
+        long started = System.nanoTime();
+        for (int i = 0; i < clients.size(); i++) {
+            StowageClient client = clients.get(i);
+            BenchMessages source = messages.get(i);
+            futures.add(pool.submit(() -> {
+                double[] millis = new double[batches];
+                for (int b = 0; b < batches; b++) {
+                    List<Message> batch = source.batch(BATCH);
+                    long t0 = System.nanoTime();
+                    PutBatchResponse rsp = client.putBatch(batch);
+                    millis[b] = (System.nanoTime() - t0) / 1e6;
+                    if (rsp.getAckCount() != batch.size()) {
+                        throw new IllegalStateException("PutBatch acknowledged " + rsp.getAckCount() + " of "
+                                + batch.size());
+                    }
+                }
+                return millis;
+            }));
+        }
+        double[] all = new double[clients.size() * batches];
+        int n = 0;
+        for (Future<double[]> f : futures) {
+            for (double v : f.get()) {
+                all[n++] = v;
+            }
+        }
+        long nanos = System.nanoTime() - started;
+        double cpu = cpuMillis(server) - cpuBefore;
+        return new Run(Stats.percentile(all, 50), Stats.percentile(all, 99), all.length * (double) BATCH * 1e9 / nanos,
+                cpu / all.length);
+    }
+
+    /** The server process's CPU time so far (user and system), in ms; NaN where the platform does not say. */
+    private static double cpuMillis(ServerProcess server) {
+        return ProcessHandle.of(server.process().pid()).flatMap(h -> h.info().totalCpuDuration())
+                .map(d -> d.toNanos() / 1e6).orElse(Double.NaN);
+    }
+
+    /** The median latency of a durable single-row commit, in ms: the floor of a durable PutBatch. */
+    private double durableCommitMillis() throws Exception {
+        try (Connection c = backends.connect()) {
+            try (Statement st = c.createStatement()) {
+                st.execute("CREATE TABLE IF NOT EXISTS public.b7_commit (n int)");
+            }
+            List<Double> millis = new ArrayList<>();
+            try (PreparedStatement ps = c.prepareStatement("INSERT INTO public.b7_commit VALUES (?)")) {
+                for (int i = 0; i < 50; i++) {
+                    ps.setInt(1, i);
+                    long t0 = System.nanoTime();
+                    ps.executeUpdate(); // autocommit: one durable commit
+                    millis.add((System.nanoTime() - t0) / 1e6);
+                }
+            }
+            try (Statement st = c.createStatement()) {
+                st.execute("DROP TABLE public.b7_commit");
+            }
+            return Stats.median(millis);
+        }
+    }
+}

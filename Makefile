@@ -20,7 +20,8 @@ $(BUILT): $(SOURCES)
 	@touch $@
 
 run: build ## Run everything on one machine (stowage dev): embedded Kafka, the api-server and the ingest worker; data in ./data
-	@trap true INT; bin/stowage dev || [ $$? -eq 130 ] # Ctrl-C is how it stops: no make "Interrupt" line, exit 130 is fine
+	@# Ctrl-C (130) or SIGTERM (143) is how it stops: no make "Interrupt" or "Error" line for either
+	@trap true INT TERM; bin/stowage dev; rc=$$?; [ $$rc -eq 0 ] || [ $$rc -eq 130 ] || [ $$rc -eq 143 ]
 
 test: ## Run every test: unit, integration against real servers, and end to end through bin/stowage
 	$(MVNW) verify

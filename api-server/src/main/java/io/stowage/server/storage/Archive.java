@@ -1,9 +1,11 @@
 package io.stowage.server.storage;
 
 import io.stowage.api.v1.Message;
+import io.stowage.common.message.ContentDigest;
 import io.stowage.server.metrics.ArchiveMetrics;
 import io.stowage.server.metrics.OutageLog;
 import io.stowage.server.storage.blob.BlobDeleter;
+import io.stowage.server.storage.error.DataLossException;
 import io.stowage.server.storage.error.InvalidRequestException;
 import io.stowage.server.storage.error.StorageUnavailableException;
 import io.stowage.server.storage.index.DeleteOutcome;
@@ -13,6 +15,7 @@ import io.stowage.server.storage.index.ScanRow;
 import io.stowage.server.storage.index.SegmentRef;
 import io.stowage.server.storage.index.StreamStats;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -68,11 +71,21 @@ public final class Archive {
         LinkedHashSet<String> unique = uniqueIds(ids);
         ResponseBudget.Split split = ResponseBudget.split(unique, index.locate(unique), budget);
         Map<String, byte[]> found = reader.readDocuments(split.now());
+        // What comes back is checked against the content digest the index took at PutBatch, so a
+        // store that returns other bytes (a flipped bit in a payload) is never served as the message.
+        Map<String, byte[]> digests = found.isEmpty() ? Map.of() : index.findDigests(found.keySet());
         List<StoredMessage> result = new ArrayList<>(found.size());
         for (String id : unique) {
             byte[] doc = found.get(id);
-            if (doc != null) {
-                result.add(new StoredMessage(MessageReader.decode(id, doc), doc));
+            byte[] digest = digests.get(id);
+            if (doc != null && digest != null) { // no digest: deleted while we read
+                Message message = MessageReader.decode(id, doc);
+                if (!Arrays.equals(ContentDigest.of(message), digest)) {
+                    throw new DataLossException("the stored document of message '" + id + "' does not match the"
+                            + " content digest taken when it was stored: the store gave back other bytes; run"
+                            + " stowage verify", null);
+                }
+                result.add(new StoredMessage(message, doc));
             }
         }
         metrics.returned(result.size());

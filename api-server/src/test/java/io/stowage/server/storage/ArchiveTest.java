@@ -39,6 +39,25 @@ class ArchiveTest {
     }
 
     @Test
+    void getRefusesADocumentWhosePayloadTheStoreChanged() throws Exception {
+        try (MemoryEngine e = MemoryEngine.start(dir)) {
+            e.archive().put(List.of(event("a", "s", "t", T, "payload-AAAAAAAA")));
+            Path segment;
+            try (var files = java.nio.file.Files.walk(dir)) {
+                segment = files.filter(f -> f.toString().endsWith(".bson")).findFirst().orElseThrow();
+            }
+            byte[] bytes = java.nio.file.Files.readAllBytes(segment);
+            int at = new String(bytes, java.nio.charset.StandardCharsets.ISO_8859_1).indexOf("AAAAAAAA");
+            bytes[at] = 'B'; // still a well-formed document, with other content
+            java.nio.file.Files.write(segment, bytes);
+
+            assertThatThrownBy(() -> e.archive().get(List.of("a")))
+                    .isInstanceOf(io.stowage.server.storage.error.DataLossException.class)
+                    .hasMessageContaining("'a'").hasMessageContaining("content digest");
+        }
+    }
+
+    @Test
     void deleteCountsWhatWasStoredAndRemovesAnEmptiedSegmentAtOnce() {
         try (MemoryEngine e = MemoryEngine.start(dir)) {
             e.archive().put(List.of(event("a", "s", "t", T, "A"), event("b", "s", "t", T, "B"),

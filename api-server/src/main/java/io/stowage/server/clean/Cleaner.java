@@ -1,23 +1,16 @@
 package io.stowage.server.clean;
 
 import io.stowage.server.storage.MessageReader;
-import io.stowage.server.storage.SegmentBuilder;
-import io.stowage.server.storage.SegmentNames;
 import io.stowage.server.storage.error.StorageUnavailableException;
 import io.stowage.server.storage.blob.BlobDeleter;
 import io.stowage.server.storage.blob.BlobWriter;
 import io.stowage.server.storage.index.DeleteOutcome;
-import io.stowage.server.storage.index.IndexedMessage;
 import io.stowage.server.storage.index.MessageIndex;
-import io.stowage.server.storage.index.MessageLocation;
-import io.stowage.server.storage.index.NewSegment;
 import io.stowage.server.storage.index.SegmentRef;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicReference;
 import org.slf4j.Logger;
@@ -149,34 +142,16 @@ public final class Cleaner {
         return t;
     }
 
-    /** Copies the live documents of {@code s} into a new segment and retires {@code s}. */
+    /**
+     * Copies the live documents of {@code s} into a new segment and retires {@code s}: a merge of
+     * one segment, so a rewrite and a merge take the same crash-safe steps.
+     */
     private void rewrite(SegmentRef s, Tally t) {
-        List<MessageLocation> live = index.liveMessages(s).stream().map(IndexedMessage::location).toList();
-        Map<String, byte[]> docs = reader.readDocuments(live);
-        SegmentBuilder segment = new SegmentBuilder(docs.values().stream().mapToInt(d -> d.length).sum());
-        Map<String, int[]> offsets = new HashMap<>();
-        for (MessageLocation m : live) {
-            byte[] doc = docs.get(m.id());
-            if (doc != null) { // else deleted meanwhile
-                offsets.put(m.id(), new int[] {segment.append(doc), doc.length});
-            }
+        SegmentMerger.Merged copied = merger.copyLive(List.of(s));
+        if (copied.written() > 0) {
+            t.rewritten++;
+            t.bytesFreed += copied.bytesFreed();
         }
-        if (offsets.isEmpty()) {
-            // every message was deleted meanwhile; should the counters say otherwise, set them right
-            // so that the dead-segment pass removes it
-            index.recount(s);
-            return;
-        }
-        String folder = s.objectKey().substring(0, s.objectKey().lastIndexOf('/') + 1);
-        String key = folder + SegmentNames.next() + ".bson";
-        byte[] content = segment.toBytes();
-        long newId = index.addPendingSegments(List.of(new NewSegment(key, s.stream(), s.type(), content.length,
-                offsets.size(), s.minTime(), s.maxTime()))).get(0);
-        writer.put(key, content);
-        index.relocate(s, newId, offsets);
-        removeObject(s);
-        t.rewritten++;
-        t.bytesFreed += s.sizeBytes() - content.length;
     }
 
     private void removeObject(SegmentRef s) {

@@ -82,7 +82,7 @@ final class SegmentMerger {
             after = page.get(page.size() - 1).objectKey();
             for (List<SegmentRef> group : bins(page)) {
                 try {
-                    total = total.plus(merge(group));
+                    total = total.plus(copyLive(group));
                 } catch (StorageUnavailableException e) {
                     throw e; // the store is down: the next clean retries
                 } catch (RuntimeException e) {
@@ -122,7 +122,13 @@ final class SegmentMerger {
         }
     }
 
-    private Merged merge(List<SegmentRef> group) {
+    /**
+     * Copies the live documents of {@code group} (segments of one layout folder) into one new
+     * segment and retires the group, in the order that keeps a crash harmless: a pending row, the
+     * object (a write the store proves), then one relocate transaction, then the old objects. The
+     * cleaner's rewrite of a sparse segment is the group of one.
+     */
+    Merged copyLive(List<SegmentRef> group) {
         List<MessageLocation> live = new ArrayList<>();
         for (SegmentRef s : group) {
             index.liveMessages(s).stream().map(IndexedMessage::location).forEach(live::add);
@@ -155,7 +161,7 @@ final class SegmentMerger {
             index.removeSegment(s.id());
             freed += s.sizeBytes();
         }
-        log.debug("Merged {} segments of {} into {} ({} bytes)", group.size(), folder(first), key, content.length);
+        log.debug("Copied the live messages of {} segments of {} into {} ({} bytes)", group.size(), folder(first), key, content.length);
         return new Merged(1, group.size(), freed);
     }
 

@@ -1,11 +1,5 @@
 package io.stowage.cli;
 
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Spec;
-import picocli.CommandLine.Unmatched;
-import java.util.List;
-import java.util.concurrent.Callable;
 
 /**
  * The development tools: the embedded Kafka broker, PostgreSQL and S3-compatible server (the
@@ -33,30 +27,14 @@ final class DevelopmentTools {
 
     /** {@code stowage dev} where it can run, else a command that says where to find it. */
     static Object devCommand() {
-        return included() ? DevCommand.commandSpec() : new NotIncluded();
-    }
-
-    /** {@code stowage dev} in the production distribution: explains, and fails. */
-    @Command(name = "dev", mixinStandardHelpOptions = true,
-            description = "Not included in this (production) distribution: it carries no embedded Kafka, PostgreSQL"
-                    + " or S3. Use the development distribution ('make dist-dev') or 'make run' in a source checkout;"
-                    + " in production run 'stowage server' and 'stowage ingest' against your own PostgreSQL, S3 and"
-                    + " Kafka.")
-    static final class NotIncluded implements Callable<Integer> {
-        @Spec
-        CommandSpec spec;
-
-        /** Whatever dev would take: the answer is the same. */
-        @Unmatched
-        List<String> ignored;
-
-        @Override
-        public Integer call() {
-            spec.commandLine().getErr().println("stowage dev: not included in this distribution, which is the"
-                    + " production one (no embedded Kafka, PostgreSQL or S3): " + ELSEWHERE + ". In production run"
-                    + " 'stowage server' (with STOWAGE_DB_URL) and 'stowage ingest' (with KAFKA_BOOTSTRAP_SERVERS)"
-                    + " against your own PostgreSQL, S3 and Kafka.");
-            return StowageCommand.ExitCodes.USAGE;
-        }
+        return included() ? DevCommand.commandSpec() : NotIncludedCommand.spec(
+                "Not included in this (production) distribution: it carries no embedded Kafka, PostgreSQL or S3."
+                        + " Use the development distribution ('make dist-dev') or 'make run' in a source checkout;"
+                        + " in production run 'stowage server' and 'stowage ingest' against your own PostgreSQL, S3"
+                        + " and Kafka.",
+                "stowage dev: not included in this distribution, which is the production one (no embedded Kafka,"
+                        + " PostgreSQL or S3): " + ELSEWHERE + ". In production run 'stowage server' (with"
+                        + " STOWAGE_DB_URL) and 'stowage ingest' (with KAFKA_BOOTSTRAP_SERVERS) against your own"
+                        + " PostgreSQL, S3 and Kafka.");
     }
 }

@@ -1,11 +1,6 @@
 package io.stowage.cli;
 
-import java.util.List;
-import java.util.concurrent.Callable;
-import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Spec;
-import picocli.CommandLine.Unmatched;
 
 /**
  * {@code stowage export} and {@code stowage import}: the stowage-export jar with Parquet and the
@@ -31,11 +26,18 @@ final class QueryTools {
     }
 
     static Object exportCommand() {
-        return included() ? Loaded.export() : new NotIncluded("export");
+        return included() ? Loaded.export() : notIncluded("export");
     }
 
     static Object importCommand() {
-        return included() ? Loaded.importing() : new NotIncluded("import");
+        return included() ? Loaded.importing() : notIncluded("import");
+    }
+
+    private static CommandSpec notIncluded(String name) {
+        return NotIncludedCommand.spec("Not included in this (production) distribution, which leaves out Parquet and"
+                + " the MongoDB driver. Use the development distribution ('make dist-dev') or bin/stowage in a source"
+                + " checkout.", "stowage " + name + ": not included in this distribution, which is the production one"
+                + " (no Parquet, no MongoDB driver): " + ELSEWHERE + ".");
     }
 
     /** The only references to the export module: resolved when a method here first runs, never otherwise. */
@@ -46,32 +48,6 @@ final class QueryTools {
 
         static CommandSpec importing() {
             return io.stowage.export.ImportCommand.commandSpec();
-        }
-    }
-
-    /** export or import in the production distribution: explains, and fails. */
-    @Command(mixinStandardHelpOptions = true, description = "Not included in this (production) distribution,"
-            + " which leaves out Parquet and the MongoDB driver. Use the development distribution ('make dist-dev')"
-            + " or bin/stowage in a source checkout.")
-    static final class NotIncluded implements Callable<Integer> {
-        private final String name;
-
-        @Spec
-        CommandSpec spec;
-
-        /** Whatever the real command would take: the answer is the same. */
-        @Unmatched
-        List<String> ignored;
-
-        NotIncluded(String name) {
-            this.name = name;
-        }
-
-        @Override
-        public Integer call() {
-            spec.commandLine().getErr().println("stowage " + name + ": not included in this distribution, which is"
-                    + " the production one (no Parquet, no MongoDB driver): " + ELSEWHERE + ".");
-            return StowageCommand.ExitCodes.USAGE;
         }
     }
 }

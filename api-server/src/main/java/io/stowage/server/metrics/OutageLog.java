@@ -17,8 +17,10 @@ import org.slf4j.LoggerFactory;
  * Logs an outage of a dependency once, not once per call: one WARN when calls start failing,
  * one INFO when it answers again; the stack trace of each failed call at DEBUG, and every failed
  * call counted in {@code stowage_dependency_errors_total{dependency}}. While a dependency is
- * down, its probe (the readiness check) runs every {@code probeInterval}; the first success
- * ends the outage, so recovery is logged even when no call comes.
+ * down, its probe (the readiness check) runs every {@code probeInterval}; a success ends the outage
+ * when no call failed since the probe before it, so recovery is logged even when no call comes,
+ * and a probe that passes while real calls still fail (a store answering 503 to writes only) does
+ * not end the outage only to start it again with the next call.
  */
 public final class OutageLog implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(OutageLog.class);
@@ -64,7 +66,7 @@ public final class OutageLog implements AutoCloseable {
             log.warn("The {} is failing: {}. Calls that need it answer UNAVAILABLE until it recovers; this is"
                     + " logged once (each failure is counted in stowage_dependency_errors_total, its stack trace"
                     + " logged at DEBUG)", dependency.label(), e.getMessage());
-            scheduleProbe(dependency);
+            scheduleProbe(dependency, 1); // the failure that began it
         }
         log.debug("A call failed: the {} is down", dependency.label(), e);
     }
@@ -76,15 +78,16 @@ public final class OutageLog implements AutoCloseable {
         }
     }
 
-    private void scheduleProbe(Dependency dependency) {
+    /** Probes after the interval; {@code failuresBefore} is the outage's failure count now. */
+    private void scheduleProbe(Dependency dependency, long failuresBefore) {
         try {
-            timer.schedule(() -> probe(dependency), probeInterval.toMillis(), TimeUnit.MILLISECONDS);
+            timer.schedule(() -> probe(dependency, failuresBefore), probeInterval.toMillis(), TimeUnit.MILLISECONDS);
         } catch (java.util.concurrent.RejectedExecutionException e) {
             // closing: nobody is left to tell
         }
     }
 
-    private void probe(Dependency dependency) {
+    private void probe(Dependency dependency, long failuresBefore) {
         Runnable check = probes.get(dependency);
         if (check == null) {
             return;
@@ -93,16 +96,32 @@ public final class OutageLog implements AutoCloseable {
             check.run();
         } catch (RuntimeException e) {
             log.debug("The {} is still down", dependency.label(), e);
-            scheduleProbe(dependency);
+            scheduleProbe(dependency, failuresOf(dependency));
             return;
         }
         Outage ended;
         synchronized (outages) {
+            Outage outage = outages.get(dependency);
+            long failures = outage == null ? 0 : outage.failures.get();
+            if (outage != null && failures > failuresBefore) {
+                // the probe passes but real calls failed since the last one: not over yet
+                log.debug("The {} answers its probe, but {} calls failed since the last probe", dependency.label(),
+                        failures - failuresBefore);
+                scheduleProbe(dependency, failures);
+                return;
+            }
             ended = outages.remove(dependency);
         }
         if (ended != null) {
             log.info("The {} has recovered: {} calls failed in {} s", dependency.label(), ended.failures.get(),
                     Duration.ofNanos(System.nanoTime() - ended.began).toSeconds());
+        }
+    }
+
+    private long failuresOf(Dependency dependency) {
+        synchronized (outages) {
+            Outage outage = outages.get(dependency);
+            return outage == null ? 0 : outage.failures.get();
         }
     }
 

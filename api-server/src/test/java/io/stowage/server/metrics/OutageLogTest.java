@@ -12,6 +12,7 @@ import io.stowage.server.testing.LogCapture;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 
 /** An outage is one WARN and one INFO however many calls fail, each call counted, its stack trace at DEBUG. */
@@ -72,6 +73,36 @@ class OutageLogTest {
             assertThat(logs.at(Level.WARN)).hasSize(3);
             assertThat(logs.at(Level.INFO)).hasSize(2);
             assertThat(errors("blob store")).isEqualTo(3);
+        }
+    }
+
+    @Test
+    void aProbeThatPassesWhileCallsStillFailDoesNotEndTheOutage() {
+        AtomicBoolean writesFailing = new AtomicBoolean(true);
+        AtomicInteger probes = new AtomicInteger();
+        try (LogCapture logs = new LogCapture(OutageLog.class.getName(), Level.INFO)) {
+            OutageLog[] self = new OutageLog[1];
+            // the store answers its probe, but a real write fails between every two probes (503 to PUTs only)
+            Runnable readsWork = () -> {
+                probes.incrementAndGet();
+                if (writesFailing.get()) {
+                    self[0].failed(Dependency.BLOB_STORE, failure(100 + probes.get()));
+                }
+            };
+            try (OutageLog outages = new OutageLog(registry, Map.of(Dependency.BLOB_STORE, readsWork), Duration.ofMillis(20))) {
+                self[0] = outages;
+                outages.failed(Dependency.BLOB_STORE, failure(1));
+                await().atMost(Duration.ofSeconds(10)).until(() -> probes.get() >= 5);
+
+                assertThat(outages.failing(Dependency.BLOB_STORE)).isTrue();
+                assertThat(logs.at(Level.INFO)).isEmpty();
+
+                writesFailing.set(false);
+                await().atMost(Duration.ofSeconds(10)).until(() -> !outages.failing(Dependency.BLOB_STORE));
+                assertThat(logs.at(Level.WARN)).hasSize(1);
+                assertThat(logs.at(Level.INFO)).singleElement().extracting(ILoggingEvent::getFormattedMessage).asString()
+                        .contains("blob store has recovered");
+            }
         }
     }
 

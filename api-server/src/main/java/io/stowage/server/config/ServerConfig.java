@@ -97,6 +97,10 @@ public record ServerConfig(
             "Most stored-document bytes one GetBatch response carries (at least one message); the ids past it"
                     + " come back in remaining_ids for the caller to ask again. Keeps the server's memory bounded.",
             Values::intDataSize);
+    public static final Setting<Optional<Long>> GET_BYTES_IN_FLIGHT = Setting.of("STOWAGE_GET_BYTES_IN_FLIGHT", "auto",
+            "Most stored-document bytes all GetBatch calls together hold at once; calls past it wait their turn"
+                    + " (up to 30 s, then RESOURCE_EXHAUSTED). auto is an eighth of the heap.",
+            ServerConfig::bytesInFlight);
     public static final Setting<Optional<Duration>> RETENTION = Setting.of("STOWAGE_RETENTION", "forever",
             "How long messages are kept, by message time, e.g. 168h or 30d; forever keeps them.",
             Values::optionalDuration);
@@ -147,7 +151,7 @@ public record ServerConfig(
         Optional<S3Settings> s3 = bucket.map(b -> new S3Settings(b, src.get(S3_PREFIX), src.get(S3_REGION),
                 endpoint, src.get(S3_PATH_STYLE), src.get(S3_CHECKSUM)));
         Limits limits = new Limits(src.get(MAX_BATCH_MESSAGES), src.get(MAX_MESSAGE_BYTES), src.get(MAX_BATCH_BYTES),
-                src.get(GET_RESPONSE_BYTES));
+                src.get(GET_RESPONSE_BYTES), src.get(GET_BYTES_IN_FLIGHT).orElseGet(Limits::defaultBytesInFlight));
         if (limits.maxBatchBytes() < limits.maxMessageBytes()) {
             throw new ConfigException("STOWAGE_MAX_BATCH_BYTES (" + limits.maxBatchBytes()
                     + ") must be at least STOWAGE_MAX_MESSAGE_BYTES (" + limits.maxMessageBytes() + ")");
@@ -211,6 +215,17 @@ public record ServerConfig(
     }
 
     /** The segment target size: off/0 for none, else a size up to 1GiB (a merged segment is built in memory). */
+    private static Optional<Long> bytesInFlight(String text) {
+        if (text.trim().equalsIgnoreCase("auto")) {
+            return Optional.empty();
+        }
+        long size = Values.dataSize(text.trim());
+        if (size < 1024 * 1024) {
+            throw new IllegalArgumentException("expected a size of at least 1MiB, such as 256MiB, or auto");
+        }
+        return Optional.of(size);
+    }
+
     private static long segmentTarget(String text) {
         String t = text.trim();
         if (t.equalsIgnoreCase("off") || t.equals("0")) {

@@ -7,6 +7,7 @@ import io.stowage.server.metrics.OutageLog;
 import io.stowage.server.storage.error.DataLossException;
 import io.stowage.server.storage.error.Dependency;
 import io.stowage.server.storage.error.InvalidRequestException;
+import io.stowage.server.storage.error.ServerBusyException;
 import io.stowage.server.storage.error.StorageUnavailableException;
 import io.stowage.server.storage.error.UnverifiedWriteException;
 import java.util.UUID;
@@ -39,6 +40,9 @@ public final class GrpcErrors {
             unavailable.dependency().ifPresentOrElse(d -> outages.failed(d, e),
                     () -> log.warn("{}: storage unavailable", method, e));
             return Status.UNAVAILABLE.withDescription(e.getMessage() + "; retry later").asRuntimeException();
+        }
+        if (e instanceof ServerBusyException) {
+            return Status.RESOURCE_EXHAUSTED.withDescription(e.getMessage()).asRuntimeException();
         }
         if (e instanceof UnverifiedWriteException) {
             // the store's configuration, not a passing fault: the message names the setting to change

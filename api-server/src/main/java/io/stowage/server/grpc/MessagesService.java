@@ -70,15 +70,16 @@ public final class MessagesService extends MessagesGrpc.MessagesImplBase {
         errors.unary("GetBatch", observer, () -> {
             // with the documents each message travels twice
             long budget = archive.limits().getResponseBytes() / (request.getIncludeDocuments() ? 2 : 1);
-            Archive.StoredBatch batch = archive.getStored(request.getIdsList(), budget);
-            GetBatchResponse.Builder rsp = GetBatchResponse.newBuilder().addAllRemainingIds(batch.remaining());
-            for (Archive.StoredMessage stored : batch.found()) {
-                rsp.addMsgs(stored.message());
-                if (request.getIncludeDocuments()) {
-                    rsp.addDocuments(com.google.protobuf.ByteString.copyFrom(stored.document()));
+            try (Archive.StoredBatch batch = archive.getStored(request.getIdsList(), budget)) {
+                GetBatchResponse.Builder rsp = GetBatchResponse.newBuilder().addAllRemainingIds(batch.remaining());
+                for (Archive.StoredMessage stored : batch.found()) {
+                    rsp.addMsgs(stored.message());
+                    if (request.getIncludeDocuments()) {
+                        rsp.addDocuments(com.google.protobuf.ByteString.copyFrom(stored.document()));
+                    }
                 }
+                return rsp.build();
             }
-            return rsp.build();
         });
     }
 

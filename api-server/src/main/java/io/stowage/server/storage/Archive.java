@@ -14,6 +14,7 @@ import io.stowage.server.storage.index.ScanQuery;
 import io.stowage.server.storage.index.ScanRow;
 import io.stowage.server.storage.index.SegmentRef;
 import io.stowage.server.storage.index.StreamStats;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashSet;
@@ -27,12 +28,15 @@ import org.slf4j.LoggerFactory;
 public final class Archive {
     private static final Logger log = LoggerFactory.getLogger(Archive.class);
     private static final int SCAN_PAGE = 500;
+    /** How long a GetBatch waits for room under the server's cap on bytes in flight. */
+    private static final Duration READ_WAIT = Duration.ofSeconds(30);
 
     private final BatchWriter writer;
     private final MessageReader reader;
     private final MessageIndex index;
     private final BlobDeleter blobs;
     private final Limits limits;
+    private final BytesInFlight reads;
     private final ArchiveMetrics metrics;
     private final OutageLog outages;
 
@@ -43,6 +47,7 @@ public final class Archive {
         this.index = index;
         this.blobs = blobs;
         this.limits = limits;
+        this.reads = new BytesInFlight(limits.getBytesInFlight(), READ_WAIT);
         this.metrics = metrics;
         this.outages = outages;
     }
@@ -59,17 +64,30 @@ public final class Archive {
      * rest is dropped (a caller that can say so uses {@link #getStored(List, long)}).
      */
     public List<Message> get(List<String> ids) {
-        return getStored(ids, limits.getResponseBytes()).found().stream().map(StoredMessage::message).toList();
+        try (StoredBatch batch = getStored(ids, limits.getResponseBytes())) {
+            return batch.found().stream().map(StoredMessage::message).toList();
+        }
     }
 
     /**
      * Like {@link #get}, with each message's stored document as it is in its segment, and the known
      * ids that did not fit in {@code budget} bytes of documents (decided by the index's lengths,
-     * before reading), for the caller to ask again.
+     * before reading), for the caller to ask again. The batch holds its share of the server's
+     * {@link BytesInFlight} until it is closed: close it once the response is sent.
      */
     public StoredBatch getStored(List<String> ids, long budget) {
         LinkedHashSet<String> unique = uniqueIds(ids);
         ResponseBudget.Split split = ResponseBudget.split(unique, index.locate(unique), budget);
+        BytesInFlight.Permit permit = reads.reserve(split.bytes());
+        try {
+            return new StoredBatch(read(unique, split), split.remaining(), permit);
+        } catch (RuntimeException e) {
+            permit.close();
+            throw e;
+        }
+    }
+
+    private List<StoredMessage> read(LinkedHashSet<String> unique, ResponseBudget.Split split) {
         Map<String, byte[]> found = reader.readDocuments(split.now());
         // What comes back is checked against the content digest the index took at PutBatch, so a
         // store that returns other bytes (a flipped bit in a payload) is never served as the message.
@@ -89,11 +107,17 @@ public final class Archive {
             }
         }
         metrics.returned(result.size());
-        return new StoredBatch(result, split.remaining());
+        return result;
     }
 
-    /** Stored messages in request order, and the known ids left for another call. */
-    public record StoredBatch(List<StoredMessage> found, List<String> remaining) {}
+    /** Stored messages in request order, and the known ids left for another call; close it when sent. */
+    public record StoredBatch(List<StoredMessage> found, List<String> remaining, BytesInFlight.Permit permit)
+            implements AutoCloseable {
+        @Override
+        public void close() {
+            permit.close();
+        }
+    }
 
     /** A message and its stored BSON document. */
     public record StoredMessage(Message message, byte[] document) {}

@@ -44,5 +44,10 @@ public final class ResponseBudget {
     }
 
     /** The locations to read now, and the known ids to leave for the next call, in request order. */
-    public record Split(List<MessageLocation> now, List<String> remaining) {}
+    public record Split(List<MessageLocation> now, List<String> remaining) {
+        /** The stored bytes to read now. */
+        public long bytes() {
+            return now.stream().mapToLong(MessageLocation::length).sum();
+        }
+    }
 }

@@ -19,6 +19,10 @@ import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -39,7 +43,7 @@ class GetBatchBudgetTest {
     @BeforeEach
     void start(TestInfo info) {
         server = ArchiveServer.start(info.getTestMethod().orElseThrow().getName(), Backend.FILES, tempDir,
-                Map.of("STOWAGE_GET_RESPONSE_BYTES", String.valueOf(BUDGET)));
+                Map.of("STOWAGE_GET_RESPONSE_BYTES", String.valueOf(BUDGET), "STOWAGE_GET_BYTES_IN_FLIGHT", "1MiB"));
         List<Message> msgs = IntStream.range(0, 40).mapToObj(i -> Msgs.event("big-" + i, "s", "t",
                 Instant.parse("2024-06-01T00:00:00Z").plusSeconds(i), "").toBuilder()
                 .setBinaryData(ByteString.copyFrom(Msgs.randomBytes(PAYLOAD, i))).build()).toList();
@@ -123,5 +127,37 @@ class GetBatchBudgetTest {
             ask = ask.subList(ask.indexOf(last) + 1, ask.size());
         }
         assertThat(got).containsExactlyElementsOf(ids.stream().filter(id -> !id.equals("not-stored")).toList());
+    }
+
+    @Test
+    void manyConcurrentReadersShareTheServersCapOnBytesInFlightAndEachGetsEverything() throws Exception {
+        // 8 callers x 12 rounds read about 38 MB through a 1 MiB cap: room a call did not give back
+        // would stall the later calls until they fail with RESOURCE_EXHAUSTED
+        List<String> known = ids.stream().filter(id -> !id.equals("not-stored")).toList();
+        ExecutorService callers = Executors.newFixedThreadPool(8);
+        try {
+            List<Future<Integer>> rounds = new ArrayList<>();
+            for (int c = 0; c < 8; c++) {
+                rounds.add(callers.submit(() -> {
+                    for (int round = 0; round < 12; round++) {
+                        List<String> got = new ArrayList<>();
+                        List<String> ask = ids;
+                        while (!ask.isEmpty()) {
+                            GetBatchResponse rsp = server.messages().getBatch(GetBatchRequest.newBuilder().addAllIds(ask)
+                                    .setIncludeDocuments(round % 2 == 0).build());
+                            rsp.getMsgsList().forEach(m -> got.add(m.getId()));
+                            ask = rsp.getRemainingIdsList();
+                        }
+                        assertThat(got).containsExactlyElementsOf(known);
+                    }
+                    return 12;
+                }));
+            }
+            for (Future<Integer> r : rounds) {
+                assertThat(r.get(120, TimeUnit.SECONDS)).isEqualTo(12);
+            }
+        } finally {
+            callers.shutdownNow();
+        }
     }
 }

@@ -89,21 +89,13 @@ public final class Archive {
 
     private List<StoredMessage> read(LinkedHashSet<String> unique, ResponseBudget.Split split) {
         Map<String, byte[]> found = reader.readDocuments(split.now());
-        // What comes back is checked against the content digest the index took at PutBatch, so a
-        // store that returns other bytes (a flipped bit in a payload) is never served as the message.
         Map<String, byte[]> digests = found.isEmpty() ? Map.of() : index.findDigests(found.keySet());
         List<StoredMessage> result = new ArrayList<>(found.size());
         for (String id : unique) {
             byte[] doc = found.get(id);
             byte[] digest = digests.get(id);
             if (doc != null && digest != null) { // no digest: deleted while we read
-                Message message = MessageReader.decode(id, doc);
-                if (!Arrays.equals(ContentDigest.of(message), digest)) {
-                    throw new DataLossException("the stored document of message '" + id + "' does not match the"
-                            + " content digest taken when it was stored: the store gave back other bytes; run"
-                            + " stowage verify", null);
-                }
-                result.add(new StoredMessage(message, doc));
+                result.add(new StoredMessage(checked(id, MessageReader.decode(id, doc), digest), doc));
             }
         }
         metrics.returned(result.size());
@@ -164,10 +156,15 @@ public final class Archive {
             List<ScanRow> rows = index.scan(page.withLimit(size));
             Map<String, Message> messages = idsOnly ? Map.of()
                     : reader.read(rows.stream().map(ScanRow::location).toList());
+            Map<String, byte[]> digests = messages.isEmpty() ? Map.of() : index.findDigests(messages.keySet());
             for (ScanRow row : rows) {
                 Message msg = messages.get(row.id());
-                if (!idsOnly && msg == null) {
+                byte[] digest = digests.get(row.id());
+                if (!idsOnly && (msg == null || digest == null)) {
                     continue; // deleted while we scanned
+                }
+                if (!idsOnly) {
+                    checked(row.id(), msg, digest);
                 }
                 if (!sink.accept(row, msg)) {
                     return;
@@ -179,6 +176,18 @@ public final class Archive {
             remaining -= rows.size();
             page = page.next(rows.get(rows.size() - 1).position(query.order()), remaining);
         }
+    }
+
+    /**
+     * What is served is checked against the content digest the index took at PutBatch, so a store
+     * that returns other bytes (a flipped bit in a payload) is never served as the message.
+     */
+    private static Message checked(String id, Message message, byte[] digest) {
+        if (!Arrays.equals(ContentDigest.of(message), digest)) {
+            throw new DataLossException("the stored document of message '" + id + "' does not match the content"
+                    + " digest taken when it was stored: the store gave back other bytes; run stowage verify", null);
+        }
+        return message;
     }
 
     public Limits limits() {

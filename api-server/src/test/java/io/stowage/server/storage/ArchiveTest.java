@@ -39,7 +39,7 @@ class ArchiveTest {
     }
 
     @Test
-    void getRefusesADocumentWhosePayloadTheStoreChanged() throws Exception {
+    void getAndScanRefuseADocumentWhosePayloadTheStoreChanged() throws Exception {
         try (MemoryEngine e = MemoryEngine.start(dir)) {
             e.archive().put(List.of(event("a", "s", "t", T, "payload-AAAAAAAA")));
             Path segment;
@@ -54,6 +54,12 @@ class ArchiveTest {
             assertThatThrownBy(() -> e.archive().get(List.of("a")))
                     .isInstanceOf(io.stowage.server.storage.error.DataLossException.class)
                     .hasMessageContaining("'a'").hasMessageContaining("content digest");
+            assertThatThrownBy(() -> e.archive().scan(query(10), false, (row, msg) -> true))
+                    .isInstanceOf(io.stowage.server.storage.error.DataLossException.class)
+                    .hasMessageContaining("'a'");
+            List<String> ids = new java.util.ArrayList<>();
+            e.archive().scan(query(10), true, (row, msg) -> ids.add(row.id())); // ids only read no document
+            assertThat(ids).containsExactly("a");
         }
     }
 

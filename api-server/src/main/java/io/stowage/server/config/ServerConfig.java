@@ -66,7 +66,8 @@ public record ServerConfig(
     public static final Setting<String> DB_SCHEMA = Setting.of("STOWAGE_DB_SCHEMA", "stowage",
             "PostgreSQL schema of the index; created and migrated at start.", Values::string);
     public static final Setting<Integer> DB_POOL_SIZE = Setting.of("STOWAGE_DB_POOL_SIZE", "16",
-            "Most connections to PostgreSQL.", Values::positiveInt);
+            "Most connections to PostgreSQL; at least 2 (a clean holds one for its lock while it works with another).",
+            ServerConfig::poolSize);
     public static final Setting<String> S3_BUCKET = Setting.of("STOWAGE_S3_BUCKET", null,
             "S3 bucket for segment objects. Unset: files under STOWAGE_DATA_DIR/segments.", Values::string);
     public static final Setting<URI> S3_ENDPOINT = Setting.of("STOWAGE_S3_ENDPOINT", null,
@@ -215,6 +216,15 @@ public record ServerConfig(
     }
 
     /** The segment target size: off/0 for none, else a size up to 1GiB (a merged segment is built in memory). */
+    private static int poolSize(String text) {
+        int size = Values.positiveInt(text);
+        if (size < 2) {
+            throw new IllegalArgumentException("expected at least 2: a clean holds one connection for its lock"
+                    + " while it works with another");
+        }
+        return size;
+    }
+
     private static Optional<Long> bytesInFlight(String text) {
         if (text.trim().equalsIgnoreCase("auto")) {
             return Optional.empty();

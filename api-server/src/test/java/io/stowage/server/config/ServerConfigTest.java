@@ -44,6 +44,22 @@ class ServerConfigTest {
                 .isInstanceOf(ConfigException.class).hasMessageContaining("STOWAGE_HTTP_PORT");
     }
 
+    @Test
+    void aPoolTooSmallForTheCleanersLockIsRefusedAtStart() {
+        assertThatThrownBy(() -> config(Map.of("STOWAGE_DB_POOL_SIZE", "1")))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("STOWAGE_DB_POOL_SIZE")
+                .hasMessageContaining("at least 2");
+    }
+
+    @Test
+    void theCapOnGetBatchBytesInFlightIsAnEighthOfTheHeapUnlessSet() {
+        assertThat(config(Map.of()).limits().getBytesInFlight()).isEqualTo(Runtime.getRuntime().maxMemory() / 8);
+        assertThat(config(Map.of("STOWAGE_GET_BYTES_IN_FLIGHT", "256MiB")).limits().getBytesInFlight())
+                .isEqualTo(256L << 20);
+        assertThatThrownBy(() -> config(Map.of("STOWAGE_GET_BYTES_IN_FLIGHT", "10KiB")))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("STOWAGE_GET_BYTES_IN_FLIGHT");
+    }
+
     private static ServerConfig config(Map<String, String> env) {
         return ServerConfig.from(new SettingsSource(Map.of(), env));
     }

@@ -1,18 +1,31 @@
 package io.stowage.s3;
 
 import java.io.ByteArrayInputStream;
+import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Locale;
+import java.util.function.Consumer;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.core.exception.SdkClientException;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.model.HeadObjectResponse;
+import software.amazon.awssdk.services.s3.model.ListObjectsV2Request;
 import software.amazon.awssdk.services.s3.model.NoSuchBucketException;
 import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
 import software.amazon.awssdk.services.s3.model.PutObjectRequest;
 import software.amazon.awssdk.services.s3.model.PutObjectResponse;
 import software.amazon.awssdk.services.s3.model.S3Exception;
+import software.amazon.awssdk.services.s3.model.S3Object;
 
 /**
  * One S3 bucket reached through a client from {@link S3Clients}: its access check, writes the
@@ -38,6 +51,22 @@ public final class S3Bucket implements AutoCloseable {
         this.names = names;
     }
 
+    /** The bucket of {@code settings}, with credentials from the AWS default chain (environment, profile, web identity, instance role). */
+    public static S3Bucket open(S3Settings settings, S3SettingNames names) {
+        return new S3Bucket(S3Clients.create(settings, DefaultCredentialsProvider.builder().build(), List.of()),
+                settings, names);
+    }
+
+    /** The bucket of {@code settings}, signing with a fixed access key. */
+    public static S3Bucket open(S3Settings settings, S3SettingNames names, String accessKey, String secretKey) {
+        return new S3Bucket(S3Clients.create(settings,
+                StaticCredentialsProvider.create(AwsBasicCredentials.create(accessKey, secretKey)), List.of()),
+                settings, names);
+    }
+
+    /** A key and its size, as a listing gives them. */
+    public record Entry(String key, long size) {}
+
     /** The client, for the calls that need no proof (reads, lists, deletes); translate their errors with {@link #failure}. */
     public S3Client client() {
         return s3;
@@ -61,6 +90,11 @@ public final class S3Bucket implements AutoCloseable {
                     + endpointText() + ": HTTP " + e.statusCode() + " " + e.awsErrorDetails().errorMessage()
                     + " (check the credentials and " + names.region() + ")", e);
         } catch (SdkClientException e) {
+            if (e.getMessage() != null && e.getMessage().startsWith("Unable to load credentials")) {
+                throw new S3Failure(S3Failure.Kind.UNAVAILABLE, "", "no credentials for S3 at " + endpointText()
+                        + ": set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, or use a profile, web identity or an"
+                        + " instance role (" + e.getMessage() + ")", e);
+            }
             throw new S3Failure(S3Failure.Kind.UNAVAILABLE, "",
                     "cannot reach S3 at " + endpointText() + ": " + e.getMessage(), e);
         }
@@ -77,17 +111,58 @@ public final class S3Bucket implements AutoCloseable {
      * that does not check Content-MD5), then fails as {@link S3Failure.Kind#UNPROVEN}.
      */
     public void put(String fullKey, byte[] content, String contentType) {
-        PutObjectRequest.Builder request = PutObjectRequest.builder()
-                .bucket(settings.bucket()).key(fullKey).contentLength((long) content.length)
-                .contentType(contentType);
+        PutObjectRequest.Builder request = request(fullKey, content.length, contentType);
         S3WriteProof proof = S3WriteProof.attach(settings.checksum(), content, request);
-        PutObjectRequest put = request.build();
+        // a fresh stream per attempt, over our array: fromBytes would copy the whole object
+        put(request.build(), proof, () -> RequestBody.fromContentProvider(
+                () -> new ByteArrayInputStream(content), content.length, contentType));
+    }
+
+    /** Writes the file {@code file} to {@code fullKey}, proven as {@link #put(String, byte[], String)}; streamed, not held in memory. */
+    public void put(String fullKey, Path file, String contentType) throws IOException {
+        PutObjectRequest.Builder request = request(fullKey, Files.size(file), contentType);
+        S3WriteProof proof = S3WriteProof.attach(settings.checksum(), () -> Files.newInputStream(file), request);
+        put(request.build(), proof, () -> RequestBody.fromFile(file));
+    }
+
+    /**
+     * Whether {@code fullKey} already holds exactly the bytes of {@code file}, as the store's ETag
+     * (an MD5) proves. Only with {@link S3Checksum#MD5}: otherwise false, and the caller writes.
+     */
+    public boolean holds(String fullKey, Path file) throws IOException {
+        if (settings.checksum() != S3Checksum.MD5) {
+            return false;
+        }
+        HeadObjectResponse head;
+        try {
+            head = s3.headObject(b -> b.bucket(settings.bucket()).key(fullKey));
+        } catch (NoSuchKeyException e) {
+            return false;
+        } catch (SdkException | UncheckedIOException e) {
+            S3Failure f = failure("read", fullKey, e);
+            if (f.kind() == S3Failure.Kind.NOT_FOUND) {
+                return false;
+            }
+            throw f;
+        }
+        PutObjectRequest.Builder ignored = PutObjectRequest.builder();
+        S3WriteProof proof = S3WriteProof.attach(S3Checksum.MD5, () -> Files.newInputStream(file), ignored);
+        return head.contentLength() == Files.size(file) && head.eTag() != null
+                && proof.expected().equals(head.eTag().replace("\"", "").toLowerCase(Locale.ROOT));
+    }
+
+    private PutObjectRequest.Builder request(String fullKey, long length, String contentType) {
+        return PutObjectRequest.builder()
+                .bucket(settings.bucket()).key(fullKey).contentLength(length)
+                .contentType(contentType);
+    }
+
+    private void put(PutObjectRequest put, S3WriteProof proof, Supplier<RequestBody> body) {
+        String fullKey = put.key();
         for (int attempt = 1; ; attempt++) {
             PutObjectResponse response;
             try {
-                // a fresh stream per attempt, over our array: fromBytes would copy the whole object
-                response = s3.putObject(put, RequestBody.fromContentProvider(
-                        () -> new ByteArrayInputStream(content), content.length, contentType));
+                response = s3.putObject(put, body.get());
             } catch (SdkException | UncheckedIOException e) {
                 throw failure("write", fullKey, e);
             }
@@ -129,6 +204,29 @@ public final class S3Bucket implements AutoCloseable {
             case TRAILER -> "it does not support aws-chunked uploads with trailing checksums; set"
                     + " " + setting + "=md5";
         };
+    }
+
+    /** Every object whose full key starts with {@code fullPrefix}, in key order. */
+    public void list(String fullPrefix, Consumer<Entry> action) {
+        try {
+            s3.listObjectsV2Paginator(ListObjectsV2Request.builder()
+                            .bucket(settings.bucket()).prefix(fullPrefix).build())
+                    .contents()
+                    .forEach((S3Object o) -> action.accept(new Entry(o.key(), o.size())));
+        } catch (SdkException | UncheckedIOException e) {
+            throw failure("list", fullPrefix, e);
+        }
+    }
+
+    /** Deletes {@code fullKey}; an object already gone is no failure. */
+    public void delete(String fullKey) {
+        try {
+            s3.deleteObject(b -> b.bucket(settings.bucket()).key(fullKey));
+        } catch (NoSuchKeyException e) {
+            // already gone
+        } catch (SdkException | UncheckedIOException e) {
+            throw failure("delete", fullKey, e);
+        }
     }
 
     /** The SDK's error of {@code op} ("read", "write", "list", "delete") on {@code fullKey}, translated. */

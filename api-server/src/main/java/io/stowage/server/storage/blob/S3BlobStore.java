@@ -24,9 +24,6 @@ import software.amazon.awssdk.metrics.MetricPublisher;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.GetObjectRequest;
 import software.amazon.awssdk.services.s3.model.GetObjectResponse;
-import software.amazon.awssdk.services.s3.model.ListObjectsV2Request;
-import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
-import software.amazon.awssdk.services.s3.model.S3Object;
 
 /**
  * Objects in an S3 bucket (AWS S3 or an S3-compatible server), through the project's one S3
@@ -144,13 +141,10 @@ public final class S3BlobStore implements BlobStore {
 
     @Override
     public void delete(String key) {
-        String full = fullKey(key);
         try {
-            s3.deleteObject(b -> b.bucket(settings.bucket()).key(full));
-        } catch (NoSuchKeyException e) {
-            // already gone
-        } catch (SdkException | UncheckedIOException e) {
-            throw translate("delete", full, e);
+            bucket.delete(fullKey(key));
+        } catch (S3Failure e) {
+            throw translate(e);
         }
     }
 
@@ -158,12 +152,9 @@ public final class S3BlobStore implements BlobStore {
     public void list(String prefix, Consumer<BlobInfo> action) {
         String base = settings.prefix().isEmpty() ? "" : settings.prefix() + "/";
         try {
-            s3.listObjectsV2Paginator(ListObjectsV2Request.builder()
-                            .bucket(settings.bucket()).prefix(base + prefix).build())
-                    .contents()
-                    .forEach((S3Object o) -> action.accept(new BlobInfo(o.key().substring(base.length()), o.size())));
-        } catch (SdkException | UncheckedIOException e) {
-            throw translate("list", base + prefix, e);
+            bucket.list(base + prefix, o -> action.accept(new BlobInfo(o.key().substring(base.length()), o.size())));
+        } catch (S3Failure e) {
+            throw translate(e);
         }
     }
 

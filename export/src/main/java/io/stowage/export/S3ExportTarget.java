@@ -21,7 +21,7 @@ import java.util.regex.Pattern;
  */
 final class S3ExportTarget {
     static final Setting<URI> ENDPOINT = Setting.of("STOWAGE_EXPORT_S3_ENDPOINT", null,
-            "stowage export --to s3://...: endpoint of an S3-compatible server, e.g. http://minio:9000. Unset: AWS S3.",
+            "Endpoint of the S3-compatible server of --to s3://..., e.g. http://minio:9000. Unset: AWS S3.",
             S3ExportTarget::uri);
     static final Setting<String> REGION = Setting.of("STOWAGE_EXPORT_S3_REGION", "us-east-1",
             "Region of the export's bucket. Credentials come from the AWS default chain (AWS_ACCESS_KEY_ID and"

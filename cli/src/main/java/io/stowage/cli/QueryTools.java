@@ -1,5 +1,7 @@
 package io.stowage.cli;
 
+import io.stowage.common.config.Setting;
+import java.util.List;
 import picocli.CommandLine.Model.CommandSpec;
 
 /**
@@ -33,6 +35,11 @@ final class QueryTools {
         return included() ? Loaded.importing() : notIncluded("import");
     }
 
+    /** The settings of {@code stowage export} (its S3 target); none when the tools are not included. */
+    static List<Setting<?>> exportSettings() {
+        return included() ? Loaded.exportSettings() : List.of();
+    }
+
     private static CommandSpec notIncluded(String name) {
         return NotIncludedCommand.spec("Not included in this (production) distribution, which leaves out Parquet and"
                 + " the MongoDB driver. Use the development distribution ('make dist-dev') or bin/stowage in a source"
@@ -44,6 +51,10 @@ final class QueryTools {
     private static final class Loaded {
         static CommandSpec export() {
             return io.stowage.export.ExportCommand.commandSpec();
+        }
+
+        static List<Setting<?>> exportSettings() {
+            return io.stowage.export.ExportCommand.s3Settings();
         }
 
         static CommandSpec importing() {

@@ -22,8 +22,25 @@ class ExportImportCommandsTest {
         StringWriter err = new StringWriter();
         CommandLine cli = Main.commandLine();
         cli.setErr(new PrintWriter(err, true));
-        int code = cli.execute("export", "--stream", "a", "--to", "s3://bucket/prefix");
+        int code = cli.execute("export", "--stream", "a", "--to", "ftp://host/dir");
         assertThat(code).isEqualTo(StowageCommand.ExitCodes.USAGE);
-        assertThat(err.toString()).contains("export to a directory and copy it");
+        assertThat(err.toString()).contains("use a local directory, s3://bucket/prefix or a mongodb:// URI");
+    }
+
+    @Test
+    void anS3TargetWithoutABucketIsAUsageError() {
+        StringWriter err = new StringWriter();
+        CommandLine cli = Main.commandLine();
+        cli.setErr(new PrintWriter(err, true));
+        int code = cli.execute("export", "--stream", "a", "--to", "s3:///prefix");
+        assertThat(code).isEqualTo(StowageCommand.ExitCodes.USAGE);
+        assertThat(err.toString()).contains("an S3 target is s3://bucket or s3://bucket/prefix");
+    }
+
+    @Test
+    void theS3SettingsAreOptionsOfExport() {
+        CommandLine export = Main.commandLine().getSubcommands().get("export");
+        assertThat(export.getCommandSpec().findOption("--export-s3-endpoint")).isNotNull();
+        assertThat(export.getCommandSpec().findOption("--export-s3-checksum")).isNotNull();
     }
 }

@@ -9,6 +9,7 @@ import io.stowage.ingest.IngestConfig;
 import io.stowage.server.config.ServerConfig;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -27,8 +28,10 @@ class ReadmeSettingsTest {
     @Test
     void everyDeclaredSettingIsInTheReadme() throws Exception {
         String readme = Files.readString(Path.of(System.getProperty("stowage.readme", "../README.md")));
-        List<Setting<?>> declared = Setting.declaredIn(ServerConfig.class, IngestConfig.class, ClientSettings.class,
-                ProcessSettings.class, DevCommand.class);
+        List<Setting<?>> declared = new ArrayList<>(Setting.declaredIn(ServerConfig.class, IngestConfig.class,
+                ClientSettings.class, ProcessSettings.class, DevCommand.class));
+        declared.addAll(QueryTools.exportSettings());
+        assertThat(QueryTools.exportSettings()).as("the export tool's settings").isNotEmpty();
         assertThat(declared).hasSizeGreaterThan(40);
         assertThat(declared).allSatisfy(s -> assertThat(readme).as("README.md row of %s", s.env())
                 .contains("| `" + s.env() + "` | `" + s.flag() + "` |"));

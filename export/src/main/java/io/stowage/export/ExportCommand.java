@@ -3,12 +3,19 @@ package io.stowage.export;
 import io.stowage.client.StowageClient;
 import io.stowage.common.config.ClientSettings;
 import io.stowage.common.config.ConfigException;
+import io.stowage.common.config.Setting;
+import io.stowage.s3.S3Bucket;
+import io.stowage.s3.S3Settings;
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import java.util.function.Function;
+import java.util.stream.Stream;
 import org.apache.parquet.hadoop.metadata.CompressionCodecName;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -36,6 +43,14 @@ import picocli.CommandLine.Spec;
                     + " is written to temporary files and moved into place when complete, so running the same export"
                     + " again gives the same files (and removes hours whose messages have since been deleted).",
             "",
+            "S3 (--to s3://bucket/prefix): the same files, written to a local temporary directory, uploaded to"
+                    + " prefix/stream=.../hr=HH/part-NNNNN.parquet and deleted locally. Each upload counts only when the"
+                    + " store proves it holds the bytes sent (Content-MD5 and the ETag by default); a run again gives the"
+                    + " same objects, and with md5 skips those the bucket already holds. The bucket must exist."
+                    + " Endpoint, region, path style and checksum: the --export-s3-* options or STOWAGE_EXPORT_S3_*;"
+                    + " credentials from the AWS default chain (AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, a profile,"
+                    + " web identity or an instance role).",
+            "",
             "MongoDB (--to mongodb://host/db.collection): each message's stored document, with _id = the"
                     + " message id, replaced by id (a run again overwrites, never duplicates); data that is JSON is"
                     + " also stored as a subdocument in data_json, so its fields can be queried and indexed.",
@@ -43,6 +58,8 @@ import picocli.CommandLine.Spec;
         footer = {"", "Examples:",
             "  stowage export --stream alerts --since 2024-05-01 --to ./parquet",
             "  stowage export --stream 'gcn.*' --type kafka.record --to ./parquet",
+            "  stowage export --stream alerts --to s3://lake/stowage --export-s3-endpoint http://minio:9000"
+                    + " --export-s3-path-style true",
             "  stowage export --stream alerts --to mongodb://localhost/archive.alerts",
             "  duckdb -c \"SELECT type, count(*) FROM 'parquet/**/*.parquet' GROUP BY 1\""})
 public final class ExportCommand implements Callable<Integer> {
@@ -66,8 +83,8 @@ public final class ExportCommand implements Callable<Integer> {
             description = "Only messages before this time, rounded up to the hour. Default: the end.")
     Instant until;
 
-    @Option(names = "--to", required = true, paramLabel = "<dir|mongodb-uri>",
-            description = "Where to write: a local directory for Parquet files, or"
+    @Option(names = "--to", required = true, paramLabel = "<dir|s3-uri|mongodb-uri>",
+            description = "Where to write: a local directory or s3://bucket/prefix for Parquet files, or"
                     + " mongodb://host[:port]/database.collection (any MongoDB connection string whose path names"
                     + " database.collection).")
     String target;
@@ -89,6 +106,7 @@ public final class ExportCommand implements Callable<Integer> {
     int batch;
 
     private final Function<ClientSettings, StowageClient> connect;
+    private final Function<S3Settings, S3Bucket> openBucket;
 
     public ExportCommand() {
         this(ServerConnection.DEFAULT);
@@ -96,7 +114,13 @@ public final class ExportCommand implements Callable<Integer> {
 
     /** With {@code connect} making the client from the settings (tests reach an in-process server). */
     public ExportCommand(Function<ClientSettings, StowageClient> connect) {
+        this(connect, s -> S3Bucket.open(s, S3ExportTarget.NAMES));
+    }
+
+    /** And with {@code openBucket} reaching an S3 target (tests sign with their server's keys). */
+    public ExportCommand(Function<ClientSettings, StowageClient> connect, Function<S3Settings, S3Bucket> openBucket) {
         this.connect = connect;
+        this.openBucket = openBucket;
     }
 
     /** The command with the client settings ({@code --server}, token, TLS) as options. */
@@ -105,17 +129,25 @@ public final class ExportCommand implements Callable<Integer> {
     }
 
     public static CommandSpec commandSpec(ExportCommand command) {
-        return ServerConnection.withClientOptions(CommandSpec.forAnnotatedObject(command));
+        return ServerConnection.withOptions(ServerConnection.withClientOptions(CommandSpec.forAnnotatedObject(command)),
+                S3ExportTarget.SETTINGS);
+    }
+
+    /** The settings of an export to S3, for the README's table. */
+    public static List<Setting<?>> s3Settings() {
+        return S3ExportTarget.SETTINGS;
     }
 
     @Override
     public Integer call() throws Exception {
         ExportRange range = ExportRange.of(streams, type, since, until);
         boolean mongo = target.startsWith("mongodb://") || target.startsWith("mongodb+srv://");
-        if (target.contains("://") && !mongo) {
-            throw new ConfigException("--to " + target + ": only a local directory or a mongodb:// URI is supported;"
-                    + " for S3, export to a directory and copy it (for example with 'aws s3 sync')");
+        boolean s3 = S3ExportTarget.isS3(target);
+        if (target.contains("://") && !mongo && !s3) {
+            throw new ConfigException("--to " + target + ": use a local directory, s3://bucket/prefix or a mongodb:// URI");
         }
+        S3Settings s3Settings = s3 ? S3ExportTarget.parse(target,
+                ServerConnection.source(spec.commandLine().getParseResult(), S3ExportTarget.SETTINGS)) : null;
         if (fileSizeMb < 1 || rowGroupMb < 1 || batch < 1) {
             throw new ConfigException("--file-size, --row-group-size and --batch must be at least 1");
         }
@@ -125,9 +157,10 @@ public final class ExportCommand implements Callable<Integer> {
                         Progress.onStderr("export")).run(range);
                 spec.commandLine().getOut().printf("%,d messages written to %s (%,d new, %,d replaced)%n",
                         s.messages(), MongoTarget.parse(target).describe(), s.inserted(), s.replaced());
+            } else if (s3) {
+                toS3(client, range, s3Settings);
             } else {
-                PartitionFiles.Format format = new PartitionFiles.Format(fileSizeMb << 20, rowGroupMb << 20, codec());
-                ParquetExport.Summary s = new ParquetExport(client, Path.of(target), format,
+                ParquetExport.Summary s = new ParquetExport(client, Path.of(target), format(),
                         Progress.onStderr("export")).run(range);
                 spec.commandLine().getOut().printf("%,d messages (%,.1f MB stored) in %,d hour partitions under %s%s%n",
                         s.messages(), s.bytes() / 1e6, s.partitions(), target,
@@ -135,6 +168,34 @@ public final class ExportCommand implements Callable<Integer> {
             }
         }
         return 0;
+    }
+
+    private void toS3(StowageClient client, ExportRange range, S3Settings settings) throws IOException {
+        Path work = Files.createTempDirectory("stowage-export-");
+        try (S3Bucket bucket = openBucket.apply(settings)) {
+            bucket.checkAccess();
+            S3Destination destination = new S3Destination(bucket);
+            ParquetExport.Summary s = new ParquetExport(client, work, format(), Progress.onStderr("export"), destination)
+                    .run(range);
+            spec.commandLine().getOut().printf("%,d messages (%,.1f MB stored) in %,d hour partitions under %s"
+                    + " (%,d files uploaded, %,d already there)%s%n", s.messages(), s.bytes() / 1e6, s.partitions(),
+                    destination.describe(), destination.uploaded(), destination.unchanged(),
+                    s.removedPartitions() > 0 ? String.format("; %,d emptied hours removed", s.removedPartitions()) : "");
+        } finally {
+            deleteTree(work);
+        }
+    }
+
+    private PartitionFiles.Format format() {
+        return new PartitionFiles.Format(fileSizeMb << 20, rowGroupMb << 20, codec());
+    }
+
+    private static void deleteTree(Path dir) throws IOException {
+        try (Stream<Path> files = Files.walk(dir)) {
+            for (Path p : files.sorted(Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(p);
+            }
+        }
     }
 
     private CompressionCodecName codec() {

@@ -64,8 +64,11 @@ final class PartitionFiles implements AutoCloseable {
         return dir;
     }
 
-    /** Closes the last file, moves every part into place and removes parts of earlier runs beyond them. */
-    void commit() throws IOException {
+    /**
+     * Closes the last file, moves every part into place and removes parts of earlier runs beyond
+     * them; returns how many parts the partition has.
+     */
+    int commit() throws IOException {
         if (writer != null) {
             writer.close();
             writer = null;
@@ -75,6 +78,9 @@ final class PartitionFiles implements AutoCloseable {
                     StandardCopyOption.ATOMIC_MOVE);
         }
         removeParts(dir, parts.size());
+        int count = parts.size();
+        parts.clear();
+        return count;
     }
 
     /** Deletes the committed parts numbered {@code from} and up (all of them with 0), and temp files. */
@@ -133,11 +139,16 @@ final class PartitionFiles implements AutoCloseable {
                 .build();
     }
 
-    private static String name(int part) {
+    static String name(int part) {
         return String.format("%s%05d%s", PREFIX, part, SUFFIX);
     }
 
-    private static int number(String fileName) {
+    /** The number of a part's file name; -1 for a name this tool does not give. */
+    static int number(String fileName) {
+        if (!fileName.startsWith(PREFIX) || !fileName.endsWith(SUFFIX)
+                || fileName.length() <= PREFIX.length() + SUFFIX.length()) {
+            return -1;
+        }
         try {
             return Integer.parseInt(fileName.substring(PREFIX.length(), fileName.length() - SUFFIX.length()));
         } catch (NumberFormatException e) {

@@ -5,6 +5,7 @@ import io.stowage.common.config.ClientSettings;
 import io.stowage.common.config.Setting;
 import io.stowage.common.config.SettingsSource;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
 import picocli.CommandLine.Model.CommandSpec;
@@ -21,7 +22,12 @@ final class ServerConnection {
 
     /** Adds the client settings to {@code spec} as options, documented with their variables. */
     static CommandSpec withClientOptions(CommandSpec spec) {
-        for (Setting<?> s : ClientSettings.SETTINGS) {
+        return withOptions(spec, ClientSettings.SETTINGS);
+    }
+
+    /** Adds {@code settings} to {@code spec} as options, documented with their variables. */
+    static CommandSpec withOptions(CommandSpec spec, List<Setting<?>> settings) {
+        for (Setting<?> s : settings) {
             String def = s.isSecret() ? "" : s.defaultText().map(d -> " Default: " + d + ".").orElse("");
             spec.addOption(OptionSpec.builder(s.flag()).paramLabel("<" + s.flag().substring(2) + ">")
                     .type(String.class).description(s.description() + def + " Env: " + s.env() + ".").build());
@@ -30,13 +36,18 @@ final class ServerConnection {
     }
 
     static ClientSettings settings(ParseResult parsed) {
+        return ClientSettings.from(source(parsed, ClientSettings.SETTINGS));
+    }
+
+    /** The values of {@code settings}: the flags given, then the environment. */
+    static SettingsSource source(ParseResult parsed, List<Setting<?>> settings) {
         Map<String, String> flags = new HashMap<>();
-        for (Setting<?> s : ClientSettings.SETTINGS) {
+        for (Setting<?> s : settings) {
             if (parsed.hasMatchedOption(s.flag())) {
                 flags.put(s.env(), parsed.matchedOptionValue(s.flag(), ""));
             }
         }
-        return ClientSettings.from(new SettingsSource(flags, System.getenv()));
+        return new SettingsSource(flags, System.getenv());
     }
 
     /** The client the settings describe: address, token and TLS. */

@@ -4,6 +4,8 @@ import com.google.protobuf.ByteString;
 import io.stowage.api.v1.Message;
 import io.stowage.api.v1.PutBatchRequest;
 import io.stowage.client.StowageClient;
+import io.stowage.s3.S3Bucket;
+import io.stowage.s3.S3Settings;
 import io.stowage.server.testing.ArchiveServer;
 import io.stowage.server.testing.Msgs;
 import java.nio.charset.StandardCharsets;
@@ -12,6 +14,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Function;
 import picocli.CommandLine;
 
 /**
@@ -85,6 +88,11 @@ final class Archive implements AutoCloseable {
     /** Runs {@code stowage export ARGS}, keeping what it printed. */
     Run exportPrinting(String... args) {
         return run(new CommandLine(ExportCommand.commandSpec(new ExportCommand(s -> client()))), args);
+    }
+
+    /** Runs {@code stowage export ARGS} with {@code openBucket} reaching an {@code s3://} target. */
+    Run exportPrinting(Function<S3Settings, S3Bucket> openBucket, String... args) {
+        return run(new CommandLine(ExportCommand.commandSpec(new ExportCommand(s -> client(), openBucket))), args);
     }
 
     private static Run run(CommandLine cli, String... args) {

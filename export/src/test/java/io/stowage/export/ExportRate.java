@@ -8,6 +8,9 @@ import io.stowage.client.StowageClient;
 import io.stowage.common.config.SettingsSource;
 import io.stowage.common.message.Timestamps;
 import io.stowage.embedded.LocalPostgres;
+import io.stowage.embedded.LocalS3;
+import io.stowage.s3.S3Bucket;
+import io.stowage.s3.S3Settings;
 import io.stowage.server.StowageServer;
 import io.stowage.server.config.JdbcTarget;
 import io.stowage.server.config.ServerConfig;
@@ -18,6 +21,8 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.function.Function;
 import java.util.stream.Stream;
 import picocli.CommandLine;
 
@@ -42,7 +47,8 @@ public final class ExportRate {
             StowageServer server = StowageServer.start(config, new JdbcTarget(pg.jdbcUrl(), pg.user(), pg.password()));
             String target = "127.0.0.1:" + server.port();
             try (StowageClient client = StowageClient.builder(target).build()) {
-                if (args.length < 3 || !args[2].equals("reuse")) {
+                List<String> options = List.of(args).subList(2, args.length);
+                if (!options.contains("reuse")) {
                     archive(client, n);
                 }
                 StreamStatus st = client.status("bench").getStreams(0);
@@ -56,17 +62,56 @@ public final class ExportRate {
                 System.out.printf("scan alone (the server's part, no writing): %,d messages in %.1f s = %,.0f msg/s%n",
                         scanned, scanSeconds, scanned / scanSeconds);
                 Path out = dir.resolve("parquet");
+                deleteTree(out);
                 long t1 = System.nanoTime();
                 int code = new CommandLine(ExportCommand.commandSpec()).execute("--server", target, "--stream", "bench",
                         "--to", out.toString());
-                double s = (System.nanoTime() - t1) / 1e9;
-                long parquet = size(out);
-                System.out.printf("export exit %d: %,d messages in %.1f s = %,.0f msg/s, %.1f MB/s of stored documents"
-                        + " (%.1f MB); segments %.1f MB; Parquet %.1f MB (%.0f%% of the segments)%n", code, st.getMessages(),
-                        s, st.getMessages() / s, st.getBytes() / 1e6 / s, st.getBytes() / 1e6, st.getSegmentBytes() / 1e6,
-                        parquet / 1e6, 100.0 * parquet / st.getSegmentBytes());
+                report("export to a directory", code, st, (System.nanoTime() - t1) / 1e9, size(out));
+                if (options.contains("s3")) {
+                    exportToS3(target, st);
+                }
             } finally {
                 server.close();
+            }
+        }
+    }
+
+    /** The same export to S3Proxy (in memory, in this JVM) through the export's S3 target. */
+    private static void exportToS3(String target, StreamStatus st) {
+        try (LocalS3 s3 = LocalS3.startInMemory()) {
+            s3.createBucket("rate");
+            Function<S3Settings, S3Bucket> open = s -> S3Bucket.open(s, S3ExportTarget.NAMES, LocalS3.ACCESS_KEY,
+                    LocalS3.SECRET_KEY);
+            // twice, to other prefixes: the first run in a JVM also pays for loading the S3 client
+            for (String prefix : List.of("first", "second")) {
+                long t = System.nanoTime();
+                int code = new CommandLine(ExportCommand.commandSpec(new ExportCommand(ServerConnection.DEFAULT, open)))
+                        .execute("--server", target, "--stream", "bench", "--to", "s3://rate/" + prefix,
+                                "--export-s3-endpoint", s3.endpoint().toString(), "--export-s3-path-style", "true");
+                double seconds = (System.nanoTime() - t) / 1e9;
+                long[] bytes = {0};
+                try (S3Bucket b = open.apply(new S3Settings("rate", "", LocalS3.REGION, Optional.of(s3.endpoint()),
+                        true))) {
+                    b.list(prefix + "/", e -> bytes[0] += e.size());
+                }
+                report("export to S3Proxy (" + prefix + " run in this JVM)", code, st, seconds, bytes[0]);
+            }
+        }
+    }
+
+    private static void report(String what, int code, StreamStatus st, double s, long parquet) {
+        System.out.printf("%s exit %d: %,d messages in %.1f s = %,.0f msg/s, %.1f MB/s of stored documents"
+                + " (%.1f MB); segments %.1f MB; Parquet %.1f MB (%.0f%% of the segments)%n", what, code,
+                st.getMessages(), s, st.getMessages() / s, st.getBytes() / 1e6 / s, st.getBytes() / 1e6,
+                st.getSegmentBytes() / 1e6, parquet / 1e6, 100.0 * parquet / st.getSegmentBytes());
+    }
+
+    private static void deleteTree(Path dir) throws java.io.IOException {
+        if (Files.exists(dir)) {
+            try (Stream<Path> files = Files.walk(dir)) {
+                for (Path p : files.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                    Files.delete(p);
+                }
             }
         }
     }

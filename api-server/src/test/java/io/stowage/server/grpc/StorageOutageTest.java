@@ -20,7 +20,7 @@ import io.stowage.server.GrpcServer;
 import io.stowage.server.Storage;
 import io.stowage.server.StowageServer;
 import io.stowage.server.storage.blob.S3BlobStore;
-import io.stowage.server.storage.blob.S3Settings;
+import io.stowage.s3.S3Settings;
 import io.stowage.server.storage.index.postgres.Database;
 import io.stowage.server.storage.index.postgres.PostgresIndex;
 import io.stowage.server.testing.LogCapture;

@@ -2,6 +2,7 @@ package io.stowage.server.storage.blob;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.stowage.s3.S3Checksum;
 import io.stowage.server.testing.TestBackends;
 import io.stowage.server.testing.s3.S3Endpoint;
 import java.net.URI;

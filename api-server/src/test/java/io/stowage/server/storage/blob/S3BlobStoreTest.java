@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.stowage.embedded.LocalS3;
+import io.stowage.s3.S3Checksum;
+import io.stowage.s3.S3Settings;
 import io.stowage.server.storage.error.StorageException;
 import io.stowage.server.storage.error.StorageUnavailableException;
 import io.stowage.server.storage.error.UnverifiedWriteException;

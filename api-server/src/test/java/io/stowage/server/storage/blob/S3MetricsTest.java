@@ -7,6 +7,7 @@ import static org.awaitility.Awaitility.await;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.stowage.embedded.LocalS3;
+import io.stowage.s3.S3Settings;
 import io.stowage.server.storage.error.StorageUnavailableException;
 import io.stowage.server.testing.TestBackends;
 import java.net.URI;

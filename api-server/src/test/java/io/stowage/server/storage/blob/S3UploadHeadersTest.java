@@ -3,6 +3,7 @@ package io.stowage.server.storage.blob;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.stowage.embedded.LocalS3;
+import io.stowage.s3.S3Checksum;
 import io.stowage.server.testing.TestBackends;
 import io.stowage.server.testing.s3.FaultProxy;
 import io.stowage.server.testing.s3.S3Endpoint;

@@ -3,6 +3,7 @@ package io.stowage.server.storage.blob;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.stowage.s3.S3Checksum;
 import io.stowage.server.storage.error.StorageException;
 import io.stowage.server.storage.error.UnverifiedWriteException;
 import io.stowage.server.testing.TestBackends;

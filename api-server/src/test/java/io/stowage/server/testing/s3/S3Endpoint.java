@@ -1,8 +1,8 @@
 package io.stowage.server.testing.s3;
 
 import io.stowage.server.storage.blob.S3BlobStore;
-import io.stowage.server.storage.blob.S3Checksum;
-import io.stowage.server.storage.blob.S3Settings;
+import io.stowage.s3.S3Checksum;
+import io.stowage.s3.S3Settings;
 import java.net.URI;
 import java.util.Optional;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;

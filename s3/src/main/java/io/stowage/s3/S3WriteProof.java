@@ -1,5 +1,9 @@
-package io.stowage.server.storage.blob;
+package io.stowage.s3;
 
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -28,6 +32,15 @@ final class S3WriteProof {
 
     /** Computes the checksum of {@code content} and attaches it to {@code request}. */
     static S3WriteProof attach(S3Checksum mode, byte[] content, PutObjectRequest.Builder request) {
+        try {
+            return attach(mode, () -> new ByteArrayInputStream(content), request);
+        } catch (IOException e) {
+            throw new UncheckedIOException("reading an array cannot fail", e);
+        }
+    }
+
+    /** Computes the checksum of what {@code content} reads and attaches it to {@code request}. */
+    static S3WriteProof attach(S3Checksum mode, Content content, PutObjectRequest.Builder request) throws IOException {
         return switch (mode) {
             case MD5 -> {
                 byte[] md5 = digest("MD5", content);
@@ -52,6 +65,12 @@ final class S3WriteProof {
         };
     }
 
+    /** The bytes to write, read once here for the checksum and again by the SDK to send them. */
+    @FunctionalInterface
+    interface Content {
+        InputStream open() throws IOException;
+    }
+
     /** The value the store must answer. */
     String expected() {
         return expected;
@@ -73,17 +92,33 @@ final class S3WriteProof {
         return expected.equals(answered(response));
     }
 
-    private static byte[] digest(String algorithm, byte[] content) {
+    private static byte[] digest(String algorithm, Content content) throws IOException {
+        MessageDigest digest;
         try {
-            return MessageDigest.getInstance(algorithm).digest(content);
+            digest = MessageDigest.getInstance(algorithm);
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(algorithm + " is part of every Java runtime", e);
         }
+        read(content, digest::update);
+        return digest.digest();
     }
 
     /** A 32-bit checksum, big-endian, base64: the form of S3's {@code x-amz-checksum-crc32[c]}. */
-    private static String checksum(Checksum checksum, byte[] content) {
-        checksum.update(content, 0, content.length);
+    private static String checksum(Checksum checksum, Content content) throws IOException {
+        read(content, checksum::update);
         return Base64.getEncoder().encodeToString(ByteBuffer.allocate(4).putInt((int) checksum.getValue()).array());
+    }
+
+    private interface Chunks {
+        void update(byte[] buffer, int offset, int length);
+    }
+
+    private static void read(Content content, Chunks into) throws IOException {
+        byte[] buffer = new byte[64 * 1024];
+        try (InputStream in = content.open()) {
+            for (int n; (n = in.read(buffer)) > 0; ) {
+                into.update(buffer, 0, n);
+            }
+        }
     }
 }

@@ -1,4 +1,4 @@
-package io.stowage.server.storage.blob;
+package io.stowage.s3;
 
 import java.net.URI;
 import java.util.Optional;

@@ -1,0 +1,268 @@
+package io.stowage.s3;
+
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Locale;
+import java.util.function.Consumer;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.core.exception.SdkClientException;
+import software.amazon.awssdk.core.exception.SdkException;
+import software.amazon.awssdk.core.sync.RequestBody;
+import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.model.HeadObjectResponse;
+import software.amazon.awssdk.services.s3.model.ListObjectsV2Request;
+import software.amazon.awssdk.services.s3.model.NoSuchBucketException;
+import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
+import software.amazon.awssdk.services.s3.model.PutObjectRequest;
+import software.amazon.awssdk.services.s3.model.PutObjectResponse;
+import software.amazon.awssdk.services.s3.model.S3Exception;
+import software.amazon.awssdk.services.s3.model.S3Object;
+
+/**
+ * One S3 bucket reached through a client from {@link S3Clients}: its access check, writes the
+ * store must prove, and the translation of the SDK's errors into {@link S3Failure}s whose messages
+ * name the settings to change ({@link S3SettingNames}). Keys here are full keys, prefix included.
+ *
+ * <p>A write counts only when the store proves it holds the bytes sent: each PUT carries a
+ * checksum computed here ({@link S3Checksum}) and the store's answer must match it.
+ */
+public final class S3Bucket implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(S3Bucket.class);
+
+    /** Writes of one object whose answer did not match before giving up. */
+    private static final int PROOF_ATTEMPTS = 2;
+
+    private final S3Client s3;
+    private final S3Settings settings;
+    private final S3SettingNames names;
+
+    public S3Bucket(S3Client s3, S3Settings settings, S3SettingNames names) {
+        this.s3 = s3;
+        this.settings = settings;
+        this.names = names;
+    }
+
+    /** The bucket of {@code settings}, with credentials from the AWS default chain (environment, profile, web identity, instance role). */
+    public static S3Bucket open(S3Settings settings, S3SettingNames names) {
+        return new S3Bucket(S3Clients.create(settings, DefaultCredentialsProvider.builder().build(), List.of()),
+                settings, names);
+    }
+
+    /** The bucket of {@code settings}, signing with a fixed access key. */
+    public static S3Bucket open(S3Settings settings, S3SettingNames names, String accessKey, String secretKey) {
+        return new S3Bucket(S3Clients.create(settings,
+                StaticCredentialsProvider.create(AwsBasicCredentials.create(accessKey, secretKey)), List.of()),
+                settings, names);
+    }
+
+    /** A key and its size, as a listing gives them. */
+    public record Entry(String key, long size) {}
+
+    /** The client, for the calls that need no proof (reads, lists, deletes); translate their errors with {@link #failure}. */
+    public S3Client client() {
+        return s3;
+    }
+
+    public S3Settings settings() {
+        return settings;
+    }
+
+    /** Fails unless the bucket exists and the credentials may use it. */
+    public void checkAccess() {
+        try {
+            s3.headBucket(b -> b.bucket(settings.bucket()));
+        } catch (NoSuchBucketException e) {
+            throw noBucket(e);
+        } catch (S3Exception e) {
+            if (e.statusCode() == 404) {
+                throw noBucket(e);
+            }
+            throw new S3Failure(S3Failure.Kind.FAILED, "", "cannot access bucket '" + settings.bucket() + "' at "
+                    + endpointText() + ": HTTP " + e.statusCode() + " " + e.awsErrorDetails().errorMessage()
+                    + " (check the credentials and " + names.region() + ")", e);
+        } catch (SdkClientException e) {
+            if (e.getMessage() != null && e.getMessage().startsWith("Unable to load credentials")) {
+                throw new S3Failure(S3Failure.Kind.UNAVAILABLE, "", "no credentials for S3 at " + endpointText()
+                        + ": set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, or use a profile, web identity or an"
+                        + " instance role (" + e.getMessage() + ")", e);
+            }
+            throw new S3Failure(S3Failure.Kind.UNAVAILABLE, "",
+                    "cannot reach S3 at " + endpointText() + ": " + e.getMessage(), e);
+        }
+    }
+
+    private S3Failure noBucket(S3Exception e) {
+        return new S3Failure(S3Failure.Kind.NO_BUCKET, "", "bucket '" + settings.bucket() + "' does not exist at "
+                + endpointText() + "; " + names.bucket(), e);
+    }
+
+    /**
+     * Writes {@code content} to {@code fullKey} and returns once the store has proven that it holds
+     * exactly those bytes; a wrong proof is written once more (bytes damaged on the way to a store
+     * that does not check Content-MD5), then fails as {@link S3Failure.Kind#UNPROVEN}.
+     */
+    public void put(String fullKey, byte[] content, String contentType) {
+        PutObjectRequest.Builder request = request(fullKey, content.length, contentType);
+        S3WriteProof proof = S3WriteProof.attach(settings.checksum(), content, request);
+        // a fresh stream per attempt, over our array: fromBytes would copy the whole object
+        put(request.build(), proof, () -> RequestBody.fromContentProvider(
+                () -> new ByteArrayInputStream(content), content.length, contentType));
+    }
+
+    /** Writes the file {@code file} to {@code fullKey}, proven as {@link #put(String, byte[], String)}; streamed, not held in memory. */
+    public void put(String fullKey, Path file, String contentType) throws IOException {
+        PutObjectRequest.Builder request = request(fullKey, Files.size(file), contentType);
+        S3WriteProof proof = S3WriteProof.attach(settings.checksum(), () -> Files.newInputStream(file), request);
+        put(request.build(), proof, () -> RequestBody.fromFile(file));
+    }
+
+    /**
+     * Whether {@code fullKey} already holds exactly the bytes of {@code file}, as the store's ETag
+     * (an MD5) proves. Only with {@link S3Checksum#MD5}: otherwise false, and the caller writes.
+     */
+    public boolean holds(String fullKey, Path file) throws IOException {
+        if (settings.checksum() != S3Checksum.MD5) {
+            return false;
+        }
+        HeadObjectResponse head;
+        try {
+            head = s3.headObject(b -> b.bucket(settings.bucket()).key(fullKey));
+        } catch (NoSuchKeyException e) {
+            return false;
+        } catch (SdkException | UncheckedIOException e) {
+            S3Failure f = failure("read", fullKey, e);
+            if (f.kind() == S3Failure.Kind.NOT_FOUND) {
+                return false;
+            }
+            throw f;
+        }
+        PutObjectRequest.Builder ignored = PutObjectRequest.builder();
+        S3WriteProof proof = S3WriteProof.attach(S3Checksum.MD5, () -> Files.newInputStream(file), ignored);
+        return head.contentLength() == Files.size(file) && head.eTag() != null
+                && proof.expected().equals(head.eTag().replace("\"", "").toLowerCase(Locale.ROOT));
+    }
+
+    private PutObjectRequest.Builder request(String fullKey, long length, String contentType) {
+        return PutObjectRequest.builder()
+                .bucket(settings.bucket()).key(fullKey).contentLength(length)
+                .contentType(contentType);
+    }
+
+    private void put(PutObjectRequest put, S3WriteProof proof, Supplier<RequestBody> body) {
+        String fullKey = put.key();
+        for (int attempt = 1; ; attempt++) {
+            PutObjectResponse response;
+            try {
+                response = s3.putObject(put, body.get());
+            } catch (SdkException | UncheckedIOException e) {
+                throw failure("write", fullKey, e);
+            }
+            if (proof.provenBy(response)) {
+                return;
+            }
+            // another value may be bytes damaged on the way to a store that does not check Content-MD5:
+            // writing again replaces them; no value at all will not change
+            if (proof.answered(response) == null || attempt == PROOF_ATTEMPTS) {
+                throw unproven(fullKey, proof, response);
+            }
+            log.warn("{} answered {} for {} where {} is {}; writing it again", endpointText(),
+                    proof.answered(response), fullKey, settings.checksum().proof(), proof.expected());
+        }
+    }
+
+    private S3Failure unproven(String fullKey, S3WriteProof proof, PutObjectResponse response) {
+        String store = "the S3 store at " + endpointText() + " (bucket '" + settings.bucket() + "')";
+        String answered = proof.answered(response);
+        S3Checksum mode = settings.checksum();
+        String what = answered == null
+                ? store + " accepted s3://" + settings.bucket() + "/" + fullKey + " without " + mode.proof()
+                        + " in its answer, so it did not prove that it holds the bytes sent"
+                : store + " answered " + answered + " for s3://" + settings.bucket() + "/" + fullKey + " where "
+                        + mode.proof() + " of the bytes sent is " + proof.expected()
+                        + " (after " + PROOF_ATTEMPTS + " writes): it holds other bytes, or something between changes"
+                        + " them, or it computes that value another way";
+        return new S3Failure(S3Failure.Kind.UNPROVEN, fullKey, what + "; the write is not acknowledged. "
+                + names.checksum() + "=" + mode.value() + " does not work with this store: " + advice(mode), null);
+    }
+
+    private String advice(S3Checksum mode) {
+        String setting = names.checksum();
+        return switch (mode) {
+            case MD5 -> "if its ETag is not an MD5 (SSE-KMS, SSE-C), set " + setting + "=crc32c or sha256;"
+                    + " if it keeps aws-chunked framing or changes bytes, it cannot hold an archive";
+            case CRC32C, SHA256 -> "set " + setting + "=md5 (Content-MD5 and the ETag), which most"
+                    + " S3-compatible servers support";
+            case TRAILER -> "it does not support aws-chunked uploads with trailing checksums; set"
+                    + " " + setting + "=md5";
+        };
+    }
+
+    /** Every object whose full key starts with {@code fullPrefix}, in key order. */
+    public void list(String fullPrefix, Consumer<Entry> action) {
+        try {
+            s3.listObjectsV2Paginator(ListObjectsV2Request.builder()
+                            .bucket(settings.bucket()).prefix(fullPrefix).build())
+                    .contents()
+                    .forEach((S3Object o) -> action.accept(new Entry(o.key(), o.size())));
+        } catch (SdkException | UncheckedIOException e) {
+            throw failure("list", fullPrefix, e);
+        }
+    }
+
+    /** Deletes {@code fullKey}; an object already gone is no failure. */
+    public void delete(String fullKey) {
+        try {
+            s3.deleteObject(b -> b.bucket(settings.bucket()).key(fullKey));
+        } catch (NoSuchKeyException e) {
+            // already gone
+        } catch (SdkException | UncheckedIOException e) {
+            throw failure("delete", fullKey, e);
+        }
+    }
+
+    /** The SDK's error of {@code op} ("read", "write", "list", "delete") on {@code fullKey}, translated. */
+    public S3Failure failure(String op, String fullKey, RuntimeException e) {
+        String where = "s3://" + settings.bucket() + "/" + fullKey;
+        if (e instanceof NoSuchKeyException) {
+            return new S3Failure(S3Failure.Kind.NOT_FOUND, fullKey, where + " does not exist", e);
+        }
+        if (e instanceof S3Exception s3e) {
+            if (s3e.statusCode() == 404) {
+                return new S3Failure(S3Failure.Kind.NOT_FOUND, fullKey, where + " does not exist", e);
+            }
+            String detail = s3e.awsErrorDetails() == null ? "" : " " + s3e.awsErrorDetails().errorMessage();
+            if (S3Clients.isBadDigest(e)) {
+                return new S3Failure(S3Failure.Kind.DAMAGED, fullKey, "the S3 store at " + endpointText()
+                        + " received other bytes for " + where + " than were sent (HTTP 400 BadDigest:" + detail
+                        + "): they changed on the way, the write is not acknowledged", e);
+            }
+            if (s3e.statusCode() >= 500 || s3e.statusCode() == 429) {
+                return new S3Failure(S3Failure.Kind.UNAVAILABLE, fullKey,
+                        "S3 could not " + op + " " + where + ": HTTP " + s3e.statusCode() + detail, e);
+            }
+            return new S3Failure(S3Failure.Kind.FAILED, fullKey,
+                    "S3 refused to " + op + " " + where + ": HTTP " + s3e.statusCode() + detail, e);
+        }
+        return new S3Failure(S3Failure.Kind.UNAVAILABLE, fullKey,
+                "cannot reach S3 at " + endpointText() + " to " + op + " " + where + ": " + e.getMessage(), e);
+    }
+
+    /** The endpoint, for messages: the S3-compatible server's URI, or AWS S3 and the region. */
+    public String endpointText() {
+        return settings.endpoint().map(Object::toString).orElse("AWS S3 (" + settings.region() + ")");
+    }
+
+    @Override
+    public void close() {
+        s3.close();
+    }
+}

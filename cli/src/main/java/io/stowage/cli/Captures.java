@@ -1,14 +1,12 @@
 package io.stowage.cli;
 
 import io.grpc.Status;
-import io.grpc.StatusRuntimeException;
-import io.stowage.api.v1.ClusterStateGrpc;
 import io.stowage.api.v1.GetCaptureRequest;
 import io.stowage.api.v1.GetCaptureResponse;
 import io.stowage.client.StowageClient;
+import io.stowage.client.StowageException;
 import io.stowage.common.message.Timestamps;
 import java.time.Instant;
-import java.util.concurrent.TimeUnit;
 
 /** The worker's captures of topic shapes and group offsets that a restore goes by. */
 final class Captures {
@@ -24,10 +22,9 @@ final class Captures {
             req.setAt(Timestamps.fromInstant(until));
         }
         try {
-            return ClusterStateGrpc.newBlockingStub(client.channel()).withDeadlineAfter(60, TimeUnit.SECONDS)
-                    .getCapture(req.build());
-        } catch (StatusRuntimeException e) {
-            if (e.getStatus().getCode() != Status.Code.UNIMPLEMENTED) {
+            return client.capture(req.build());
+        } catch (StowageException e) {
+            if (e.code() != Status.Code.UNIMPLEMENTED) {
                 throw e;
             }
             out.note("warning: the server keeps no captures of topics and groups (it predates them)");

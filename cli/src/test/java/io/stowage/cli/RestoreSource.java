@@ -3,7 +3,6 @@ package io.stowage.cli;
 import static org.awaitility.Awaitility.await;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-import io.stowage.api.v1.ClusterStateGrpc;
 import io.stowage.api.v1.CommittedOffset;
 import io.stowage.api.v1.GroupCapture;
 import io.stowage.api.v1.PutCaptureRequest;
@@ -93,6 +92,7 @@ final class RestoreSource {
                             bytes((batch % 3 == 1 ? "aborted " : "paid ") + i), headers(i)));
                 }
                 if (batch % 3 == 1) {
+                    producer.flush(); // in the log, then aborted: offsets the archive never sees
                     producer.abortTransaction();
                 } else {
                     producer.commitTransaction();
@@ -167,7 +167,7 @@ final class RestoreSource {
                                 .setOffset(o.offset()).setMetadata(o.metadata())));
                 req.addGroups(g);
             }
-            ClusterStateGrpc.newBlockingStub(client.channel()).putCapture(req.build());
+            client.putCapture(req.build());
         }
     }
 

@@ -14,6 +14,7 @@ import io.stowage.server.config.JdbcTarget;
 import io.stowage.server.config.ServerConfig;
 import io.stowage.server.grpc.AdminService;
 import io.stowage.server.grpc.CleanerService;
+import io.stowage.server.grpc.ClusterStateService;
 import io.stowage.server.grpc.GrpcErrors;
 import io.stowage.server.grpc.MessagesService;
 import io.stowage.server.grpc.awakari.AwakariCleanerService;
@@ -125,6 +126,7 @@ public final class StowageServer implements AutoCloseable {
         GrpcErrors errors = new GrpcErrors(storage.outages());
         return List.of(new MessagesService(storage.archive(), errors), new CleanerService(storage.cleaner(), errors),
                 new AdminService(storage.archive(), storage.verifier(), errors),
+                new ClusterStateService(storage.index().captures(), errors),
                 // the awakari messages API, for awakari's existing clients, over the same storage
                 new AwakariMessagesService(storage.archive(), errors),
                 new AwakariCleanerService(storage.cleaner(), errors));

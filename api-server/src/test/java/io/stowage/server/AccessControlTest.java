@@ -19,6 +19,11 @@ import io.grpc.stub.StreamObserver;
 import io.stowage.api.v1.AdminGrpc;
 import io.stowage.api.v1.CleanRequest;
 import io.stowage.api.v1.CleanerGrpc;
+import io.stowage.api.v1.ClusterStateGrpc;
+import io.stowage.api.v1.GetCaptureRequest;
+import io.stowage.api.v1.PutCaptureRequest;
+import io.stowage.api.v1.TopicCapture;
+import io.stowage.common.message.Timestamps;
 import io.stowage.api.v1.DeleteBatchRequest;
 import io.stowage.api.v1.GetBatchRequest;
 import io.stowage.api.v1.MessagesGrpc;
@@ -115,6 +120,20 @@ class AccessControlTest {
     }
 
     @Test
+    void theWorkersWriteRolePutsCapturesAndTheReadRoleReadsThem() {
+        PutCaptureRequest capture = PutCaptureRequest.newBuilder().setClusterId("c").setSeenAt(
+                Timestamps.fromInstant(T)).addTopics(TopicCapture.newBuilder().setTopic("src").setPartitions(1)
+                .setReplicationFactor(1)).build();
+
+        assertThat(clusterState(WRITER).putCapture(capture).getTopics()).isEqualTo(1);
+        assertThat(clusterState(READER).getCapture(GetCaptureRequest.getDefaultInstance()).getTopicsCount()).isEqualTo(1);
+        assertDenied(() -> clusterState(WRITER).getCapture(GetCaptureRequest.getDefaultInstance()),
+                "stowage.v1.ClusterState/GetCapture", "read", "ingest-worker", "write");
+        assertDenied(() -> clusterState(READER).putCapture(capture), "stowage.v1.ClusterState/PutCapture", "write",
+                "analyst", "read");
+    }
+
+    @Test
     void theDeleteRoleMayDeleteOnly() {
         messages(WRITER).putBatch(put("d-1"));
 
@@ -184,6 +203,10 @@ class AccessControlTest {
 
     private static CleanerGrpc.CleanerBlockingStub cleaner(String token) {
         return CleanerGrpc.newBlockingStub(channel).withInterceptors(bearer(token));
+    }
+
+    private static ClusterStateGrpc.ClusterStateBlockingStub clusterState(String token) {
+        return ClusterStateGrpc.newBlockingStub(channel).withInterceptors(bearer(token));
     }
 
     private static AdminGrpc.AdminBlockingStub admin(String token) {

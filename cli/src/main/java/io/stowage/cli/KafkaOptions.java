@@ -11,7 +11,7 @@ import picocli.CommandLine.Option;
  * {@code KAFKA_PROPERTIES_FILE}, for SASL, TLS and the rest (as the ingest worker takes them).
  */
 final class KafkaOptions {
-    @Option(names = "--bootstrap", paramLabel = "SERVERS", defaultValue = "${env:KAFKA_BOOTSTRAP_SERVERS:-localhost:9092}",
+    @Option(names = {"--bootstrap", "--bootstrap-servers"}, paramLabel = "SERVERS", defaultValue = "${env:KAFKA_BOOTSTRAP_SERVERS:-localhost:9092}",
             description = "Kafka brokers (env KAFKA_BOOTSTRAP_SERVERS; default ${DEFAULT-VALUE}). Every other KAFKA_*"
                     + " variable passes through as a client property (KAFKA_SECURITY_PROTOCOL is security.protocol).")
     String bootstrap;

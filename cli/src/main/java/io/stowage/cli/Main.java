@@ -27,6 +27,7 @@ public final class Main {
         cli.addSubcommand("clean", ClientCommand.spec(new CleanCommand()));
         cli.addSubcommand("verify", ClientCommand.spec(new VerifyCommand()));
         cli.addSubcommand("replay", ClientCommand.spec(new ReplayCommand()));
+        cli.addSubcommand("restore", ClientCommand.spec(new RestoreCommand()));
         cli.addSubcommand("export", QueryTools.exportCommand());
         cli.addSubcommand("import", QueryTools.importCommand());
         cli.addSubcommand("publish", new PublishCommand());

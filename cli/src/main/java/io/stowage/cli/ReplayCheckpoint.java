@@ -48,9 +48,14 @@ record ReplayCheckpoint(String replay, String cursor, long replayed, boolean com
         p.setProperty("cursor", cursor);
         p.setProperty("replayed", String.valueOf(replayed));
         p.setProperty("complete", String.valueOf(complete));
+        writeAtomically(file, p, "stowage replay checkpoint: run the same command again to resume");
+    }
+
+    /** Writes properties so that a crash leaves the old file or the new one, never a torn one (also for restore). */
+    static void writeAtomically(Path file, Properties p, String comment) throws IOException {
         Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
         java.io.StringWriter text = new java.io.StringWriter();
-        p.store(text, "stowage replay checkpoint: run the same command again to resume");
+        p.store(text, comment);
         try (java.nio.channels.FileChannel ch = java.nio.channels.FileChannel.open(tmp,
                 java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.WRITE,
                 java.nio.file.StandardOpenOption.TRUNCATE_EXISTING)) {

@@ -1,11 +1,7 @@
 package io.stowage.cli;
 
-import io.stowage.api.v1.Header;
 import io.stowage.api.v1.KafkaRecord;
-import io.stowage.api.v1.Message;
 import io.stowage.api.v1.ScanResult;
-import io.stowage.common.kafka.KafkaClientProperties;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Properties;
@@ -16,9 +12,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Stream;
 import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 
 /**
@@ -78,7 +72,8 @@ final class Replayer {
         long bytes = 0;
         long sent = 0;
         String lastCursor = null;
-        try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(producerProperties(), new ByteArraySerializer(),
+        try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(
+                ArchivedRecords.producerProperties(kafka, "stowage-replay"), new ByteArraySerializer(),
                 new ByteArraySerializer())) {
             var it = results.iterator();
             while (it.hasNext() && !stop.get()) {
@@ -87,14 +82,15 @@ final class Replayer {
                 }
                 ScanResult r = it.next();
                 KafkaRecord k = r.getMsg().getKafka();
-                ProducerRecord<byte[], byte[]> record = toRecord(r.getMsg());
+                ProducerRecord<byte[], byte[]> record = ArchivedRecords.toRecord(r.getMsg(), topic,
+                        keepPartitions ? k.getPartition() : null);
                 producer.send(record, (meta, e) -> {
                     if (e != null) {
                         failure.compareAndSet(null, e);
                     }
                 });
                 sent++;
-                bytes += (record.key() == null ? 0 : record.key().length) + (record.value() == null ? 0 : record.value().length);
+                bytes += ArchivedRecords.size(record);
                 perPartition.merge(k.getPartition(), 1L, Long::sum);
                 lastCursor = r.getCursor();
                 progress.advance(1);
@@ -133,34 +129,6 @@ final class Replayer {
         long replayed = ReplayCheckpoint.load(checkpointFile, identity).map(ReplayCheckpoint::replayed)
                 .orElse(alreadyReplayed);
         new ReplayCheckpoint(identity, cursor == null ? "" : cursor, replayed, true).save(checkpointFile);
-    }
-
-    private ProducerRecord<byte[], byte[]> toRecord(Message msg) {
-        KafkaRecord k = msg.getKafka();
-        RecordHeaders headers = new RecordHeaders();
-        for (Header h : k.getHeadersList()) {
-            headers.add(h.getKey(), h.hasValue() ? h.getValue().toByteArray() : null);
-        }
-        byte[] value = switch (msg.getDataCase()) {
-            case BINARY_DATA -> msg.getBinaryData().toByteArray();
-            case TEXT_DATA -> msg.getTextData().getBytes(StandardCharsets.UTF_8);
-            case PROTO_DATA -> msg.getProtoData().toByteArray();
-            case DATA_NOT_SET -> k.getNullValue() ? null : new byte[0];
-        };
-        return new ProducerRecord<>(topic, keepPartitions ? k.getPartition() : null,
-                k.getTimestamp() >= 0 ? k.getTimestamp() : null, k.hasKey() ? k.getKey().toByteArray() : null, value,
-                headers);
-    }
-
-    private Properties producerProperties() {
-        Properties p = KafkaClientProperties.only(kafka, ProducerConfig.configNames());
-        p.setProperty(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
-        p.setProperty(ProducerConfig.ACKS_CONFIG, "all");
-        p.putIfAbsent(ProducerConfig.LINGER_MS_CONFIG, "20");
-        p.putIfAbsent(ProducerConfig.BATCH_SIZE_CONFIG, String.valueOf(512 * 1024));
-        p.putIfAbsent(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, String.valueOf(16 * 1024 * 1024));
-        p.putIfAbsent(ProducerConfig.CLIENT_ID_CONFIG, "stowage-replay");
-        return p;
     }
 
     /** What a replay did. */

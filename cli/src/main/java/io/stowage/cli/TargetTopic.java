@@ -34,19 +34,26 @@ final class TargetTopic implements AutoCloseable {
     private final String topic;
     private final String bootstrap;
     private final String clusterId;
+    private final boolean ownsAdmin;
 
-    private TargetTopic(Admin admin, String topic, String bootstrap, String clusterId) {
+    private TargetTopic(Admin admin, String topic, String bootstrap, String clusterId, boolean ownsAdmin) {
         this.admin = admin;
         this.topic = topic;
         this.bootstrap = bootstrap;
         this.clusterId = clusterId;
+        this.ownsAdmin = ownsAdmin;
+    }
+
+    /** One of many topics a restore writes to, over the restore's own admin client (left open by close). */
+    static TargetTopic on(Admin admin, String bootstrap, String clusterId, String topic) {
+        return new TargetTopic(admin, topic, bootstrap, clusterId, false);
     }
 
     static TargetTopic open(Properties kafka, String topic) throws Exception {
         Admin admin = Admin.create(KafkaClientProperties.only(kafka, AdminClientConfig.configNames()));
         try {
             String clusterId = get(admin.describeCluster().clusterId());
-            return new TargetTopic(admin, topic, kafka.getProperty("bootstrap.servers"), clusterId);
+            return new TargetTopic(admin, topic, kafka.getProperty("bootstrap.servers"), clusterId, true);
         } catch (Exception e) {
             admin.close();
             throw e;
@@ -96,11 +103,22 @@ final class TargetTopic implements AutoCloseable {
      * an existing topic must have that many. Returns once every partition has a leader.
      */
     boolean ensure(int partitions, boolean keepPartitions) throws Exception {
+        return ensure(new NewTopic(topic, Optional.of(partitions), Optional.empty()), keepPartitions);
+    }
+
+    /**
+     * Creates the topic as {@code shape} says (partitions, replication factor, configs) when
+     * missing; an existing topic must have at least that many partitions when {@code keepPartitions}.
+     */
+    boolean ensure(NewTopic shape, boolean keepPartitions) throws Exception {
+        int partitions = shape.numPartitions();
         Optional<TopicDescription> d = description();
         boolean create = d.isEmpty();
         if (create) {
-            get(admin.createTopics(List.of(new NewTopic(topic, Optional.of(partitions), Optional.empty()))).all());
-            System.err.println("created topic " + topic + " with " + partitions + " partitions");
+            get(admin.createTopics(List.of(shape)).all());
+            System.err.println("created topic " + topic + " with " + partitions + " partitions"
+                    + (shape.replicationFactor() > 0 ? ", replication factor " + shape.replicationFactor() : "")
+                    + (shape.configs() == null || shape.configs().isEmpty() ? "" : ", configs " + shape.configs()));
         } else if (keepPartitions && d.get().partitions().size() < partitions) {
             throw new InvalidInputException("topic " + topic + " has " + d.get().partitions().size() + " partitions but"
                     + " the archive has records of partition " + (partitions - 1)
@@ -141,7 +159,7 @@ final class TargetTopic implements AutoCloseable {
         }
     }
 
-    private static <T> T get(org.apache.kafka.common.KafkaFuture<T> future) throws Exception {
+    static <T> T get(org.apache.kafka.common.KafkaFuture<T> future) throws Exception {
         try {
             return future.get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
         } catch (ExecutionException e) {
@@ -154,6 +172,8 @@ final class TargetTopic implements AutoCloseable {
 
     @Override
     public void close() {
-        admin.close();
+        if (ownsAdmin) {
+            admin.close();
+        }
     }
 }

@@ -12,6 +12,11 @@ import io.stowage.api.v1.AdminGrpc;
 import io.stowage.api.v1.CleanRequest;
 import io.stowage.api.v1.CleanResponse;
 import io.stowage.api.v1.CleanerGrpc;
+import io.stowage.api.v1.ClusterStateGrpc;
+import io.stowage.api.v1.GetCaptureRequest;
+import io.stowage.api.v1.GetCaptureResponse;
+import io.stowage.api.v1.PutCaptureRequest;
+import io.stowage.api.v1.PutCaptureResponse;
 import io.stowage.api.v1.DeleteBatchRequest;
 import io.stowage.api.v1.GetBatchRequest;
 import io.stowage.api.v1.Message;
@@ -27,6 +32,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Iterator;
@@ -192,6 +198,25 @@ public final class StowageClient implements AutoCloseable {
     }
 
     /**
+     * Keeps a capture of the Kafka cluster's topics and groups (with retries: storing the same
+     * capture again replaces it with itself).
+     */
+    public PutCaptureResponse putCapture(PutCaptureRequest request) {
+        return retrier.call("PutCapture", () -> clusterState().putCapture(request));
+    }
+
+    /** The latest capture of each topic and group at or before {@code at}. */
+    public GetCaptureResponse captureAt(Instant at) {
+        return capture(GetCaptureRequest.newBuilder().setAt(com.google.protobuf.Timestamp.newBuilder()
+                .setSeconds(at.getEpochSecond()).setNanos(at.getNano())).build());
+    }
+
+    /** One GetCapture call as it is (with retries): without {@code at} the latest of all, a topic pattern. */
+    public GetCaptureResponse capture(GetCaptureRequest request) {
+        return retrier.call("GetCapture", () -> clusterState().getCapture(request));
+    }
+
+    /**
      * Runs a verify on the server and returns its events as they come (progress, problems, then
      * the summary). No deadline: a verify reads the whole archive.
      */
@@ -219,6 +244,11 @@ public final class StowageClient implements AutoCloseable {
             channel.shutdownNow();
             Thread.currentThread().interrupt();
         }
+    }
+
+    private ClusterStateGrpc.ClusterStateBlockingStub clusterState() {
+        return ClusterStateGrpc.newBlockingStub(channel).withDeadlineAfter(deadline.toMillis(), TimeUnit.MILLISECONDS)
+                .withCallCredentials(credentials.orElse(null));
     }
 
     private MessagesGrpc.MessagesBlockingStub messages() {

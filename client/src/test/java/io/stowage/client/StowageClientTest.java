@@ -5,6 +5,11 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.grpc.Status;
 import io.stowage.api.v1.AttributeValue;
+import io.stowage.api.v1.CommittedOffset;
+import io.stowage.api.v1.GetCaptureResponse;
+import io.stowage.api.v1.GroupCapture;
+import io.stowage.api.v1.PutCaptureRequest;
+import io.stowage.api.v1.TopicCapture;
 import io.stowage.api.v1.Message;
 import io.stowage.api.v1.ScanRequest;
 import io.stowage.api.v1.ScanResult;
@@ -63,6 +68,31 @@ class StowageClientTest {
 
     static JdbcTarget db() {
         return new JdbcTarget(pg.jdbcUrl(), pg.user(), pg.password());
+    }
+
+    @Test
+    void aCaptureIsPutAndReadBackAtATime() {
+        Instant seen = T.plusSeconds(30);
+        PutCaptureRequest capture = PutCaptureRequest.newBuilder().setClusterId("c-1")
+                .setSeenAt(Timestamps.fromInstant(seen))
+                .addTopics(TopicCapture.newBuilder().setTopic("orders").setPartitions(6).setReplicationFactor(3)
+                        .putConfigs("cleanup.policy", "compact"))
+                .addGroups(GroupCapture.newBuilder().setGroup("billing").addOffsets(CommittedOffset.newBuilder()
+                        .setTopic("orders").setPartition(5).setOffset(1234)))
+                .build();
+        try (StowageClient c = client()) {
+            assertThat(c.putCapture(capture).getGroups()).isEqualTo(1);
+            assertThat(c.putCapture(capture).getTopics()).as("a retried put is accepted again").isEqualTo(1);
+
+            GetCaptureResponse at = c.captureAt(seen);
+
+            assertThat(at.getTopicsList()).singleElement().satisfies(t -> {
+                assertThat(t.getConfigsMap()).containsExactly(Map.entry("cleanup.policy", "compact"));
+                assertThat(t.getSeenAt()).isEqualTo(Timestamps.fromInstant(seen));
+            });
+            assertThat(at.getGroups(0).getOffsets(0).getOffset()).isEqualTo(1234);
+            assertThat(c.captureAt(seen.minusMillis(1)).getTopicsList()).isEmpty();
+        }
     }
 
     StowageClient client() {

@@ -26,6 +26,8 @@ public final class MethodRoles {
             Map.entry("stowage.v1.Admin/Status", Role.READ),
             Map.entry("stowage.v1.Admin/Verify", Role.ADMIN),
             Map.entry("stowage.v1.Cleaner/Clean", Role.ADMIN),
+            Map.entry("stowage.v1.ClusterState/PutCapture", Role.WRITE),
+            Map.entry("stowage.v1.ClusterState/GetCapture", Role.READ),
             Map.entry("awakari.messages.Service/PutBatch", Role.WRITE),
             Map.entry("awakari.messages.Service/GetBatch", Role.READ),
             Map.entry("awakari.messages.Service/DeleteBatch", Role.DELETE),

@@ -11,9 +11,9 @@ import java.util.stream.Collectors;
  * {@code read,write,delete,admin}.
  */
 public enum Role {
-    /** GetBatch, Scan, Status. */
+    /** GetBatch, Scan, Status, GetCapture. */
     READ,
-    /** PutBatch. */
+    /** PutBatch, PutCapture. */
     WRITE,
     /** DeleteBatch. */
     DELETE,

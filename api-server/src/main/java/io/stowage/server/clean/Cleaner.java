@@ -4,6 +4,7 @@ import io.stowage.server.storage.MessageReader;
 import io.stowage.server.storage.error.StorageUnavailableException;
 import io.stowage.server.storage.blob.BlobDeleter;
 import io.stowage.server.storage.blob.BlobWriter;
+import io.stowage.server.storage.index.CaptureStore;
 import io.stowage.server.storage.index.DeleteOutcome;
 import io.stowage.server.storage.index.MessageIndex;
 import io.stowage.server.storage.index.SegmentRef;
@@ -100,6 +101,8 @@ public final class Cleaner {
             } while (out.deleted() > 0);
         }
 
+        expireCaptures(now);
+
         // One segment that cannot be rewritten (its object damaged, say) must not stop the rest
         // of the clean: it is logged, left for verify, and the walk goes on by segment id.
         long after = 0;
@@ -140,6 +143,30 @@ public final class Cleaner {
             }
         }
         return t;
+    }
+
+    /**
+     * Removes captures of the Kafka cluster past retention, keeping the latest before each cut so
+     * that a restore to any time still within retention finds the state it had. A topic's
+     * captures follow its stream's retention; a group reads several topics, so its captures are
+     * kept as long as the longest retention of any stream (forever when any stream is kept forever).
+     */
+    private void expireCaptures(Instant now) {
+        CaptureStore captures = index.captures();
+        int removed = 0;
+        for (String topic : captures.topics()) {
+            Optional<Duration> period = settings.retention().periodFor(topic);
+            if (period.isPresent()) {
+                removed += captures.expireTopic(topic, now.minus(period.get()));
+            }
+        }
+        Optional<Duration> longest = settings.retention().longestPeriod();
+        if (longest.isPresent()) {
+            removed += captures.expireGroups(now.minus(longest.get()));
+        }
+        if (removed > 0) {
+            log.info("Clean: removed {} captures of topics and groups past retention", removed);
+        }
     }
 
     /**

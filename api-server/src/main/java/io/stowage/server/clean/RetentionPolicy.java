@@ -22,6 +22,18 @@ public record RetentionPolicy(Optional<Duration> defaultPeriod, Map<String, Opti
         return perStream.getOrDefault(stream, defaultPeriod);
     }
 
+    /** The longest period of the default and the overrides; empty when any of them keeps forever. */
+    public Optional<Duration> longestPeriod() {
+        Optional<Duration> longest = defaultPeriod;
+        for (Optional<Duration> p : perStream.values()) {
+            if (longest.isEmpty() || p.isEmpty()) {
+                return Optional.empty();
+            }
+            longest = p.get().compareTo(longest.get()) > 0 ? p : longest;
+        }
+        return longest;
+    }
+
     /**
      * Reads overrides written {@code stream=period,stream=period}, such as
      * {@code alerts=720h,heartbeat=24h,audit=forever}.

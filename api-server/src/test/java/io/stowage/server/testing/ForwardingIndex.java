@@ -1,5 +1,6 @@
 package io.stowage.server.testing;
 
+import io.stowage.server.storage.index.CaptureStore;
 import io.stowage.server.storage.index.DeleteOutcome;
 import io.stowage.server.storage.index.IndexEntry;
 import io.stowage.server.storage.index.IndexedMessage;
@@ -27,6 +28,11 @@ public class ForwardingIndex implements MessageIndex {
 
     public ForwardingIndex(MessageIndex real) {
         this.real = real;
+    }
+
+    @Override
+    public CaptureStore captures() {
+        return real.captures();
     }
 
     @Override

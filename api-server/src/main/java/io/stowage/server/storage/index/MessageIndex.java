@@ -60,6 +60,9 @@ public interface MessageIndex extends SegmentCatalog, AutoCloseable {
     /** Per stream statistics of committed segments, for one stream or all, by stream name. */
     List<StreamStats> status(Optional<String> stream);
 
+    /** The captures of the archived Kafka cluster (topic configurations, group offsets), kept beside the messages. */
+    CaptureStore captures();
+
     /** Where the index is, for the log (never with a password). */
     String description();
 

@@ -1,6 +1,7 @@
 package io.stowage.server.storage.index.memory;
 
 import io.stowage.server.storage.error.StorageUnavailableException;
+import io.stowage.server.storage.index.CaptureStore;
 import io.stowage.server.storage.index.DeleteOutcome;
 import io.stowage.server.storage.index.IndexEntry;
 import io.stowage.server.storage.index.IndexedMessage;
@@ -45,6 +46,7 @@ public final class InMemoryIndex implements MessageIndex {
     private final Map<String, IndexEntry> messages = new HashMap<>();
     private final TreeSet<String> streams = new TreeSet<>();
     private final ReentrantLock cleanLock = new ReentrantLock();
+    private final InMemoryCaptures captures = new InMemoryCaptures();
     private boolean closed;
 
     /** With the system clock for the time a segment is registered. */
@@ -55,6 +57,11 @@ public final class InMemoryIndex implements MessageIndex {
     /** With {@code clock} for the time a segment is registered, which {@link #retireAbandoned} compares. */
     public InMemoryIndex(Clock clock) {
         this.clock = clock;
+    }
+
+    @Override
+    public CaptureStore captures() {
+        return captures;
     }
 
     @Override

@@ -1,6 +1,7 @@
 package io.stowage.server.storage.index.postgres;
 
 import io.micrometer.core.instrument.MeterRegistry;
+import io.stowage.server.storage.index.CaptureStore;
 import io.stowage.server.storage.index.DeleteOutcome;
 import io.stowage.server.storage.index.IndexEntry;
 import io.stowage.server.storage.index.IndexedMessage;
@@ -28,6 +29,7 @@ public final class PostgresIndex implements MessageIndex {
     private final Database db;
     private final PostgresMessages messages;
     private final PostgresSegments segments;
+    private final PostgresCaptures captures;
 
     /** Over an open database, which it closes on {@link #close()}. */
     public PostgresIndex(Database db) {
@@ -35,6 +37,7 @@ public final class PostgresIndex implements MessageIndex {
         NameIds streams = new NameIds("streams");
         this.messages = new PostgresMessages(db, streams, new NameIds("types"));
         this.segments = new PostgresSegments(db, streams);
+        this.captures = new PostgresCaptures(db);
     }
 
     /**
@@ -49,6 +52,11 @@ public final class PostgresIndex implements MessageIndex {
     /** The database, for tests of what only PostgreSQL shows (such as damage done with SQL). */
     public Database database() {
         return db;
+    }
+
+    @Override
+    public CaptureStore captures() {
+        return captures;
     }
 
     @Override

@@ -1,0 +1,47 @@
+package io.stowage.server.storage.index;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import java.util.regex.Pattern;
+
+/**
+ * The captures of the Kafka cluster the worker archives, kept in the index beside the messages.
+ * A topic is known by its name (the stream it is archived as) and a group by its name, whatever
+ * cluster id they were seen with, so that the captures of a cluster rebuilt after a loss continue
+ * those of the one it replaces. Times are kept to the microsecond, as PostgreSQL keeps them.
+ *
+ * <p>Adapters: the PostgreSQL index and the in-memory index; both pass
+ * {@code CaptureStoreContractTest}.
+ */
+public interface CaptureStore {
+
+    /**
+     * Keeps every topic and group of {@code capture} with its own {@code seenAt}. Storing the same
+     * topic or group at the same time again replaces it, so a retried put changes nothing.
+     */
+    void put(Capture capture);
+
+    /** The latest capture of each topic and of each group seen at or before {@code at} (of all, when empty), by name. */
+    Capture latest(Optional<Instant> at);
+
+    /** As {@link #latest(Optional)}, restricted by {@link Capture#onlyTopics}. */
+    default Capture latest(Optional<Instant> at, Optional<Pattern> topics) {
+        Capture all = latest(at);
+        return topics.map(all::onlyTopics).orElse(all);
+    }
+
+    /** The names of the topics captured at any time, in order. */
+    List<String> topics();
+
+    /**
+     * Removes the captures of {@code topic} seen before {@code cutoff}, except the latest of them,
+     * so that a restore to any time after the cutoff still finds the state it had.
+     *
+     * @return the captures removed
+     */
+    int expireTopic(String topic, Instant cutoff);
+
+    /** As {@link #expireTopic} for every group: each keeps its latest capture before {@code cutoff}. */
+    int expireGroups(Instant cutoff);
+}

@@ -1,5 +1,6 @@
 package io.stowage.ingest;
 
+import com.google.protobuf.Timestamp;
 import io.stowage.api.v1.CommittedOffset;
 import io.stowage.api.v1.GroupCapture;
 import io.stowage.api.v1.PutCaptureRequest;
@@ -9,7 +10,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
-import java.util.HashMap;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -83,7 +84,7 @@ final class ClusterCapture {
             capture.addGroups(g);
         }
         Instant seen = clock.instant();
-        return capture.setSeenAt(com.google.protobuf.Timestamp.newBuilder().setSeconds(seen.getEpochSecond())
+        return capture.setSeenAt(Timestamp.newBuilder().setSeconds(seen.getEpochSecond())
                 .setNanos(seen.getNano())).build();
     }
 
@@ -121,8 +122,8 @@ final class ClusterCapture {
         for (String group : wanted.keySet()) {
             GroupCapture.Builder b = GroupCapture.newBuilder().setGroup(group);
             Map<TopicPartition, OffsetAndMetadata> committed = new TreeMap<>(
-                    java.util.Comparator.comparing(TopicPartition::topic).thenComparingInt(TopicPartition::partition));
-            committed.putAll(offsets.getOrDefault(group, new HashMap<>()));
+                    Comparator.comparing(TopicPartition::topic).thenComparingInt(TopicPartition::partition));
+            committed.putAll(offsets.getOrDefault(group, Map.of()));
             committed.forEach((tp, om) -> {
                 if (om != null && topics.accepts(tp.topic())) {
                     b.addOffsets(CommittedOffset.newBuilder().setTopic(tp.topic()).setPartition(tp.partition())

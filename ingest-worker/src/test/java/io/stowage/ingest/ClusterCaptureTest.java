@@ -21,6 +21,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import org.apache.kafka.clients.admin.Admin;
@@ -168,7 +169,7 @@ class ClusterCaptureTest {
     }
 
     private static void produce(List<String> topics, int perTopic) throws Exception {
-        List<java.util.concurrent.Future<?>> sent = new ArrayList<>();
+        List<Future<?>> sent = new ArrayList<>();
         try (KafkaProducer<byte[], byte[]> producer = KafkaForTests.producer()) {
             for (String topic : topics) {
                 for (int i = 0; i < perTopic; i++) {
@@ -179,7 +180,7 @@ class ClusterCaptureTest {
             }
             producer.flush();
         }
-        for (java.util.concurrent.Future<?> f : sent) {
+        for (Future<?> f : sent) {
             f.get(30, TimeUnit.SECONDS);
         }
     }

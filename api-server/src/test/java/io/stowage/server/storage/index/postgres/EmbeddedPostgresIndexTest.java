@@ -27,7 +27,7 @@ class EmbeddedPostgresIndexTest extends MessageIndexContractTest {
                     return rs.getInt(1);
                 }
             });
-            assertThat(versions).isEqualTo(4);
+            assertThat(versions).isEqualTo(5);
         }
     }
 }

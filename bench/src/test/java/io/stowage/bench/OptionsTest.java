@@ -25,7 +25,7 @@ class OptionsTest {
         assertThat(s.stored()).isEqualTo(1_000_000);
         assertThat(s.batchMessages()).isEqualTo(1000);
         assertThat(s.getIds()).isEqualTo(100);
-        assertThat(s.benchmarks()).containsExactlyInAnyOrder("B1", "B2", "B3", "B4", "B5", "B6", "B7");
+        assertThat(s.benchmarks()).containsExactlyInAnyOrder("B1", "B2", "B3", "B4", "B5", "B6", "B7", "B8");
         assertThat(s.workerHeap()).isEqualTo("256m");
     }
 

@@ -182,12 +182,26 @@ final class ScaleBench {
         batch.forEach(m -> stored.add(m.getId()));
     }
 
-    /** The messages table with its indexes, per row. */
+    /** The messages table with its indexes, per row; each part is logged. */
     private static double bytesPerRow(Connection c) throws Exception {
+        long rows;
+        double total;
         try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery("SELECT pg_total_relation_size('"
                 + SCHEMA + ".messages'), (SELECT count(*) FROM " + SCHEMA + ".messages)")) {
             rs.next();
-            return (double) rs.getLong(1) / Math.max(1, rs.getLong(2));
+            rows = Math.max(1, rs.getLong(2));
+            total = (double) rs.getLong(1) / rows;
         }
+        StringBuilder parts = new StringBuilder();
+        try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery("SELECT c.relname,"
+                + " pg_relation_size(c.oid) FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace"
+                + " WHERE n.nspname = '" + SCHEMA + "' AND (c.relname = 'messages' OR c.oid IN (SELECT indexrelid"
+                + " FROM pg_index WHERE indrelid = '" + SCHEMA + ".messages'::regclass)) ORDER BY 2 DESC")) {
+            while (rs.next()) {
+                parts.append(String.format(Locale.ROOT, " %s %.1f B;", rs.getString(1), (double) rs.getLong(2) / rows));
+            }
+        }
+        Progress.say("  per row:%s total %.1f B", parts, total);
+        return total;
     }
 }

@@ -50,7 +50,7 @@ helm-test: ## Lint the Helm chart (helm/stowage) and check what it renders; no h
 # Benchmark sizes, e.g. make bench BENCH_ARGS=--quick or BENCH_ARGS="--records 200000 --partitions 3"
 BENCH_ARGS ?=
 
-bench: ## Measure Stowage against this machine's limits and a peer (B1-B7); prints a table, writes bench/results/latest.json
+bench: ## Measure Stowage against this machine's limits and a peer (B1-B8); prints a table, writes bench/results/latest.json
 	$(MVNW) -q -pl bench -am package -DskipTests
 	java -Xmx2g -cp 'bench/target/*:bench/target/lib/*' io.stowage.bench.Bench $(BENCH_ARGS)
 

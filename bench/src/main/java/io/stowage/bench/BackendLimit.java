@@ -156,19 +156,27 @@ final class BackendLimit implements AutoCloseable {
         Integer[] ones = new Integer[n];
         java.util.Arrays.fill(segments, segmentId);
         java.util.Arrays.fill(ones, 1);
-        String sql = "INSERT INTO " + table + " (id, stream_id, type_id, time, segment_id, byte_offset, length, digest,"
-                + " kafka_partition, kafka_offset) SELECT id, s, t, " + TIME + ", seg, off, len, dig, kp, ko FROM unnest("
-                + "?::text[], ?::int[], ?::int[], ?::bigint[], ?::bigint[], ?::int[], ?::int[], ?::bytea[], ?::int[],"
-                + " ?::bigint[]) AS x(id, s, t, tm, seg, off, len, dig, kp, ko)";
+        java.util.UUID[] uuids = new java.util.UUID[n];
+        String[] texts = new String[n];
+        Long[] digests = new Long[n];
+        for (int i = 0; i < n; i++) {
+            uuids[i] = IndexRows.uuidOrNull(b.ids()[i]);
+            texts[i] = uuids[i] == null ? b.ids()[i] : null;
+            digests[i] = IndexRows.digest(b.digests()[i]);
+        }
+        String sql = "INSERT INTO " + table + " (" + IndexRows.ID_COLUMNS + ", stream_id, time, segment_id, byte_offset,"
+                + " length, digest, kafka_partition, kafka_offset) SELECT u, tx, s, " + TIME + ", seg, off, len, dig, kp, ko"
+                + " FROM unnest(?::uuid[], ?::text[], ?::int[], ?::bigint[], ?::bigint[], ?::int[], ?::int[], ?::bigint[],"
+                + " ?::int[], ?::bigint[]) AS x(u, tx, s, tm, seg, off, len, dig, kp, ko)";
         try (PreparedStatement ps = db.prepareStatement(sql)) {
-            ps.setArray(1, db.createArrayOf("text", b.ids()));
-            ps.setArray(2, db.createArrayOf("int4", ones));
+            ps.setArray(1, db.createArrayOf("uuid", uuids));
+            ps.setArray(2, db.createArrayOf("text", texts));
             ps.setArray(3, db.createArrayOf("int4", ones));
             ps.setArray(4, db.createArrayOf("int8", b.times()));
             ps.setArray(5, db.createArrayOf("int8", segments));
             ps.setArray(6, db.createArrayOf("int4", b.offsets()));
             ps.setArray(7, db.createArrayOf("int4", b.lengths()));
-            ps.setArray(8, db.createArrayOf("bytea", b.digests()));
+            ps.setArray(8, db.createArrayOf("int8", digests));
             ps.setArray(9, db.createArrayOf("int4", b.partitions()));
             ps.setArray(10, db.createArrayOf("int8", b.kafkaOffsets()));
             ps.executeUpdate();

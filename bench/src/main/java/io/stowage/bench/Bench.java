@@ -25,7 +25,7 @@ import picocli.CommandLine.Spec;
  * baseline measured in the same run, their ratio, the target) and writes it as JSON.
  */
 @Command(name = "bench", sortOptions = false,
-        description = "Stowage measured against the limits of this machine and against a peer (B1-B7).")
+        description = "Stowage measured against the limits of this machine and against a peer (B1-B8).")
 public final class Bench implements Callable<Integer> {
     private static final String MAIN_BUCKET = "stowage-bench";
     private static final String MAIN_SCHEMA = "stowage";
@@ -62,7 +62,7 @@ public final class Bench implements Callable<Integer> {
         Path work = Files.createTempDirectory("stowage-bench-");
         try (Backends backends = Backends.start(work)) {
             Stowage stowage = new Stowage(home, backends, logDir);
-            if (sizes.benchmarks().stream().anyMatch(b -> !b.equals("B2") && !b.equals("B7"))) {
+            if (sizes.benchmarks().stream().anyMatch(b -> !b.equals("B2") && !b.equals("B7") && !b.equals("B8"))) {
                 onMainServer(sizes, backends, stowage, work, logDir);
             }
             if (sizes.includes("B2")) {
@@ -74,6 +74,9 @@ public final class Bench implements Callable<Integer> {
             }
             if (sizes.includes("B7")) {
                 attempt("B7", () -> entries.addAll(new SmallBatchBench(sizes, backends, stowage, work).run()));
+            }
+            if (sizes.includes("B8")) {
+                attempt("B8", () -> entries.addAll(new ScaleBench(sizes, backends, stowage, work).run()));
             }
         } finally {
             deleteTree(work);

@@ -134,11 +134,14 @@ final class GetBatchBench {
     /** Where the messages are, as the server looks them up. */
     private List<Location> locate(Connection db, List<String> ids) throws Exception {
         String sql = "SELECT s.object_key, m.byte_offset, m.length FROM " + server.schema() + ".messages m JOIN "
-                + server.schema() + ".segments s ON s.id = m.segment_id WHERE m.id = ANY(?)";
+                + server.schema() + ".segments s ON s.id = m.segment_id"
+                + " WHERE m.id_uuid = ANY(?::uuid[]) OR m.id_text = ANY(?::text[])";
         List<Location> found = new ArrayList<>(ids.size());
         try (PreparedStatement ps = db.prepareStatement(sql)) {
-            Array array = db.createArrayOf("text", ids.toArray());
-            ps.setArray(1, array);
+            Array uuids = db.createArrayOf("uuid", ids.stream().map(IndexRows::uuidOrNull).filter(u -> u != null).toArray());
+            Array texts = db.createArrayOf("text", ids.stream().map(IndexRows::textOrNull).filter(t -> t != null).toArray());
+            ps.setArray(1, uuids);
+            ps.setArray(2, texts);
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
                     found.add(new Location(rs.getString(1), rs.getLong(2), rs.getInt(3)));
@@ -153,7 +156,7 @@ final class GetBatchBench {
         double percent = Math.min(100, 100.0 * count * 1.3 / Math.max(1, stored));
         List<String> ids = new ArrayList<>(count);
         try (Connection c = backends.connect(); Statement st = c.createStatement();
-                ResultSet rs = st.executeQuery(String.format(Locale.ROOT, "SELECT id FROM %s.messages TABLESAMPLE"
+                ResultSet rs = st.executeQuery(String.format(Locale.ROOT, "SELECT coalesce(id_uuid::text, id_text) FROM %s.messages TABLESAMPLE"
                         + " BERNOULLI (%f)", server.schema(), percent))) {
             while (rs.next()) {
                 ids.add(rs.getString(1));

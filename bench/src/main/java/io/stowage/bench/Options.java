@@ -12,7 +12,7 @@ import picocli.CommandLine.Option;
  * full run or, with {@code --quick}, of the reduced one.
  */
 final class Options {
-    static final List<String> BENCHMARKS = List.of("B1", "B2", "B3", "B4", "B5", "B6", "B7");
+    static final List<String> BENCHMARKS = List.of("B1", "B2", "B3", "B4", "B5", "B6", "B7", "B8");
 
     @Option(names = "--quick", description = "A reduced run of every benchmark (a few minutes): smaller sizes, one run each.")
     boolean quick;
@@ -50,6 +50,9 @@ final class Options {
     @Option(names = "--get-ids", description = "B3: ids per GetBatch. Default 100.")
     Integer getIds;
 
+    @Option(names = "--b8-rows", description = "B8: index rows bulk-loaded before measuring again. Default 50000000, quick 1000000.")
+    Integer b8Rows;
+
     @Option(names = "--only", split = ",", description = "Run only these benchmarks, e.g. --only B1,B6 (B4 and B5 need B1 or B3's data).")
     List<String> only;
 
@@ -85,7 +88,7 @@ final class Options {
                 warmupRecords != null ? warmupRecords : Math.max(1_000, rec / 10),
                 pick(putBatches, 50, 10), pick(batchMessages, 1000, 1000), pick(segmentBatches, 3, 1),
                 pick(stored, 1_000_000, 100_000), pick(getBatches, 200, 50), pick(getIds, 100, 100),
-                Set.copyOf(selected), workerHeap, serverHeap, jfr);
+                Set.copyOf(selected), workerHeap, serverHeap, jfr, pick(b8Rows, 50_000_000, 1_000_000));
         s.validate();
         return s;
     }

@@ -7,7 +7,7 @@ import java.util.Set;
 /** How much each benchmark does, resolved from the flags. */
 record Sizes(boolean quick, int runs, int records, int recordBytes, int partitions, int warmupRecords,
         int putBatches, int batchMessages, int segmentBatches, int stored, int getBatches, int getIds,
-        Set<String> benchmarks, String workerHeap, String serverHeap, boolean jfr) {
+        Set<String> benchmarks, String workerHeap, String serverHeap, boolean jfr, int b8Rows) {
 
     void validate() {
         positive("--runs", runs);
@@ -21,6 +21,7 @@ record Sizes(boolean quick, int runs, int records, int recordBytes, int partitio
         positive("--stored", stored);
         positive("--get-batches", getBatches);
         positive("--get-ids", getIds);
+        positive("--b8-rows", b8Rows);
         heap("--worker-heap", workerHeap);
         heap("--server-heap", serverHeap);
         if (benchmarks.isEmpty()) {
@@ -46,6 +47,7 @@ record Sizes(boolean quick, int runs, int records, int recordBytes, int partitio
         m.put("stored", stored);
         m.put("get_batches", getBatches);
         m.put("get_ids", getIds);
+        m.put("b8_rows", b8Rows);
         m.put("benchmarks", Options.BENCHMARKS.stream().filter(benchmarks::contains).toList());
         m.put("worker_heap", workerHeap);
         m.put("server_heap", serverHeap);

@@ -74,6 +74,12 @@ final class Stowage {
 
     /** Starts {@code stowage server} on PostgreSQL schema {@code schema} and {@code store}; waits until ready. */
     ServerProcess server(String name, String schema, Store store, String heap, List<String> extraJvmOptions) {
+        return server(name, schema, store, heap, extraJvmOptions, Map.of());
+    }
+
+    /** Likewise, with {@code settings} (STOWAGE_* variables) for this server. */
+    ServerProcess server(String name, String schema, Store store, String heap, List<String> extraJvmOptions,
+            Map<String, String> settings) {
         int grpcPort = freePort();
         int httpPort = freePort();
         Map<String, String> env = new HashMap<>();
@@ -85,6 +91,7 @@ final class Stowage {
         env.put("STOWAGE_DB_SCHEMA", schema);
         // the benchmarks measure writing and reading; a clean in the middle would measure itself
         env.put("STOWAGE_CLEAN_INTERVAL", "off");
+        env.putAll(settings);
         env.putAll(passedThrough("BENCH_SERVER_"));
         if (store instanceof Store.Directory d) {
             env.put("STOWAGE_DATA_DIR", d.path().toAbsolutePath().toString());

@@ -25,7 +25,7 @@ class OptionsTest {
         assertThat(s.stored()).isEqualTo(1_000_000);
         assertThat(s.batchMessages()).isEqualTo(1000);
         assertThat(s.getIds()).isEqualTo(100);
-        assertThat(s.benchmarks()).containsExactlyInAnyOrder("B1", "B2", "B3", "B4", "B5", "B6", "B7");
+        assertThat(s.benchmarks()).containsExactlyInAnyOrder("B1", "B2", "B3", "B4", "B5", "B6", "B7", "B8");
         assertThat(s.workerHeap()).isEqualTo("256m");
     }
 
@@ -37,7 +37,10 @@ class OptionsTest {
         assertThat(s.warmupRecords()).isEqualTo(1000);
         assertThat(s.partitions()).isEqualTo(3);
         assertThat(s.stored()).isEqualTo(100_000);
-        assertThat(s.benchmarks()).hasSize(7);
+        assertThat(s.benchmarks()).hasSize(8);
+        assertThat(s.b8Rows()).isEqualTo(1_000_000);
+        assertThat(parse("--quick", "--b8-rows", "20000").b8Rows()).isEqualTo(20_000);
+        assertThat(parse().b8Rows()).isEqualTo(50_000_000);
     }
 
     @Test

@@ -111,7 +111,7 @@ class VerifyServiceTest {
 
     @Test
     void aDroppedMessageRowShowsAsACountMismatchThatRepairCorrects() throws Exception {
-        sql("DELETE FROM messages WHERE id = ?", "m4");
+        sql("DELETE FROM messages WHERE id_text = ?", "m4");
 
         Result found = verify(false);
         assertThat(found.problems).singleElement().satisfies(p -> {

@@ -21,11 +21,17 @@ import java.util.TreeMap;
  * for a Kafka record its topic, timestamp and type, key (absent or not), headers in order (null or
  * not) and whether the value was null; not the id, and not where Kafka placed the record
  * (partition, offset). Every part is fed to SHA-256 with its kind and length, so no two different
- * contents give the same input; payloads are hashed where they are, without copies. The first 16
- * bytes are kept: collisions stay out of reach and the index stays small.
+ * contents give the same input; payloads are hashed where they are, without copies.
+ *
+ * <p>The first 8 bytes are kept, and the index stores them in 8 bytes. That is enough for what
+ * the digest does: tell a re-delivery from other content under the same id (an accidental match
+ * has odds of 2^-64 per such put, and a forged match only gets the forger's message dropped, as
+ * it would be anyway), and catch a store that gives back other bytes than it was given (missed
+ * with odds of 2^-64). It is not a security boundary: whoever can write to the store can delete
+ * objects too, and integrity against them is the store's access control.
  */
 public final class ContentDigest {
-    public static final int LENGTH = 16;
+    public static final int LENGTH = 8;
 
     private ContentDigest() {}
 

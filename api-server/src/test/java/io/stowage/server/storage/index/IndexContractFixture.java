@@ -1,5 +1,6 @@
 package io.stowage.server.storage.index;
 
+import io.stowage.common.message.ContentDigest;
 import io.stowage.server.testing.TestBackends;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
@@ -73,6 +74,6 @@ public abstract class IndexContractFixture {
     }
 
     protected static byte[] digest(String id) {
-        return Arrays.copyOf(id.getBytes(StandardCharsets.UTF_8), 16);
+        return Arrays.copyOf(id.getBytes(StandardCharsets.UTF_8), ContentDigest.LENGTH);
     }
 }

@@ -190,9 +190,10 @@ public abstract class MessageIndexContractTest extends SegmentCatalogContractTes
 
     @Test
     void scanIsOrderedByTimeThenIdAndResumesAfterAPosition() {
-        long seg = pending("s", "t", 5);
-        index.commitSegments(List.of(seg), List.of(entry("c", seg, "s", "t", T0, 0, 1),
-                entry("a", seg, "s", "t", T0, 1, 1), entry("b", seg, "s", "u", T0.plusSeconds(5), 2, 1),
+        long seg = pending("s", "t", 4);
+        long ofTypeU = pending("s", "u", 1);
+        index.commitSegments(List.of(seg, ofTypeU), List.of(entry("c", seg, "s", "t", T0, 0, 1),
+                entry("a", seg, "s", "t", T0, 1, 1), entry("b", ofTypeU, "s", "u", T0.plusSeconds(5), 0, 1),
                 entry("d", seg, "s", "t", T0.minusSeconds(5), 3, 1), entry("other", seg, "s2", "t", T0, 4, 1)));
 
         List<ScanRow> all = index.scan(timeScan("s", Optional.empty(), Instant.EPOCH, T0.plusSeconds(3600), 100));
@@ -240,6 +241,62 @@ public abstract class MessageIndexContractTest extends SegmentCatalogContractTes
         ScanQuery partition0InTime = new ScanQuery("t", Optional.empty(), Instant.EPOCH, T0.plusSeconds(3600),
                 Optional.empty(), 100, ScanOrder.TIME, Optional.of(0));
         assertThat(index.scan(partition0InTime)).extracting(ScanRow::id).containsExactly("p0-o9", "p0-o2");
+    }
+
+    private static final String UUID_ID = "3426d090-1b8a-4a09-ac9c-41f2de24d5ac";
+    private static final String UPPER_CASE_UUID_ID = UUID_ID.toUpperCase(java.util.Locale.ROOT);
+    private static final String SIXTEEN_CHARACTERS = "0123456789abcdef";
+
+    @Test
+    void uuidIdsAndTextIdsThatLookAlikeAreDifferentIds() {
+        long seg = pending("s", "t", 3);
+        index.commitSegments(List.of(seg), List.of(entry(UUID_ID, seg, "s", "t", T0, 0, 10),
+                entry(UPPER_CASE_UUID_ID, seg, "s", "t", T0, 10, 20), entry(SIXTEEN_CHARACTERS, seg, "s", "t", T0, 30, 5)));
+
+        assertThat(index.locate(List.of(UUID_ID))).extracting(MessageLocation::id, MessageLocation::offset)
+                .containsExactly(tuple(UUID_ID, 0));
+        assertThat(index.locate(List.of(UPPER_CASE_UUID_ID, SIXTEEN_CHARACTERS))).extracting(MessageLocation::id,
+                MessageLocation::offset).containsExactlyInAnyOrder(tuple(UPPER_CASE_UUID_ID, 10), tuple(SIXTEEN_CHARACTERS, 30));
+        assertThat(index.findDigests(List.of(UUID_ID, UPPER_CASE_UUID_ID, "{" + UUID_ID + "}")))
+                .containsOnlyKeys(UUID_ID, UPPER_CASE_UUID_ID)
+                .satisfies(d -> assertThat(d.get(UPPER_CASE_UUID_ID)).isEqualTo(digest(UPPER_CASE_UUID_ID)));
+        assertThat(index.liveMessages(segment(seg))).extracting(m -> m.location().id())
+                .containsExactly(UUID_ID, UPPER_CASE_UUID_ID, SIXTEEN_CHARACTERS);
+
+        long again = pending("s", "t", 2);
+        assertThat(index.commitSegments(List.of(again), List.of(entry(UUID_ID, again, "s", "t", T0, 0, 10),
+                entry("{" + UUID_ID + "}", again, "s", "t", T0, 10, 10)))).containsExactly("{" + UUID_ID + "}");
+        assertThat(index.delete(List.of(UPPER_CASE_UUID_ID)).deleted()).isEqualTo(1);
+        assertThat(index.locate(List.of(UUID_ID, UPPER_CASE_UUID_ID))).extracting(MessageLocation::id)
+                .containsExactly(UUID_ID);
+
+        long merged = pending("s", "t", 2);
+        assertThat(index.relocate(List.of(segment(seg)), merged, java.util.Map.of(UUID_ID, new int[] {7},
+                SIXTEEN_CHARACTERS, new int[] {0}))).isEqualTo(2);
+        assertThat(index.locate(List.of(UUID_ID))).extracting(MessageLocation::segmentId, MessageLocation::offset)
+                .containsExactly(tuple(merged, 7));
+    }
+
+    @Test
+    void scanOrdersIdsOfTheSameTimeByCodePointWhetherUuidOrText() {
+        List<String> expected = List.of("00000000-0000-0000-0000-000000000001", SIXTEEN_CHARACTERS, UPPER_CASE_UUID_ID,
+                UUID_ID, "Z", "zz", "\u00e9t\u00e9");
+        long seg = pending("s", "t", expected.size());
+        List<IndexEntry> entries = new ArrayList<>();
+        for (int i = expected.size() - 1; i >= 0; i--) {
+            entries.add(entry(expected.get(i), seg, "s", "t", T0, i, 1));
+        }
+        index.commitSegments(List.of(seg), entries);
+        ScanQuery all = timeScan("s", Optional.empty(), Instant.EPOCH, T0.plusSeconds(1), 100);
+
+        assertThat(index.scan(all)).extracting(ScanRow::id).containsExactlyElementsOf(expected);
+        List<String> paged = new ArrayList<>();
+        List<ScanRow> page = index.scan(all.withLimit(1));
+        while (!page.isEmpty()) {
+            paged.add(page.get(0).id());
+            page = index.scan(all.next(page.get(0).position(ScanOrder.TIME), 1));
+        }
+        assertThat(paged).containsExactlyElementsOf(expected);
     }
 
     @Test

@@ -1,6 +1,7 @@
 package io.stowage.server.storage.index.memory;
 
 import io.stowage.server.storage.index.IndexEntry;
+import io.stowage.server.storage.index.MessageIds;
 import io.stowage.server.storage.index.ScanOrder;
 import io.stowage.server.storage.index.ScanPosition;
 import io.stowage.server.storage.index.ScanQuery;
@@ -9,9 +10,9 @@ import java.util.Comparator;
 /** Which rows a scan selects and in which order, as the PostgreSQL statement selects and orders them. */
 final class ScanOrdering {
     private static final Comparator<IndexEntry> TIME = Comparator.comparing(IndexEntry::time)
-            .thenComparing(IndexEntry::id);
+            .thenComparing(IndexEntry::id, MessageIds.ORDER);
     private static final Comparator<IndexEntry> KAFKA = Comparator.comparing(IndexEntry::kafkaPartition)
-            .thenComparing(IndexEntry::kafkaOffset).thenComparing(IndexEntry::id);
+            .thenComparing(IndexEntry::kafkaOffset).thenComparing(IndexEntry::id, MessageIds.ORDER);
 
     private final ScanQuery q;
     private final boolean kafkaOrder;
@@ -43,9 +44,9 @@ final class ScanOrdering {
         if (kafkaOrder) {
             int c = Integer.compare(e.kafkaPartition(), p.kafkaPartition());
             c = c != 0 ? c : Long.compare(e.kafkaOffset(), p.kafkaOffset());
-            return (c != 0 ? c : e.id().compareTo(p.id())) > 0;
+            return (c != 0 ? c : MessageIds.ORDER.compare(e.id(), p.id())) > 0;
         }
         int c = e.time().compareTo(p.time());
-        return (c != 0 ? c : e.id().compareTo(p.id())) > 0;
+        return (c != 0 ? c : MessageIds.ORDER.compare(e.id(), p.id())) > 0;
     }
 }

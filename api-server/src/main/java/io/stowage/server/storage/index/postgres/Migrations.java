@@ -23,14 +23,18 @@ final class Migrations {
 
     /** Every migration, oldest first. A new one is added at the end and never edited afterwards. */
     static final List<String> SCRIPTS = List.of("V1__initial_schema.sql", "V2__kafka_order_index.sql",
-            "V3__slimmer_time_index.sql", "V4__comments.sql",
-            "V6__cluster_captures.sql");
+            "V3__slimmer_time_index.sql", "V4__comments.sql", "V5__lean_index.sql", "V6__cluster_captures.sql");
 
     private static final long LOCK_KEY = 0x5354_4f57_4147_45L; // "STOWAGE"
 
     private Migrations() {}
 
     static void apply(Connection c, String schema) throws SQLException {
+        apply(c, schema, SCRIPTS.size());
+    }
+
+    /** Applies the migrations up to version {@code upTo}: a test builds an older schema with it. */
+    static void apply(Connection c, String schema, int upTo) throws SQLException {
         boolean autoCommit = c.getAutoCommit();
         c.setAutoCommit(false);
         try (Statement st = c.createStatement()) {
@@ -40,7 +44,7 @@ final class Migrations {
             st.execute("CREATE TABLE IF NOT EXISTS schema_version ("
                     + "version integer PRIMARY KEY, script text NOT NULL, applied_at timestamptz NOT NULL DEFAULT now())");
             int current = currentVersion(st);
-            for (int i = current; i < SCRIPTS.size(); i++) {
+            for (int i = current; i < upTo; i++) {
                 String script = SCRIPTS.get(i);
                 log.info("Applying index migration {}", script);
                 st.execute(load(script));

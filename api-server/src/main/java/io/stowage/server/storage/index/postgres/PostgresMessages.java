@@ -18,7 +18,6 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.HashSet;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -48,11 +47,12 @@ final class PostgresMessages {
         }
         return db.withConnection("look up stored ids", c -> {
             Map<String, byte[]> found = new HashMap<>();
-            try (PreparedStatement ps = c.prepareStatement("SELECT id, digest FROM messages WHERE id = ANY(?)")) {
-                ps.setArray(1, Sql.texts(c, new LinkedHashSet<>(ids)));
+            try (PreparedStatement ps = c.prepareStatement("SELECT " + IdColumns.ID + ", m.digest FROM messages m"
+                    + " WHERE " + IdColumns.MATCHES)) {
+                IdColumns.bindSet(c, ps, 1, ids);
                 try (ResultSet rs = ps.executeQuery()) {
                     while (rs.next()) {
-                        found.put(rs.getString(1), rs.getBytes(2));
+                        found.put(rs.getString(1), IdColumns.digest(rs.getLong(2)));
                     }
                 }
             }
@@ -100,8 +100,9 @@ final class PostgresMessages {
                     + " SELECT k, s, t, 'pending', sz, n, " + MICROS.formatted("lo") + ", " + MICROS.formatted("hi")
                     + " FROM unnest(?::text[], ?::int[], ?::int[], ?::bigint[], ?::int[], ?::bigint[], ?::bigint[])"
                     + " WITH ORDINALITY AS x(k, s, t, sz, n, lo, hi, ord) ORDER BY ord RETURNING id, object_key)"
-                    + " SELECT object_key, id, NULL::bytea AS digest FROM seg"
-                    + " UNION ALL SELECT m.id, NULL::bigint, m.digest FROM messages m WHERE m.id = ANY(?)";
+                    + " SELECT object_key, id, NULL::bigint AS digest FROM seg"
+                    + " UNION ALL SELECT " + IdColumns.ID + ", NULL::bigint, m.digest FROM messages m WHERE "
+                    + IdColumns.MATCHES;
             try (PreparedStatement ps = c.prepareStatement(sql)) {
                 ps.setArray(1, Sql.texts(c, List.of(keys)));
                 ps.setArray(2, Sql.array(c, "int4", streamCol));
@@ -110,16 +111,16 @@ final class PostgresMessages {
                 ps.setArray(5, Sql.array(c, "int4", counts));
                 ps.setArray(6, Sql.array(c, "int8", minTimes));
                 ps.setArray(7, Sql.array(c, "int8", maxTimes));
-                ps.setArray(8, Sql.texts(c, new LinkedHashSet<>(lookedUp)));
+                IdColumns.bindSet(c, ps, 8, lookedUp);
                 Map<String, Long> idByKey = new HashMap<>();
                 Map<String, byte[]> stored = new HashMap<>();
                 try (ResultSet rs = ps.executeQuery()) {
                     while (rs.next()) {
-                        byte[] digest = rs.getBytes(3);
-                        if (digest == null) {
+                        long digest = rs.getLong(3);
+                        if (rs.wasNull()) {
                             idByKey.put(rs.getString(1), rs.getLong(2));
                         } else {
-                            stored.put(rs.getString(1), digest);
+                            stored.put(rs.getString(1), IdColumns.digest(digest));
                         }
                     }
                 }
@@ -135,28 +136,25 @@ final class PostgresMessages {
     Collection<String> commitSegments(List<Long> segmentIds, List<IndexEntry> entries) {
         return db.withConnection("index stored messages", c -> {
             Map<String, Integer> streamIds = streams.ensure(c, entries.stream().map(IndexEntry::stream).toList());
-            Map<String, Integer> typeIds = types.ensure(c, entries.stream().map(IndexEntry::type).toList());
             int n = entries.size();
             String[] ids = new String[n];
             Integer[] streamCol = new Integer[n];
-            Integer[] typeCol = new Integer[n];
             Long[] times = new Long[n];
             Long[] segments = new Long[n];
             Integer[] offsets = new Integer[n];
             Integer[] lengths = new Integer[n];
-            byte[][] digests = new byte[n][];
+            Long[] digests = new Long[n];
             Integer[] partitions = new Integer[n];
             Long[] kafkaOffsets = new Long[n];
             for (int i = 0; i < n; i++) {
                 IndexEntry e = entries.get(i);
                 ids[i] = e.id();
                 streamCol[i] = streamIds.get(e.stream());
-                typeCol[i] = typeIds.get(e.type());
                 times[i] = Sql.micros(e.time());
                 segments[i] = e.segmentId();
                 offsets[i] = e.offset();
                 lengths[i] = e.length();
-                digests[i] = e.digest();
+                digests[i] = IdColumns.digest(e.digest());
                 partitions[i] = e.kafkaPartition();
                 kafkaOffsets[i] = e.kafkaOffset();
             }
@@ -166,15 +164,16 @@ final class PostgresMessages {
             // messages is indexed, so no row can point at an object the cleaner deletes.
             String sql = "WITH locked AS (SELECT id FROM segments WHERE id = ANY(?) AND state = 'pending' FOR UPDATE),"
                     + " ins AS ("
-                    + " INSERT INTO messages (id, stream_id, type_id, time, segment_id, byte_offset, length, digest,"
-                    + " kafka_partition, kafka_offset)"
-                    + " SELECT x.id, s, t, " + MICROS.formatted("tm") + ", seg, off, len, dig, kp, ko"
-                    + " FROM unnest(?::text[], ?::int[], ?::int[], ?::bigint[], ?::bigint[], ?::int[], ?::int[],"
-                    + " ?::bytea[], ?::int[], ?::bigint[]) AS x(id, s, t, tm, seg, off, len, dig, kp, ko)"
+                    + " INSERT INTO messages AS m (id_uuid, id_text, stream_id, time, segment_id, byte_offset, length,"
+                    + " digest, kafka_partition, kafka_offset)"
+                    + " SELECT u, tx, s, " + MICROS.formatted("tm") + ", seg, off, len, dig, kp, ko"
+                    + " FROM unnest(?::uuid[], ?::text[], ?::int[], ?::bigint[], ?::bigint[], ?::int[], ?::int[],"
+                    + " ?::bigint[], ?::int[], ?::bigint[]) AS x(u, tx, s, tm, seg, off, len, dig, kp, ko)"
                     + " JOIN locked ON locked.id = x.seg"
                     // one order for every writer, so two batches with shared ids wait instead of deadlocking
-                    + " ORDER BY x.id"
-                    + " ON CONFLICT (id) DO NOTHING RETURNING id, segment_id, length),"
+                    + " ORDER BY x.u, x.tx"
+                    // either unique index (uuid or text id) settles a conflict
+                    + " ON CONFLICT DO NOTHING RETURNING " + IdColumns.ID + " AS id, m.segment_id, m.length),"
                     + " agg AS (SELECT segment_id, count(*)::int AS n, sum(length)::bigint AS b FROM ins GROUP BY segment_id),"
                     + " upd AS (UPDATE segments s SET state = 'committed', committed_at = now(),"
                     + " live_count = coalesce(agg.n, 0), live_bytes = coalesce(agg.b, 0)"
@@ -183,14 +182,13 @@ final class PostgresMessages {
                     + " SELECT id FROM ins";
             try (PreparedStatement ps = c.prepareStatement(sql)) {
                 ps.setArray(1, Sql.array(c, "int8", segmentIds.toArray(new Long[0])));
-                ps.setArray(2, Sql.texts(c, List.of(ids)));
-                ps.setArray(3, Sql.array(c, "int4", streamCol));
-                ps.setArray(4, Sql.array(c, "int4", typeCol));
+                IdColumns.Split.of(List.of(ids)).bind(c, ps, 2);
+                ps.setArray(4, Sql.array(c, "int4", streamCol));
                 ps.setArray(5, Sql.array(c, "int8", times));
                 ps.setArray(6, Sql.array(c, "int8", segments));
                 ps.setArray(7, Sql.array(c, "int4", offsets));
                 ps.setArray(8, Sql.array(c, "int4", lengths));
-                ps.setArray(9, Sql.array(c, "bytea", digests));
+                ps.setArray(9, Sql.array(c, "int8", digests));
                 ps.setArray(10, Sql.array(c, "int4", partitions));
                 ps.setArray(11, Sql.array(c, "int8", kafkaOffsets));
                 Set<String> inserted = new HashSet<>();
@@ -210,9 +208,10 @@ final class PostgresMessages {
         }
         return db.withConnection("locate messages", c -> {
             List<MessageLocation> found = new ArrayList<>();
-            try (PreparedStatement ps = c.prepareStatement("SELECT m.id, m.segment_id, s.object_key, m.byte_offset, m.length"
-                    + " FROM messages m JOIN segments s ON s.id = m.segment_id WHERE m.id = ANY(?)")) {
-                ps.setArray(1, Sql.texts(c, new LinkedHashSet<>(ids)));
+            try (PreparedStatement ps = c.prepareStatement("SELECT " + IdColumns.ID + ", m.segment_id, s.object_key,"
+                    + " m.byte_offset, m.length FROM messages m JOIN segments s ON s.id = m.segment_id WHERE "
+                    + IdColumns.MATCHES)) {
+                IdColumns.bindSet(c, ps, 1, ids);
                 try (ResultSet rs = ps.executeQuery()) {
                     while (rs.next()) {
                         found.add(new MessageLocation(rs.getString(1), rs.getLong(2), rs.getString(3), rs.getInt(4),
@@ -230,7 +229,7 @@ final class PostgresMessages {
         }
         return db.withConnection("delete messages", c -> {
             try (PreparedStatement ps = c.prepareStatement(Deletes.DELETE_BY_IDS)) {
-                ps.setArray(1, Sql.texts(c, new LinkedHashSet<>(ids)));
+                IdColumns.bindSet(c, ps, 1, ids);
                 return Deletes.outcome(ps);
             }
         });
@@ -250,12 +249,13 @@ final class PostgresMessages {
                 }
             }
             boolean kafkaOrder = q.order() == ScanOrder.KAFKA_OFFSET;
-            StringBuilder sql = new StringBuilder("SELECT m.id, m.type_id, m.time, m.segment_id, s.object_key,"
+            StringBuilder sql = new StringBuilder("SELECT " + IdColumns.ID + " AS id, s.type_id, m.time, m.segment_id,"
+                    + " s.object_key,"
                     + " m.byte_offset, m.length, m.kafka_partition, m.kafka_offset"
                     + " FROM messages m JOIN segments s ON s.id = m.segment_id"
                     + " WHERE m.stream_id = ? AND m.time >= ? AND m.time < ?");
             if (typeId.isPresent()) {
-                sql.append(" AND m.type_id = ?");
+                sql.append(" AND s.type_id = ?");
             }
             if (kafkaOrder) {
                 sql.append(" AND m.kafka_partition IS NOT NULL");
@@ -265,11 +265,12 @@ final class PostgresMessages {
             }
             if (q.after().isPresent()) {
                 // the plain bound on the leading column lets the index start at the cursor
-                sql.append(kafkaOrder ? " AND m.kafka_partition >= ? AND (m.kafka_partition, m.kafka_offset, m.id) > (?, ?, ?)"
-                        : " AND m.time >= ? AND (m.time, m.id) > (?, ?)");
+                sql.append(kafkaOrder ? " AND m.kafka_partition >= ? AND (m.kafka_partition, m.kafka_offset, "
+                        + IdColumns.ID_ORDER + ") > (?, ?, ?)" : " AND m.time >= ? AND (m.time, " + IdColumns.ID_ORDER
+                        + ") > (?, ?)");
             }
-            sql.append(kafkaOrder ? " ORDER BY m.kafka_partition, m.kafka_offset, m.id LIMIT ?"
-                    : " ORDER BY m.time, m.id LIMIT ?");
+            sql.append(kafkaOrder ? " ORDER BY m.kafka_partition, m.kafka_offset, " + IdColumns.ID_ORDER + " LIMIT ?"
+                    : " ORDER BY m.time, " + IdColumns.ID_ORDER + " LIMIT ?");
             try (PreparedStatement ps = c.prepareStatement(sql.toString())) {
                 int i = 1;
                 ps.setInt(i++, streamId.get());
@@ -349,11 +350,12 @@ final class PostgresMessages {
                 + " (SELECT t.name FROM types t WHERE t.id = s.type_id) AS type, s.size_bytes, s.live_count, s.live_bytes,"
                 + " s.min_time, s.max_time, agg.n AS deleted, agg.b AS deleted_bytes";
 
-        static final String DELETE_BY_IDS = "WITH del AS (DELETE FROM messages WHERE id = ANY(?)"
+        static final String DELETE_BY_IDS = "WITH del AS (DELETE FROM messages m WHERE " + IdColumns.MATCHES
                 + " RETURNING segment_id, length)," + ACCOUNT;
 
-        static final String EXPIRE = "WITH del AS (DELETE FROM messages WHERE (stream_id, time, id) IN ("
-                + " SELECT stream_id, time, id FROM messages WHERE stream_id = ? AND time < ? ORDER BY time LIMIT ?)"
+        // by the rows' physical addresses: a row has no single-column key any more
+        static final String EXPIRE = "WITH del AS (DELETE FROM messages WHERE ctid = ANY(ARRAY("
+                + " SELECT ctid FROM messages WHERE stream_id = ? AND time < ? ORDER BY time LIMIT ?))"
                 + " RETURNING segment_id, length)," + ACCOUNT;
 
         static DeleteOutcome outcome(PreparedStatement ps) throws SQLException {

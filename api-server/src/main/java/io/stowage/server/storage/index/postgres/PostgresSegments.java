@@ -98,7 +98,8 @@ final class PostgresSegments {
     List<IndexedMessage> liveMessages(SegmentRef segment) {
         return db.withConnection("list live messages of a segment", c -> {
             // through the scan index: the segment's stream and time bounds narrow the range
-            try (PreparedStatement ps = c.prepareStatement("SELECT m.id, m.byte_offset, m.length, m.digest FROM messages m"
+            try (PreparedStatement ps = c.prepareStatement("SELECT " + IdColumns.ID + ", m.byte_offset, m.length,"
+                    + " m.digest FROM messages m"
                     + " WHERE m.stream_id = (SELECT stream_id FROM segments WHERE id = ?)"
                     + " AND m.time >= ? AND m.time <= ? AND m.segment_id = ? ORDER BY m.byte_offset")) {
                 ps.setLong(1, segment.id());
@@ -109,7 +110,7 @@ final class PostgresSegments {
                 try (ResultSet rs = ps.executeQuery()) {
                     while (rs.next()) {
                         live.add(new IndexedMessage(new MessageLocation(rs.getString(1), segment.id(),
-                                segment.objectKey(), rs.getInt(2), rs.getInt(3)), rs.getBytes(4)));
+                                segment.objectKey(), rs.getInt(2), rs.getInt(3)), IdColumns.digest(rs.getLong(4))));
                     }
                 }
                 return live;
@@ -212,21 +213,21 @@ final class PostgresSegments {
                 lock.setArray(1, Sql.array(c, "int8", fromIds));
                 lock.executeQuery().close();
             }
-            String[] ids = newOffsets.keySet().toArray(new String[0]);
-            Integer[] offsets = new Integer[ids.length];
-            for (int i = 0; i < ids.length; i++) {
-                offsets[i] = newOffsets.get(ids[i])[0];
+            List<String> ids = List.copyOf(newOffsets.keySet());
+            Integer[] offsets = new Integer[ids.size()];
+            for (int i = 0; i < offsets.length; i++) {
+                offsets[i] = newOffsets.get(ids.get(i))[0];
             }
             int moved;
             long movedBytes;
             try (PreparedStatement ps = c.prepareStatement("WITH moved AS (UPDATE messages m SET segment_id = ?,"
-                    + " byte_offset = x.off FROM unnest(?::text[], ?::int[]) AS x(id, off)"
-                    + " WHERE m.id = x.id AND m.segment_id = ANY(?) RETURNING m.length)"
+                    + " byte_offset = x.off FROM unnest(?::uuid[], ?::text[], ?::int[]) AS x(u, tx, off)"
+                    + " WHERE (m.id_uuid = x.u OR m.id_text = x.tx) AND m.segment_id = ANY(?) RETURNING m.length)"
                     + " SELECT count(*)::int, coalesce(sum(length), 0)::bigint FROM moved")) {
                 ps.setLong(1, to);
-                ps.setArray(2, Sql.texts(c, List.of(ids)));
-                ps.setArray(3, Sql.array(c, "int4", offsets));
-                ps.setArray(4, Sql.array(c, "int8", fromIds));
+                IdColumns.Split.of(ids).bind(c, ps, 2);
+                ps.setArray(4, Sql.array(c, "int4", offsets));
+                ps.setArray(5, Sql.array(c, "int8", fromIds));
                 try (ResultSet rs = ps.executeQuery()) {
                     rs.next();
                     moved = rs.getInt(1);

@@ -12,7 +12,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Takes a {@link ClusterCapture} at start and then every interval, on a thread of its own, and
- * sends it to the server. A failure (Kafka or the server) is logged when captures start failing
+ * sends the topics and groups that changed since the last capture the server stored
+ * ({@link CaptureChanges}). A failure (Kafka or the server) is logged when captures start failing
  * and when they work again, not at every attempt, and counted; it never touches archiving.
  */
 final class CaptureSchedule implements AutoCloseable {
@@ -22,6 +23,7 @@ final class CaptureSchedule implements AutoCloseable {
     private final Function<PutCaptureRequest, PutCaptureResponse> put;
     private final IngestMetrics metrics;
     private final ScheduledExecutorService timer;
+    private final CaptureChanges changes = new CaptureChanges();
     private boolean failing;
 
     private CaptureSchedule(ClusterCapture capture, Function<PutCaptureRequest, PutCaptureResponse> put,
@@ -49,7 +51,9 @@ final class CaptureSchedule implements AutoCloseable {
     void runOnce() {
         PutCaptureResponse stored;
         try {
-            stored = put.apply(capture.read());
+            PutCaptureRequest changed = changes.changed(capture.read());
+            stored = put.apply(changed);
+            changes.sent(changed);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return;
@@ -68,9 +72,9 @@ final class CaptureSchedule implements AutoCloseable {
         metrics.captured();
         if (failing) {
             failing = false;
-            log.info("Captures work again: {} topics and {} groups captured", stored.getTopics(), stored.getGroups());
+            log.info("Captures work again: {} topics and {} groups changed", stored.getTopics(), stored.getGroups());
         } else {
-            log.debug("Captured {} topics and {} groups", stored.getTopics(), stored.getGroups());
+            log.debug("Captured; {} topics and {} groups changed", stored.getTopics(), stored.getGroups());
         }
     }
 

@@ -172,6 +172,9 @@ public final class ExportCommand implements Callable<Integer> {
 
     private void toS3(StowageClient client, ExportRange range, S3Settings settings) throws IOException {
         Path work = Files.createTempDirectory("stowage-export-");
+        // Ctrl-C ends the JVM without running finally blocks: the unfinished files go with it all the same
+        Thread cleanUp = new Thread(() -> deleteQuietly(work), "export-clean-up");
+        Runtime.getRuntime().addShutdownHook(cleanUp);
         try (S3Bucket bucket = openBucket.apply(settings)) {
             bucket.checkAccess();
             S3Destination destination = new S3Destination(bucket);
@@ -182,7 +185,20 @@ public final class ExportCommand implements Callable<Integer> {
                     destination.describe(), destination.uploaded(), destination.unchanged(),
                     s.removedPartitions() > 0 ? String.format("; %,d emptied hours removed", s.removedPartitions()) : "");
         } finally {
+            try {
+                Runtime.getRuntime().removeShutdownHook(cleanUp);
+            } catch (IllegalStateException ending) {
+                // the JVM is shutting down: the hook removes the files
+            }
             deleteTree(work);
+        }
+    }
+
+    private static void deleteQuietly(Path dir) {
+        try {
+            deleteTree(dir);
+        } catch (IOException | RuntimeException e) {
+            // the JVM is ending; a temporary directory left behind is no reason to fail
         }
     }
 

@@ -43,7 +43,7 @@ final class Footprint {
                 return List.of(
                         Entry.of("B4 index bytes per message (messages table + indexes)", perMessage, "B",
                                         "the row's own data (pg_column_size)", row)
-                                .withTarget(Target.valueAtMost(120, "B"))
+                                .withTarget(Target.valueAtMost(100, "B"))
                                 .withNote(String.format(Locale.ROOT, "%,d messages: table %.0f B + indexes %.0f B (+ toast"
                                         + " and maps %.0f B) per message", count, (double) heap / count,
                                         (double) indexes / count, (double) (total - heap - indexes) / count)),

@@ -110,7 +110,7 @@ final class RestoreCommand extends ClientCommand {
             GetCaptureResponse capture = Captures.at(client, until, pattern, out);
             RestorePlan plan = RestorePlan.make(client, Pattern.compile(pattern),
                     t -> rename.getOrDefault(t, prefix + t), until, capture,
-                    noGroups ? Pattern.compile("(?!)") : Pattern.compile(groups));
+                    noGroups ? Pattern.compile("(?!)") : Pattern.compile(groups), parallel);
             if (plan.topics().isEmpty()) {
                 throw new InvalidInputException("no archived stream matches '" + pattern + "'"
                         + (until == null ? "" : " with records at or before " + until)

@@ -15,6 +15,10 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.function.UnaryOperator;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
@@ -38,19 +42,38 @@ record RestorePlan(Instant until, List<TopicPlan> topics, List<GroupCapture> gro
         }
     }
 
+    /** The plan; the streams are counted {@code parallel} at once (a count reads the index, which takes a while). */
     static RestorePlan make(StowageClient client, Pattern streams, UnaryOperator<String> rename, Instant until,
-            GetCaptureResponse capture, Pattern groupPattern) {
+            GetCaptureResponse capture, Pattern groupPattern, int parallel) throws Exception {
         Map<String, TopicCapture> shapes = new LinkedHashMap<>();
         capture.getTopicsList().forEach(t -> shapes.put(t.getTopic(), t));
+        List<Future<TopicPlan>> counts = new ArrayList<>();
+        ExecutorService pool = Executors.newFixedThreadPool(parallel, r -> {
+            Thread t = new Thread(r, "stowage-restore-census");
+            t.setDaemon(true);
+            return t;
+        });
         List<TopicPlan> topics = new ArrayList<>();
-        for (StreamStatus s : client.status("").getStreamsList()) {
-            if (!streams.matcher(s.getStream()).matches()) {
-                continue;
+        try {
+            for (StreamStatus s : client.status("").getStreamsList()) {
+                if (streams.matcher(s.getStream()).matches()) {
+                    counts.add(pool.submit(() -> census(client, s.getStream(), rename.apply(s.getStream()), until,
+                            shapes.get(s.getStream()))));
+                }
             }
-            TopicPlan plan = census(client, s.getStream(), rename.apply(s.getStream()), until, shapes.get(s.getStream()));
-            if (plan.totalRecords() > 0) {
-                topics.add(plan);
+            for (Future<TopicPlan> f : counts) {
+                TopicPlan plan;
+                try {
+                    plan = f.get();
+                } catch (ExecutionException e) {
+                    throw e.getCause() instanceof Exception cause ? cause : e;
+                }
+                if (plan.totalRecords() > 0) {
+                    topics.add(plan);
+                }
             }
+        } finally {
+            pool.shutdownNow();
         }
         List<String> restored = topics.stream().map(TopicPlan::stream).toList();
         List<GroupCapture> groups = capture.getGroupsList().stream()

@@ -11,6 +11,7 @@ import io.stowage.common.kafka.TypeRule;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 import java.util.Properties;
 
 /**
@@ -34,7 +35,8 @@ public record IngestConfig(
         Duration topicRefresh,
         String httpAddress,
         int httpPort,
-        Duration shutdownTimeout) {
+        Duration shutdownTimeout,
+        CaptureSettings capture) {
 
     public static final Setting<String> BOOTSTRAP_SERVERS = Setting.of("KAFKA_BOOTSTRAP_SERVERS", "localhost:9092",
             "Kafka brokers to consume from. Every other KAFKA_* variable is passed to the consumer too"
@@ -67,6 +69,15 @@ public record IngestConfig(
     public static final Setting<Duration> TOPIC_REFRESH = Setting.of("STOWAGE_TOPIC_REFRESH", "30s",
             "How often the topic list is refreshed, so new topics are picked up.", Values::duration);
 
+    public static final Setting<Optional<Duration>> CAPTURE_INTERVAL = Setting.of("STOWAGE_CAPTURE_INTERVAL", "1m",
+            "How often the archived topics' configurations and the consumer groups' committed offsets are captured"
+                    + " and sent to the server (for a restore); 0 or off: never.", Values::optionalDuration);
+    public static final Setting<String> CAPTURE_GROUPS = Setting.of("STOWAGE_CAPTURE_GROUPS", ".*",
+            "Regular expression of the consumer groups whose committed offsets on archived topics are captured;"
+                    + " the worker's own group never is.", Values::string);
+    public static final Setting<String> CAPTURE_GROUPS_VETO = Setting.of("STOWAGE_CAPTURE_GROUPS_VETO", "",
+            "Comma-separated regular expressions of consumer groups never captured.", Values::string);
+
     /**
      * Every setting, in the order of help output and the README table: what this class,
      * {@link ClientSettings} (how to reach the server) and {@link ProcessSettings} declare.
@@ -89,10 +100,17 @@ public record IngestConfig(
             throw new ConfigException("STOWAGE_MAX_IN_FLIGHT_BYTES (" + maxInFlight + ") must be at least"
                     + " STOWAGE_BATCH_BYTES (" + batchBytes + ")");
         }
+        CaptureSettings capture;
+        try {
+            capture = new CaptureSettings(src.get(CAPTURE_INTERVAL),
+                    new TopicFilter(src.get(CAPTURE_GROUPS), src.get(CAPTURE_GROUPS_VETO)));
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException("STOWAGE_CAPTURE_GROUPS or STOWAGE_CAPTURE_GROUPS_VETO: " + e.getMessage());
+        }
         return new IngestConfig(kafka, topics, src.get(GROUP_ID), ClientSettings.from(src), src.get(TYPE_FROM),
                 src.get(BATCH_MESSAGES), batchBytes, src.get(LINGER), maxInFlight, src.get(MAX_IN_FLIGHT_BATCHES),
                 src.get(PUT_DEADLINE), src.get(TOPIC_REFRESH), src.get(ProcessSettings.HTTP_ADDRESS),
-                src.get(ProcessSettings.HTTP_PORT), src.get(ProcessSettings.SHUTDOWN_GRACE));
+                src.get(ProcessSettings.HTTP_PORT), src.get(ProcessSettings.SHUTDOWN_GRACE), capture);
     }
 
     public String bootstrapServers() {
@@ -110,6 +128,7 @@ public record IngestConfig(
         k.putAll(kafka);
         k.setProperty("bootstrap.servers", bootstrapServers);
         return new IngestConfig(k, topics, groupId, client.withServer(server), typeRules, batchMessages, batchBytes, linger,
-                maxInFlightBytes, maxInFlightBatches, putDeadline, topicRefresh, httpAddress, httpPort, shutdownTimeout);
+                maxInFlightBytes, maxInFlightBatches, putDeadline, topicRefresh, httpAddress, httpPort, shutdownTimeout,
+                capture);
     }
 }

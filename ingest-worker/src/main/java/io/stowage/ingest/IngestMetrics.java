@@ -24,6 +24,8 @@ final class IngestMetrics {
     private final Counter conflicts;
     private final Counter invalid;
     private final Timer putLatency;
+    private final Counter captures;
+    private final Counter captureFailures;
     private final Map<TopicPartition, AtomicLong> lag = new ConcurrentHashMap<>();
 
     IngestMetrics(MeterRegistry registry) {
@@ -42,6 +44,10 @@ final class IngestMetrics {
         // a histogram, as every timer of Stowage: buckets add up across workers, percentiles would not
         this.putLatency = Timer.builder("stowage.ingest.put.batch").description("PutBatch latency, retries included")
                 .publishPercentileHistogram().register(registry);
+        this.captures = Counter.builder("stowage.ingest.captures")
+                .description("Captures of topic configurations and group offsets stored by the server").register(registry);
+        this.captureFailures = Counter.builder("stowage.ingest.capture.failures")
+                .description("Captures that failed (Kafka or the server); archiving is not affected").register(registry);
     }
 
     /** Exports the consumer loop's own state; the loop keeps it, the gauges only read it. */
@@ -82,6 +88,14 @@ final class IngestMetrics {
 
     void invalid() {
         invalid.increment();
+    }
+
+    void captured() {
+        captures.increment();
+    }
+
+    void captureFailed() {
+        captureFailures.increment();
     }
 
     void lag(TopicPartition tp, long value) {

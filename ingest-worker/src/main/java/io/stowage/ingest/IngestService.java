@@ -1,12 +1,14 @@
 package io.stowage.ingest;
 
 import io.micrometer.core.instrument.MeterRegistry;
+import io.stowage.client.Retrier;
 import io.stowage.client.RetryPolicy;
 import io.stowage.client.StowageClient;
 import io.stowage.common.kafka.KafkaClientProperties;
 import io.stowage.common.kafka.RecordMapper;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.Optional;
 import java.util.Properties;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -25,11 +27,14 @@ public final class IngestService implements AutoCloseable {
     private final StowageClient client;
     private final IngestWorker worker;
     private final Thread thread;
+    private final Optional<CaptureSchedule> captures;
 
-    private IngestService(KafkaCluster cluster, StowageClient client, IngestWorker worker) {
+    private IngestService(KafkaCluster cluster, StowageClient client, IngestWorker worker,
+            Optional<CaptureSchedule> captures) {
         this.cluster = cluster;
         this.client = client;
         this.worker = worker;
+        this.captures = captures;
         this.thread = new Thread(worker, "stowage-ingest");
     }
 
@@ -56,7 +61,8 @@ public final class IngestService implements AutoCloseable {
                     new ByteArrayDeserializer(), new ByteArrayDeserializer());
             IngestWorker worker = new IngestWorker(config, consumer, cluster, sender, mapper, metrics,
                     Clock.systemUTC());
-            IngestService service = new IngestService(cluster, client, worker);
+            IngestService service = new IngestService(cluster, client, worker,
+                    captures(config, cluster, clusterId, clientBuilder.channel(client.channel()), metrics));
             service.thread.setUncaughtExceptionHandler((t, e) -> log.error("The ingest loop failed", e));
             service.thread.start();
             log.info("Ingest worker started for Kafka cluster {}", clusterId);
@@ -68,6 +74,22 @@ public final class IngestService implements AutoCloseable {
             cluster.close();
             throw e;
         }
+    }
+
+    /**
+     * The capture schedule, when captures are on. Its calls go over the worker's channel but give up
+     * after a few attempts, unlike PutBatch: a capture that fails is counted and taken again on the
+     * next interval, rather than retried for as long as the server is down.
+     */
+    private static Optional<CaptureSchedule> captures(IngestConfig config, KafkaCluster cluster, String clusterId,
+            StowageClient.Builder sameChannel, IngestMetrics metrics) {
+        return config.capture().interval().map(interval -> {
+            StowageClient captureClient = sameChannel.retry(RetryPolicy.DEFAULT)
+                    .retryListener(Retrier.RetryListener.NONE).build();
+            ClusterCapture capture = new ClusterCapture(cluster.admin(), clusterId, config.topics(),
+                    config.capture().groups(), config.groupId(), Clock.systemUTC());
+            return CaptureSchedule.start(capture, captureClient::putCapture, metrics, interval);
+        });
     }
 
     static Properties consumerProperties(IngestConfig config) {
@@ -95,6 +117,7 @@ public final class IngestService implements AutoCloseable {
     /** Stops consuming, waits (bounded) for batches in flight, commits what was acknowledged. */
     @Override
     public void close() {
+        captures.ifPresent(CaptureSchedule::close);
         worker.stop();
         try {
             thread.join();

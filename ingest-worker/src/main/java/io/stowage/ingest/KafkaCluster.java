@@ -119,6 +119,11 @@ final class KafkaCluster implements TopicIds, AutoCloseable {
         inProgress.remove(topic);
     }
 
+    /** The admin client, with the worker's Kafka client properties (SASL and TLS included), for other questions. */
+    Admin admin() {
+        return admin;
+    }
+
     @Override
     public void close() {
         admin.close(Duration.ofSeconds(5));

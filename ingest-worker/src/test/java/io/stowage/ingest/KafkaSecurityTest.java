@@ -99,6 +99,10 @@ class KafkaSecurityTest {
                     new SimpleMeterRegistry())) {
                 await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> assertThat(archive.messagesOf("alerts"))
                         .extracting(Message::getId).containsExactly("scram-1"));
+                // the capture's admin calls go over the same SASL listener
+                await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> assertThat(archive.client()
+                        .capture(io.stowage.api.v1.GetCaptureRequest.getDefaultInstance()).getTopicsList())
+                        .extracting(io.stowage.api.v1.TopicCapture::getTopic).containsExactly("alerts"));
             }
 
             // and a wrong password is refused by the broker

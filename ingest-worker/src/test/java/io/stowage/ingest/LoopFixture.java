@@ -64,7 +64,7 @@ final class LoopFixture {
             IngestConfig d = IngestConfig.from(new SettingsSource(Map.of(), Map.of()));
             return new IngestConfig(d.kafka(), d.topics(), d.groupId(), d.client(), d.typeRules(), batchMessages,
                     batchBytes, linger, maxInFlightBytes, maxInFlightBatches, d.putDeadline(), d.topicRefresh(),
-                    d.httpAddress(), d.httpPort(), shutdownTimeout);
+                    d.httpAddress(), d.httpPort(), shutdownTimeout, d.capture());
         }
     }
 

@@ -22,6 +22,19 @@ class RetentionPolicyTest {
     }
 
     @Test
+    void theLongestPeriodIsForeverWhenAnyStreamIsKeptForever() {
+        Optional<Duration> week = Optional.of(Duration.ofDays(7));
+
+        assertThat(new RetentionPolicy(week, Map.of("fast", Optional.of(Duration.ofMinutes(1)))).longestPeriod())
+                .isEqualTo(week);
+        assertThat(new RetentionPolicy(week, Map.of("long", Optional.of(Duration.ofDays(30)))).longestPeriod())
+                .contains(Duration.ofDays(30));
+        assertThat(new RetentionPolicy(week, Map.of("audit", Optional.empty())).longestPeriod()).isEmpty();
+        assertThat(new RetentionPolicy(Optional.empty(), Map.of("fast", week)).longestPeriod()).isEmpty();
+        assertThat(RetentionPolicy.KEEP_FOREVER.longestPeriod()).isEmpty();
+    }
+
+    @Test
     void overridesAreReadInOrderAndForeverMeansKeep() {
         assertThat(RetentionPolicy.parseOverrides("alerts=720h, heartbeat = 24h ,audit=forever"))
                 .containsExactly(Map.entry("alerts", Optional.of(Duration.ofHours(720))),

@@ -1,0 +1,143 @@
+package io.stowage.ingest;
+
+import com.google.protobuf.Timestamp;
+import io.stowage.api.v1.CommittedOffset;
+import io.stowage.api.v1.GroupCapture;
+import io.stowage.api.v1.PutCaptureRequest;
+import io.stowage.api.v1.TopicCapture;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.Config;
+import org.apache.kafka.clients.admin.ConfigEntry;
+import org.apache.kafka.clients.admin.GroupListing;
+import org.apache.kafka.clients.admin.ListConsumerGroupOffsetsSpec;
+import org.apache.kafka.clients.admin.ListGroupsOptions;
+import org.apache.kafka.clients.admin.ListTopicsOptions;
+import org.apache.kafka.clients.admin.TopicDescription;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.common.KafkaFuture;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.config.ConfigResource;
+
+/**
+ * Reads, through the Kafka admin API, what a restore needs besides the records: each archived
+ * topic's partition count, replication factor and the configuration set on the topic itself, and
+ * the committed offsets on archived topics of the consumer groups to capture (never the worker's
+ * own group, whose offsets only say how far archiving got).
+ */
+final class ClusterCapture {
+    private static final Duration CALL_TIMEOUT = Duration.ofSeconds(30);
+
+    private final Admin admin;
+    private final String clusterId;
+    private final TopicFilter topics;
+    private final TopicFilter groups;
+    private final String ownGroup;
+    private final Clock clock;
+
+    ClusterCapture(Admin admin, String clusterId, TopicFilter topics, TopicFilter groups, String ownGroup, Clock clock) {
+        this.admin = admin;
+        this.clusterId = clusterId;
+        this.topics = topics;
+        this.groups = groups;
+        this.ownGroup = ownGroup;
+        this.clock = clock;
+    }
+
+    /**
+     * One capture. It is stamped with the time the reading ended, so that everything in it was
+     * true at or before its {@code seen_at}: a restore to a time picks no offset committed later.
+     */
+    PutCaptureRequest read() throws InterruptedException, ExecutionException, TimeoutException {
+        Set<String> archived = new TreeSet<>();
+        for (String name : get(admin.listTopics(new ListTopicsOptions().listInternal(false)).names())) {
+            if (topics.accepts(name)) {
+                archived.add(name);
+            }
+        }
+        PutCaptureRequest.Builder capture = PutCaptureRequest.newBuilder().setClusterId(clusterId);
+        if (!archived.isEmpty()) {
+            Map<String, TopicDescription> described = get(admin.describeTopics(archived).allTopicNames());
+            Map<ConfigResource, Config> configs = get(admin.describeConfigs(archived.stream()
+                    .map(t -> new ConfigResource(ConfigResource.Type.TOPIC, t)).toList()).all());
+            for (String name : archived) {
+                TopicDescription d = described.get(name);
+                capture.addTopics(TopicCapture.newBuilder().setTopic(name).setPartitions(d.partitions().size())
+                        .setReplicationFactor(d.partitions().isEmpty() ? 0 : d.partitions().get(0).replicas().size())
+                        .putAllConfigs(setOnTopic(configs.get(new ConfigResource(ConfigResource.Type.TOPIC, name)))));
+            }
+        }
+        for (GroupCapture g : groupOffsets()) {
+            capture.addGroups(g);
+        }
+        Instant seen = clock.instant();
+        return capture.setSeenAt(Timestamp.newBuilder().setSeconds(seen.getEpochSecond())
+                .setNanos(seen.getNano())).build();
+    }
+
+    /**
+     * Only what was set on the topic itself: a broker's or the cluster's defaults belong to the
+     * cluster a restore writes to, and copying them onto each topic would pin values the target
+     * cluster's operators chose otherwise. Sensitive values (null here) are left out.
+     */
+    private static Map<String, String> setOnTopic(Config config) {
+        Map<String, String> set = new TreeMap<>();
+        if (config != null) {
+            for (ConfigEntry e : config.entries()) {
+                if (e.source() == ConfigEntry.ConfigSource.DYNAMIC_TOPIC_CONFIG && e.value() != null) {
+                    set.put(e.name(), e.value());
+                }
+            }
+        }
+        return set;
+    }
+
+    /** The captured groups with offsets on archived topics, by name; groups without any are left out. */
+    private List<GroupCapture> groupOffsets() throws InterruptedException, ExecutionException, TimeoutException {
+        Collection<GroupListing> listed = get(admin.listGroups(ListGroupsOptions.forConsumerGroups()).all());
+        Map<String, ListConsumerGroupOffsetsSpec> wanted = new TreeMap<>();
+        for (GroupListing g : listed) {
+            if (!g.groupId().equals(ownGroup) && groups.accepts(g.groupId())) {
+                wanted.put(g.groupId(), new ListConsumerGroupOffsetsSpec());
+            }
+        }
+        if (wanted.isEmpty()) {
+            return List.of();
+        }
+        Map<String, Map<TopicPartition, OffsetAndMetadata>> offsets = get(admin.listConsumerGroupOffsets(wanted).all());
+        List<GroupCapture> result = new ArrayList<>();
+        for (String group : wanted.keySet()) {
+            GroupCapture.Builder b = GroupCapture.newBuilder().setGroup(group);
+            Map<TopicPartition, OffsetAndMetadata> committed = new TreeMap<>(
+                    Comparator.comparing(TopicPartition::topic).thenComparingInt(TopicPartition::partition));
+            committed.putAll(offsets.getOrDefault(group, Map.of()));
+            committed.forEach((tp, om) -> {
+                if (om != null && topics.accepts(tp.topic())) {
+                    b.addOffsets(CommittedOffset.newBuilder().setTopic(tp.topic()).setPartition(tp.partition())
+                            .setOffset(om.offset()).setMetadata(om.metadata() == null ? "" : om.metadata()));
+                }
+            });
+            if (b.getOffsetsCount() > 0) {
+                result.add(b.build());
+            }
+        }
+        return result;
+    }
+
+    private static <T> T get(KafkaFuture<T> future) throws InterruptedException, ExecutionException, TimeoutException {
+        return future.get(CALL_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+    }
+}

@@ -1,0 +1,57 @@
+package io.stowage.ingest;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.stowage.api.v1.CommittedOffset;
+import io.stowage.api.v1.GroupCapture;
+import io.stowage.api.v1.PutCaptureRequest;
+import io.stowage.api.v1.TopicCapture;
+import org.junit.jupiter.api.Test;
+
+/** A capture sends only what changed since the server last stored it. */
+class CaptureChangesTest {
+    private static TopicCapture topic(String name, String retention) {
+        return TopicCapture.newBuilder().setTopic(name).setPartitions(3).setReplicationFactor(1)
+                .putConfigs("retention.ms", retention).build();
+    }
+
+    private static GroupCapture group(String name, long offset) {
+        return GroupCapture.newBuilder().setGroup(name)
+                .addOffsets(CommittedOffset.newBuilder().setTopic("a").setPartition(0).setOffset(offset)).build();
+    }
+
+    private static PutCaptureRequest capture(TopicCapture a, TopicCapture b, GroupCapture g) {
+        return PutCaptureRequest.newBuilder().setClusterId("c").addTopics(a).addTopics(b).addGroups(g).build();
+    }
+
+    @Test
+    void theFirstCaptureIsSentWhole() {
+        PutCaptureRequest full = capture(topic("a", "1"), topic("b", "1"), group("g", 5));
+
+        assertThat(new CaptureChanges().changed(full)).isEqualTo(full);
+    }
+
+    @Test
+    void onlyTopicsAndGroupsThatChangedSinceTheLastStoredCaptureAreSentAgain() {
+        CaptureChanges changes = new CaptureChanges();
+        changes.sent(changes.changed(capture(topic("a", "1"), topic("b", "1"), group("g", 5))));
+
+        PutCaptureRequest same = changes.changed(capture(topic("a", "1"), topic("b", "1"), group("g", 5)));
+        PutCaptureRequest moved = changes.changed(capture(topic("a", "1"), topic("b", "2"), group("g", 6)));
+
+        assertThat(same.getTopicsList()).isEmpty();
+        assertThat(same.getGroupsList()).isEmpty();
+        assertThat(same.getClusterId()).isEqualTo("c");
+        assertThat(moved.getTopicsList()).containsExactly(topic("b", "2"));
+        assertThat(moved.getGroupsList()).containsExactly(group("g", 6));
+    }
+
+    @Test
+    void whatWasNotStoredIsSentAgain() {
+        CaptureChanges changes = new CaptureChanges();
+        PutCaptureRequest full = capture(topic("a", "1"), topic("b", "1"), group("g", 5));
+        changes.changed(full); // the put failed: nothing remembered
+
+        assertThat(changes.changed(full)).isEqualTo(full);
+    }
+}

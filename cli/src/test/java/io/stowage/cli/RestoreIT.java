@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.stowage.cli.RestoreSource.Rec;
 import io.stowage.embedded.LocalKafka;
+import io.stowage.ingest.IngestService;
 import io.stowage.testing.StowageProcess;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -52,18 +53,17 @@ class RestoreIT {
             RestoreSource.commit(source, "audit", Map.of(tp("events", 0), early.get("events").get(0).get(30).offset(),
                     tp("events", 1), events1.get(events1.size() - 1).offset() + 1,
                     tp("payments", 1), early.get("payments").get(1).get(7).offset()));
-            Instant until = Instant.ofEpochMilli(System.currentTimeMillis());
-            await().atMost(Duration.ofSeconds(5)).until(() -> System.currentTimeMillis() > until.toEpochMilli() + 1);
-            RestoreSource.capture(source, server, until, List.of("billing", "audit"));
-            RestoreSource.produce(source, 300, 60); // after --until: not restored
-
             Map<String, Map<Integer, List<Rec>>> all = new HashMap<>();
-            Map<String, Integer> archived = new HashMap<>();
-            for (String t : TOPICS) {
-                all.put(t, RestoreSource.read(source, t, null));
-                archived.put(t, all.get(t).values().stream().mapToInt(List::size).sum());
+            Instant until;
+            try (IngestService worker = RestoreSource.worker(source, server)) {
+                RestoreSource.awaitArchived(server, counts(early));
+                RestoreSource.awaitCaptured(source, server, List.of("billing", "audit"));
+                until = Instant.ofEpochMilli(System.currentTimeMillis());
+                await().atMost(Duration.ofSeconds(5)).until(() -> System.currentTimeMillis() > until.toEpochMilli() + 1);
+                RestoreSource.produce(source, 300, 60); // after --until: not restored
+                TOPICS.forEach(t -> all.put(t, RestoreSource.read(source, t, null)));
+                RestoreSource.awaitArchived(server, counts(all));
             }
-            RestoreSource.archive(source, server, archived);
 
             Map<String, String> env = server.env();
             List<String> restore = List.of("restore", "--topics", "orders|events|payments", "--until", until.toString(),
@@ -153,6 +153,12 @@ class RestoreIT {
             }
         }
         throw new AssertionError("no aborted transaction in " + records.size() + " records");
+    }
+
+    private static Map<String, Integer> counts(Map<String, Map<Integer, List<Rec>>> records) {
+        Map<String, Integer> counts = new HashMap<>();
+        records.forEach((t, parts) -> counts.put(t, parts.values().stream().mapToInt(List::size).sum()));
+        return counts;
     }
 
     private static List<Rec> upTo(List<Rec> records, Instant until) {

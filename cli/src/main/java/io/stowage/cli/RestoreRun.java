@@ -197,10 +197,8 @@ final class RestoreRun {
 
     /** The translator: a restored partition starts where its checkpoint says, an empty one at its end offset now. */
     GroupTranslator translator() throws Exception {
-        Map<String, String> targets = new HashMap<>();
-        plan.topics().forEach(t -> targets.put(t.stream(), t.topic()));
         Map<TopicPartition, Long> ends = endOffsets();
-        return new GroupTranslator(admin, client, plan.until(), targets, tp -> Optional.ofNullable(checkpoints.get(tp))
+        return new GroupTranslator(admin, plan, tp -> Optional.ofNullable(checkpoints.get(tp))
                 .map(RestoreCheckpoint::start).orElse(ends.getOrDefault(tp, 0L)));
     }
 

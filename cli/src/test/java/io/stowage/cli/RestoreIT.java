@@ -89,6 +89,9 @@ class RestoreIT {
             assertThat(again.code).as(again.err).isZero();
             assertThat(again.out).contains("nothing sent").contains("group billing: moved by an earlier run")
                     .contains("moved group audit:");
+            Run another = run(env, restore.subList(0, restore.size() - 1), dir.resolve("elsewhere").toString());
+            assertThat(another.code).as("another restore into the same topics").isEqualTo(StowageCommand.ExitCodes.USAGE);
+            assertThat(another.err).contains("restored.orders").contains("already holds").contains("--append");
 
             for (String t : TOPICS) {
                 Map<Integer, List<Rec>> restored = RestoreSource.read(target, "restored." + t, null);

@@ -17,6 +17,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.config.ConfigResource;
@@ -27,7 +28,7 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * Archive a cluster (several partitions, tombstones, every kind of header, aborted transactions,
  * two consumer groups part way through), restore it into another cluster up to a time before its
- * last records, interrupted and resumed: the restored topics hold the same records up to that time
+ * last records, stopped at a limit, killed with SIGKILL and resumed: the restored topics hold the same records up to that time
  * with the same configs, and each group resumes with the first record it had not read; a group
  * with a member on the target is left alone until it has none.
  */
@@ -76,6 +77,18 @@ class RestoreIT {
             Run first = run(env, restore, "--limit", "250");
             assertThat(first.code).as(first.err).isZero();
             assertThat(first.out).contains("restored 250 records").contains("stopped at --limit");
+            long held = held(target);
+            Map<String, String> slow = new HashMap<>(env); // one record per request, so that it is killed part way
+            slow.putAll(Map.of("KAFKA_BATCH_SIZE", "1", "KAFKA_LINGER_MS", "0",
+                    "KAFKA_MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION", "1"));
+            try (StowageProcess killed = StowageProcess.start(slow, restore.toArray(new String[0]))) {
+                await().atMost(T).pollInterval(Duration.ofMillis(5))
+                        .until(() -> held(target) > held + 10 || !killed.isAlive());
+                assertThat(killed.isAlive()).as("still restoring when killed").isTrue();
+                killed.handle().destroyForcibly(); // SIGKILL: no checkpoint saved since the records it sent
+                killed.waitFor(T);
+            }
+            assertThat(held(target)).isGreaterThan(held + 10);
             Run rest;
             try (KafkaConsumer<byte[], byte[]> active = member(target, "audit", "restored.events")) {
                 rest = run(env, restore, "--json"); // audit has a member on the target: refused
@@ -110,6 +123,17 @@ class RestoreIT {
             }
             assertResumesWhereItWas(source, target, "billing", all, until);
             assertResumesWhereItWas(source, target, "audit", all, until);
+        }
+    }
+
+    /** Records in the restored topics of the target: the sum of their partitions' end offsets. */
+    private static long held(LocalKafka target) throws Exception {
+        try (Admin admin = Admin.create(RestoreSource.props(target))) {
+            List<String> topics = admin.listTopics().names().get().stream().filter(t -> t.startsWith("restored.")).toList();
+            Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
+            admin.describeTopics(topics).allTopicNames().get().forEach((t, d) -> d.partitions()
+                    .forEach(p -> latest.put(new TopicPartition(t, p.partition()), OffsetSpec.latest())));
+            return admin.listOffsets(latest).all().get().values().stream().mapToLong(i -> i.offset()).sum();
         }
     }
 

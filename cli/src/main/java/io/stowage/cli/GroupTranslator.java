@@ -2,17 +2,12 @@ package io.stowage.cli;
 
 import io.stowage.api.v1.CommittedOffset;
 import io.stowage.api.v1.GroupCapture;
-import io.stowage.api.v1.ScanResult;
-import io.stowage.client.StowageClient;
-import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.ToLongFunction;
-import java.util.stream.Stream;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.ConsumerGroupDescription;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
@@ -25,7 +20,7 @@ import org.apache.kafka.common.errors.GroupIdNotFoundException;
  * original partition becomes the target offset of the first restored record whose original
  * offset is at or after {@code c}, or the end of the restored partition: the restored records of
  * a partition sit at consecutive target offsets from the partition's start offset, so that is
- * {@code start + (restored records with original offset < c)}, counted from the index.
+ * {@code start + (restored records with original offset < c)}, counted from the index by the plan.
  */
 final class GroupTranslator {
     /** One committed offset, before and after. */
@@ -35,22 +30,13 @@ final class GroupTranslator {
     record Outcome(String group, List<Move> moves, String refused) {}
 
     private final Admin admin;
-    private final StowageClient client;
-    private final Instant until;
-    private final Map<String, String> targets;
+    private final Map<String, RestorePlan.TopicPlan> topics = new HashMap<>();
     private final ToLongFunction<TopicPartition> start;
-    private final Map<String, long[]> originals = new HashMap<>();
 
-    /**
-     * @param targets archived stream to restored topic
-     * @param start   the target offset of a restored partition's first record (by target topic)
-     */
-    GroupTranslator(Admin admin, StowageClient client, Instant until, Map<String, String> targets,
-            ToLongFunction<TopicPartition> start) {
+    /** @param start the target offset of a restored partition's first record (by target topic) */
+    GroupTranslator(Admin admin, RestorePlan plan, ToLongFunction<TopicPartition> start) {
         this.admin = admin;
-        this.client = client;
-        this.until = until;
-        this.targets = targets;
+        plan.topics().forEach(t -> topics.put(t.stream(), t));
         this.start = start;
     }
 
@@ -58,11 +44,12 @@ final class GroupTranslator {
     List<Move> translate(GroupCapture group) {
         List<Move> moves = new ArrayList<>();
         for (CommittedOffset o : group.getOffsetsList()) {
-            String target = targets.get(o.getTopic());
-            if (target == null) {
+            RestorePlan.TopicPlan t = topics.get(o.getTopic());
+            if (t == null) {
                 continue;
             }
-            long before = countBefore(o.getTopic(), o.getPartition(), o.getOffset());
+            String target = t.topic();
+            long before = t.recordsBelow(o.getPartition(), o.getOffset());
             moves.add(new Move(o.getTopic(), o.getPartition(), o.getOffset(), target,
                     start.applyAsLong(new TopicPartition(target, o.getPartition())) + before));
         }
@@ -102,19 +89,5 @@ final class GroupTranslator {
         return "group " + group + " is " + s + " on the target with " + d.members().size() + " member(s)"
                 + (d.members().isEmpty() ? "" : " (" + d.members().iterator().next().clientId() + ", ...)")
                 + ": stop its consumers and run the same restore again to move it";
-    }
-
-    /** Restored records of a partition whose original offset is below {@code offset}. */
-    private long countBefore(String stream, int partition, long offset) {
-        long[] offsets = originals.computeIfAbsent(stream + "/" + partition, k -> originalOffsets(stream, partition));
-        int i = Arrays.binarySearch(offsets, offset);
-        return i >= 0 ? i : -i - 1;
-    }
-
-    /** The original offsets of a partition's restored records, ascending, from the index alone. */
-    private long[] originalOffsets(String stream, int partition) {
-        try (Stream<ScanResult> ids = client.scan(RestorePlan.scan(stream, partition, until, "", true))) {
-            return ids.mapToLong(ScanResult::getKafkaOffset).toArray();
-        }
     }
 }

@@ -36,16 +36,22 @@ final class PartitionRestore implements Callable<PartitionRestore.Result> {
     private final String topic;
     private final int partition;
     private final Path checkpointFile;
+    private final long inTarget;
     private RestoreCheckpoint checkpoint;
 
+    /**
+     * @param inTarget records after the checkpoint that the target partition already holds (sent
+     *                 by a run that was killed before it could save its checkpoint): skipped, not sent again
+     */
     PartitionRestore(Shared shared, String stream, String topic, int partition, Path checkpointFile,
-            RestoreCheckpoint checkpoint) {
+            RestoreCheckpoint checkpoint, long inTarget) {
         this.shared = shared;
         this.stream = stream;
         this.topic = topic;
         this.partition = partition;
         this.checkpointFile = checkpointFile;
         this.checkpoint = checkpoint;
+        this.inTarget = inTarget;
     }
 
     @Override
@@ -54,6 +60,7 @@ final class PartitionRestore implements Callable<PartitionRestore.Result> {
         long records = 0;
         long bytes = 0;
         long sinceCheckpoint = 0;
+        long skipped = 0;
         String cursor = checkpoint.cursor();
         Future<RecordMetadata> last = null;
         boolean exhausted;
@@ -63,6 +70,12 @@ final class PartitionRestore implements Callable<PartitionRestore.Result> {
             while (true) {
                 if (shared.stop().get() || failure.get() != null || !it.hasNext()) {
                     break;
+                }
+                if (skipped < inTarget) {
+                    cursor = it.next().getCursor(); // already in the target: Kafka acknowledged it before the crash
+                    skipped++;
+                    sinceCheckpoint++;
+                    continue;
                 }
                 if (shared.budget().getAndDecrement() <= 0) {
                     break; // --limit: the rest waits for the next run
@@ -100,7 +113,9 @@ final class PartitionRestore implements Callable<PartitionRestore.Result> {
     private void checkpoint(Future<RecordMetadata> last, AtomicReference<Exception> failure, String cursor, long sent)
             throws Exception {
         try {
-            last.get();
+            if (last != null) {
+                last.get();
+            }
         } catch (java.util.concurrent.ExecutionException e) {
             failure.compareAndSet(null, e.getCause() instanceof Exception cause ? cause : e);
         }

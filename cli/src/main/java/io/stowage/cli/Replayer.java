@@ -2,7 +2,6 @@ package io.stowage.cli;
 
 import io.stowage.api.v1.KafkaRecord;
 import io.stowage.api.v1.ScanResult;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Properties;
 import java.util.TreeMap;

@@ -33,8 +33,9 @@ import picocli.CommandLine.Option;
                 + " partition count and the broker's defaults, with a warning.",
             "Each partition is restored into the same partition number in original offset order (exact key, value,"
                 + " headers, timestamp), partitions in parallel, through an idempotent producer. Resumable like replay:"
-                + " a checkpoint per partition in --checkpoint-dir; after Ctrl-C, SIGTERM or a crash the same command"
-                + " continues, and a finished restore run again sends nothing.",
+                + " a checkpoint per partition in --checkpoint-dir; after Ctrl-C, SIGTERM or kill -9 the same command"
+                + " continues without sending a record twice (what the target holds past a checkpoint is skipped), and"
+                + " a finished restore run again sends nothing.",
             "Never writes into a topic that already holds records unless --append is given (or the same restore resumes)."
                 + " A group's committed offset c becomes the target offset of the first restored record whose original"
                 + " offset is at or after c (or the end of the restored partition); a group with members on the target is"
@@ -110,7 +111,7 @@ final class RestoreCommand extends ClientCommand {
             GetCaptureResponse capture = Captures.at(client, until, pattern, out);
             RestorePlan plan = RestorePlan.make(client, Pattern.compile(pattern),
                     t -> rename.getOrDefault(t, prefix + t), until, capture,
-                    noGroups ? Pattern.compile("(?!)") : Pattern.compile(groups));
+                    noGroups ? Pattern.compile("(?!)") : Pattern.compile(groups), parallel);
             if (plan.topics().isEmpty()) {
                 throw new InvalidInputException("no archived stream matches '" + pattern + "'"
                         + (until == null ? "" : " with records at or before " + until)

@@ -118,25 +118,27 @@ final class RestoreRun {
         try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(
                 ArchivedRecords.producerProperties(kafka, "stowage-restore"), new ByteArraySerializer(),
                 new ByteArraySerializer())) {
-            Map<TopicPartition, Long> ends = null;
-            record Todo(String stream, String topic, int partition, RestoreCheckpoint from) {}
+            Map<TopicPartition, Long> ends = endOffsets();
+            record Todo(String stream, String topic, int partition, RestoreCheckpoint from, long inTarget) {}
             List<Todo> todo = new ArrayList<>(); // in plan order
             for (RestorePlan.TopicPlan t : plan.topics()) {
                 long topicLeft = 0;
                 for (Map.Entry<Integer, Long> e : t.records().entrySet()) {
                     TopicPartition tp = new TopicPartition(t.topic(), e.getKey());
                     RestoreCheckpoint c = checkpoints.get(tp);
+                    long inTarget = 0;
                     if (c == null) {
-                        if (ends == null) {
-                            ends = endOffsets();
-                        }
                         c = new RestoreCheckpoint(identity(t, e.getKey()), "", 0, ends.getOrDefault(tp, 0L), false);
                         c.save(file(t.topic(), e.getKey())); // before any record: a crash now resumes with the right start
                         checkpoints.put(tp, c);
+                    } else {
+                        // restored records sit at consecutive offsets from start: what the target holds past
+                        // the checkpoint was sent by a run killed before it saved, and is not sent again
+                        inTarget = Math.max(0, ends.getOrDefault(tp, c.start()) - c.start() - c.restored());
                     }
                     if (!c.complete()) {
-                        topicLeft += Math.max(0, e.getValue() - c.restored());
-                        todo.add(new Todo(t.stream(), t.topic(), e.getKey(), c));
+                        topicLeft += Math.max(0, e.getValue() - c.restored() - inTarget);
+                        todo.add(new Todo(t.stream(), t.topic(), e.getKey(), c, inTarget));
                     }
                 }
                 left.put(t.topic(), topicLeft);
@@ -147,7 +149,7 @@ final class RestoreRun {
             List<Future<PartitionRestore.Result>> futures = new ArrayList<>();
             for (Todo p : todo) {
                 futures.add(pool.submit(new PartitionRestore(shared, p.stream(), p.topic(), p.partition(),
-                        file(p.topic(), p.partition()), p.from())));
+                        file(p.topic(), p.partition()), p.from(), p.inTarget())));
             }
             List<PartitionRestore.Result> results = new ArrayList<>();
             Exception failure = null;
@@ -197,10 +199,8 @@ final class RestoreRun {
 
     /** The translator: a restored partition starts where its checkpoint says, an empty one at its end offset now. */
     GroupTranslator translator() throws Exception {
-        Map<String, String> targets = new HashMap<>();
-        plan.topics().forEach(t -> targets.put(t.stream(), t.topic()));
         Map<TopicPartition, Long> ends = endOffsets();
-        return new GroupTranslator(admin, client, plan.until(), targets, tp -> Optional.ofNullable(checkpoints.get(tp))
+        return new GroupTranslator(admin, plan, tp -> Optional.ofNullable(checkpoints.get(tp))
                 .map(RestoreCheckpoint::start).orElse(ends.getOrDefault(tp, 0L)));
     }
 

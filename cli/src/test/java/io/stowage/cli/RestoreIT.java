@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.stowage.cli.RestoreSource.Rec;
 import io.stowage.embedded.LocalKafka;
+import io.stowage.ingest.IngestService;
 import io.stowage.testing.StowageProcess;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -16,6 +17,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.config.ConfigResource;
@@ -26,7 +28,7 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * Archive a cluster (several partitions, tombstones, every kind of header, aborted transactions,
  * two consumer groups part way through), restore it into another cluster up to a time before its
- * last records, interrupted and resumed: the restored topics hold the same records up to that time
+ * last records, stopped at a limit, killed with SIGKILL and resumed: the restored topics hold the same records up to that time
  * with the same configs, and each group resumes with the first record it had not read; a group
  * with a member on the target is left alone until it has none.
  */
@@ -52,18 +54,17 @@ class RestoreIT {
             RestoreSource.commit(source, "audit", Map.of(tp("events", 0), early.get("events").get(0).get(30).offset(),
                     tp("events", 1), events1.get(events1.size() - 1).offset() + 1,
                     tp("payments", 1), early.get("payments").get(1).get(7).offset()));
-            Instant until = Instant.ofEpochMilli(System.currentTimeMillis());
-            await().atMost(Duration.ofSeconds(5)).until(() -> System.currentTimeMillis() > until.toEpochMilli() + 1);
-            RestoreSource.capture(source, server, until, List.of("billing", "audit"));
-            RestoreSource.produce(source, 300, 60); // after --until: not restored
-
             Map<String, Map<Integer, List<Rec>>> all = new HashMap<>();
-            Map<String, Integer> archived = new HashMap<>();
-            for (String t : TOPICS) {
-                all.put(t, RestoreSource.read(source, t, null));
-                archived.put(t, all.get(t).values().stream().mapToInt(List::size).sum());
+            Instant until;
+            try (IngestService worker = RestoreSource.worker(source, server)) {
+                RestoreSource.awaitArchived(server, counts(early));
+                RestoreSource.awaitCaptured(source, server, List.of("billing", "audit"));
+                until = Instant.ofEpochMilli(System.currentTimeMillis());
+                await().atMost(Duration.ofSeconds(5)).until(() -> System.currentTimeMillis() > until.toEpochMilli() + 1);
+                RestoreSource.produce(source, 300, 60); // after --until: not restored
+                TOPICS.forEach(t -> all.put(t, RestoreSource.read(source, t, null)));
+                RestoreSource.awaitArchived(server, counts(all));
             }
-            RestoreSource.archive(source, server, archived);
 
             Map<String, String> env = server.env();
             List<String> restore = List.of("restore", "--topics", "orders|events|payments", "--until", until.toString(),
@@ -76,6 +77,18 @@ class RestoreIT {
             Run first = run(env, restore, "--limit", "250");
             assertThat(first.code).as(first.err).isZero();
             assertThat(first.out).contains("restored 250 records").contains("stopped at --limit");
+            long held = held(target);
+            Map<String, String> slow = new HashMap<>(env); // one record per request, so that it is killed part way
+            slow.putAll(Map.of("KAFKA_BATCH_SIZE", "1", "KAFKA_LINGER_MS", "0",
+                    "KAFKA_MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION", "1"));
+            try (StowageProcess killed = StowageProcess.start(slow, restore.toArray(new String[0]))) {
+                await().atMost(T).pollInterval(Duration.ofMillis(5))
+                        .until(() -> held(target) > held + 10 || !killed.isAlive());
+                assertThat(killed.isAlive()).as("still restoring when killed").isTrue();
+                killed.handle().destroyForcibly(); // SIGKILL: no checkpoint saved since the records it sent
+                killed.waitFor(T);
+            }
+            assertThat(held(target)).isGreaterThan(held + 10);
             Run rest;
             try (KafkaConsumer<byte[], byte[]> active = member(target, "audit", "restored.events")) {
                 rest = run(env, restore, "--json"); // audit has a member on the target: refused
@@ -89,6 +102,9 @@ class RestoreIT {
             assertThat(again.code).as(again.err).isZero();
             assertThat(again.out).contains("nothing sent").contains("group billing: moved by an earlier run")
                     .contains("moved group audit:");
+            Run another = run(env, restore.subList(0, restore.size() - 1), dir.resolve("elsewhere").toString());
+            assertThat(another.code).as("another restore into the same topics").isEqualTo(StowageCommand.ExitCodes.USAGE);
+            assertThat(another.err).contains("restored.orders").contains("already holds").contains("--append");
 
             for (String t : TOPICS) {
                 Map<Integer, List<Rec>> restored = RestoreSource.read(target, "restored." + t, null);
@@ -107,6 +123,17 @@ class RestoreIT {
             }
             assertResumesWhereItWas(source, target, "billing", all, until);
             assertResumesWhereItWas(source, target, "audit", all, until);
+        }
+    }
+
+    /** Records in the restored topics of the target: the sum of their partitions' end offsets. */
+    private static long held(LocalKafka target) throws Exception {
+        try (Admin admin = Admin.create(RestoreSource.props(target))) {
+            List<String> topics = admin.listTopics().names().get().stream().filter(t -> t.startsWith("restored.")).toList();
+            Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
+            admin.describeTopics(topics).allTopicNames().get().forEach((t, d) -> d.partitions()
+                    .forEach(p -> latest.put(new TopicPartition(t, p.partition()), OffsetSpec.latest())));
+            return admin.listOffsets(latest).all().get().values().stream().mapToLong(i -> i.offset()).sum();
         }
     }
 
@@ -153,6 +180,12 @@ class RestoreIT {
             }
         }
         throw new AssertionError("no aborted transaction in " + records.size() + " records");
+    }
+
+    private static Map<String, Integer> counts(Map<String, Map<Integer, List<Rec>>> records) {
+        Map<String, Integer> counts = new HashMap<>();
+        records.forEach((t, parts) -> counts.put(t, parts.values().stream().mapToInt(List::size).sum()));
+        return counts;
     }
 
     private static List<Rec> upTo(List<Rec> records, Instant until) {

@@ -3,20 +3,17 @@ package io.stowage.cli;
 import static org.awaitility.Awaitility.await;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-import io.stowage.api.v1.CommittedOffset;
+import io.stowage.api.v1.GetCaptureRequest;
+import io.stowage.api.v1.GetCaptureResponse;
 import io.stowage.api.v1.GroupCapture;
-import io.stowage.api.v1.PutCaptureRequest;
 import io.stowage.api.v1.ScanRequest;
-import io.stowage.api.v1.TopicCapture;
 import io.stowage.client.StowageClient;
 import io.stowage.common.config.SettingsSource;
-import io.stowage.common.message.Timestamps;
 import io.stowage.embedded.LocalKafka;
 import io.stowage.ingest.IngestConfig;
 import io.stowage.ingest.IngestService;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
@@ -24,7 +21,6 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.TreeMap;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.ConfigEntry;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -32,7 +28,6 @@ import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.config.ConfigResource;
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
@@ -126,14 +121,18 @@ final class RestoreSource {
         return s.getBytes(StandardCharsets.UTF_8);
     }
 
-    /** Runs the ingest worker until every committed record of the topics is archived. */
-    static void archive(LocalKafka kafka, ArchiveServerForIT server, Map<String, Integer> expected) throws Exception {
+    /** The ingest worker archiving the topics and capturing the cluster every second. */
+    static IngestService worker(LocalKafka kafka, ArchiveServerForIT server) throws Exception {
         IngestConfig config = IngestConfig.from(new SettingsSource(Map.of(), Map.of(
                 "KAFKA_BOOTSTRAP_SERVERS", kafka.bootstrapServers(), "STOWAGE_SERVER", server.target(),
-                "STOWAGE_HTTP_PORT", "0", "STOWAGE_TOPICS", String.join("|", expected.keySet()))));
-        try (IngestService worker = IngestService.start(config, StowageClient.builder(server.target()),
-                new SimpleMeterRegistry());
-                StowageClient client = StowageClient.builder(server.target()).build()) {
+                "STOWAGE_HTTP_PORT", "0", "STOWAGE_TOPICS", String.join("|", CONFIGS.keySet()),
+                "STOWAGE_CAPTURE_INTERVAL", "1s")));
+        return IngestService.start(config, StowageClient.builder(server.target()), new SimpleMeterRegistry());
+    }
+
+    /** Waits until the archive holds this many records of each topic. */
+    static void awaitArchived(ArchiveServerForIT server, Map<String, Integer> expected) {
+        try (StowageClient client = StowageClient.builder(server.target()).build()) {
             await().atMost(Duration.ofSeconds(180)).until(() -> expected.entrySet().stream().allMatch(e -> {
                 try (var ids = client.scan(ScanRequest.newBuilder().setStream(e.getKey()).setIdsOnly(true).build())) {
                     return ids.count() == e.getValue();
@@ -142,32 +141,28 @@ final class RestoreSource {
         }
     }
 
-    /** What the worker would capture now: the topics' shapes and configs, and the groups' committed offsets. */
-    static void capture(LocalKafka kafka, ArchiveServerForIT server, Instant seenAt, List<String> groups)
-            throws Exception {
-        PutCaptureRequest.Builder req = PutCaptureRequest.newBuilder().setClusterId(kafka.clusterId())
-                .setSeenAt(Timestamps.fromInstant(seenAt));
-        try (Admin admin = Admin.create(props(kafka)); StowageClient client = StowageClient.builder(server.target())
-                .build()) {
-            for (String topic : CONFIGS.keySet()) {
-                ConfigResource r = new ConfigResource(ConfigResource.Type.TOPIC, topic);
-                TopicCapture.Builder t = TopicCapture.newBuilder().setTopic(topic).setPartitions(PARTITIONS.get(topic))
-                        .setReplicationFactor(1);
-                for (ConfigEntry e : admin.describeConfigs(List.of(r)).all().get().get(r).entries()) {
-                    if (e.source() == ConfigEntry.ConfigSource.DYNAMIC_TOPIC_CONFIG) {
-                        t.putConfigs(e.name(), e.value());
-                    }
+    /** Waits until the worker has captured every topic and these groups' committed offsets as they are now. */
+    static void awaitCaptured(LocalKafka kafka, ArchiveServerForIT server, List<String> groups) throws Exception {
+        Map<String, Map<String, Long>> committed = new TreeMap<>();
+        try (Admin admin = Admin.create(props(kafka))) {
+            for (String g : groups) {
+                Map<String, Long> offsets = new TreeMap<>();
+                admin.listConsumerGroupOffsets(g).partitionsToOffsetAndMetadata().get()
+                        .forEach((tp, o) -> offsets.put(tp.toString(), o.offset()));
+                committed.put(g, offsets);
+            }
+        }
+        try (StowageClient client = StowageClient.builder(server.target()).build()) {
+            await().atMost(Duration.ofSeconds(120)).until(() -> {
+                GetCaptureResponse c = client.capture(GetCaptureRequest.getDefaultInstance());
+                Map<String, Map<String, Long>> seen = new TreeMap<>();
+                for (GroupCapture g : c.getGroupsList()) {
+                    Map<String, Long> offsets = new TreeMap<>();
+                    g.getOffsetsList().forEach(o -> offsets.put(o.getTopic() + "-" + o.getPartition(), o.getOffset()));
+                    seen.put(g.getGroup(), offsets);
                 }
-                req.addTopics(t);
-            }
-            for (String group : groups) {
-                GroupCapture.Builder g = GroupCapture.newBuilder().setGroup(group);
-                admin.listConsumerGroupOffsets(group).partitionsToOffsetAndMetadata().get().forEach((tp, o) ->
-                        g.addOffsets(CommittedOffset.newBuilder().setTopic(tp.topic()).setPartition(tp.partition())
-                                .setOffset(o.offset()).setMetadata(o.metadata())));
-                req.addGroups(g);
-            }
-            client.putCapture(req.build());
+                return c.getTopicsCount() == CONFIGS.size() && seen.entrySet().containsAll(committed.entrySet());
+            });
         }
     }
 

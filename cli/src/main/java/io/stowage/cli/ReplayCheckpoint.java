@@ -1,10 +1,7 @@
 package io.stowage.cli;
 
 import java.io.IOException;
-import java.io.Reader;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.Optional;
 import java.util.Properties;
 
@@ -16,29 +13,11 @@ import java.util.Properties;
  */
 record ReplayCheckpoint(String replay, String cursor, long replayed, boolean complete) {
 
-    /**
-     * The checkpoint of this replay, if the file holds one. A finished checkpoint of another replay
-     * is left out (it is overwritten); an unfinished one is refused, so a replay in progress is
-     * never forgotten by mistake.
-     */
+    /** The checkpoint of this replay, if the file holds one (see {@link CheckpointFile#load}). */
     static Optional<ReplayCheckpoint> load(Path file, String replay) throws IOException {
-        if (!Files.exists(file)) {
-            return Optional.empty();
-        }
-        Properties p = new Properties();
-        try (Reader r = Files.newBufferedReader(file)) {
-            p.load(r);
-        }
-        boolean complete = Boolean.parseBoolean(p.getProperty("complete", "false"));
-        if (!replay.equals(p.getProperty("replay"))) {
-            if (complete) {
-                return Optional.empty();
-            }
-            throw new InvalidInputException("the checkpoint " + file + " belongs to another replay ("
-                    + p.getProperty("replay") + "); pass --restart to start over, or --checkpoint to use another file");
-        }
-        return Optional.of(new ReplayCheckpoint(replay, p.getProperty("cursor", ""),
-                Long.parseLong(p.getProperty("replayed", "0")), complete));
+        return CheckpointFile.load(file, "replay", replay, "--checkpoint to use another file").map(p ->
+                new ReplayCheckpoint(replay, p.getProperty("cursor", ""), CheckpointFile.number(p, "replayed"),
+                        CheckpointFile.complete(p)));
     }
 
     /** Writes atomically: a crash leaves the old checkpoint or the new one. */
@@ -48,20 +27,6 @@ record ReplayCheckpoint(String replay, String cursor, long replayed, boolean com
         p.setProperty("cursor", cursor);
         p.setProperty("replayed", String.valueOf(replayed));
         p.setProperty("complete", String.valueOf(complete));
-        writeAtomically(file, p, "stowage replay checkpoint: run the same command again to resume");
-    }
-
-    /** Writes properties so that a crash leaves the old file or the new one, never a torn one (also for restore). */
-    static void writeAtomically(Path file, Properties p, String comment) throws IOException {
-        Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
-        java.io.StringWriter text = new java.io.StringWriter();
-        p.store(text, comment);
-        try (java.nio.channels.FileChannel ch = java.nio.channels.FileChannel.open(tmp,
-                java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.WRITE,
-                java.nio.file.StandardOpenOption.TRUNCATE_EXISTING)) {
-            ch.write(java.nio.ByteBuffer.wrap(text.toString().getBytes(java.nio.charset.StandardCharsets.ISO_8859_1)));
-            ch.force(true); // on disk before it replaces the old checkpoint
-        }
-        Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        CheckpointFile.writeAtomically(file, p, "stowage replay checkpoint: run the same command again to resume");
     }
 }

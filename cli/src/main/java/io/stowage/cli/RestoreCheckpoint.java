@@ -1,8 +1,6 @@
 package io.stowage.cli;
 
 import java.io.IOException;
-import java.io.Reader;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Optional;
 import java.util.Properties;
@@ -16,26 +14,11 @@ import java.util.Properties;
  */
 record RestoreCheckpoint(String restore, String cursor, long restored, long start, boolean complete) {
 
-    /** The checkpoint of this partition's restore, if the file holds one; another restore's unfinished one is refused. */
+    /** The checkpoint of this partition's restore, if the file holds one (see {@link CheckpointFile#load}). */
     static Optional<RestoreCheckpoint> load(Path file, String restore) throws IOException {
-        if (!Files.exists(file)) {
-            return Optional.empty();
-        }
-        Properties p = new Properties();
-        try (Reader r = Files.newBufferedReader(file)) {
-            p.load(r);
-        }
-        boolean complete = Boolean.parseBoolean(p.getProperty("complete", "false"));
-        if (!restore.equals(p.getProperty("restore"))) {
-            if (complete) {
-                return Optional.empty();
-            }
-            throw new InvalidInputException("the checkpoint " + file + " belongs to another restore ("
-                    + p.getProperty("restore") + "); pass --restart to start over, or --checkpoint-dir to use another"
-                    + " directory");
-        }
-        return Optional.of(new RestoreCheckpoint(restore, p.getProperty("cursor", ""),
-                Long.parseLong(p.getProperty("restored", "0")), Long.parseLong(p.getProperty("start", "0")), complete));
+        return CheckpointFile.load(file, "restore", restore, "--checkpoint-dir to use another directory").map(p ->
+                new RestoreCheckpoint(restore, p.getProperty("cursor", ""), CheckpointFile.number(p, "restored"),
+                        CheckpointFile.number(p, "start"), CheckpointFile.complete(p)));
     }
 
     RestoreCheckpoint advance(String newCursor, long more) {
@@ -53,7 +36,7 @@ record RestoreCheckpoint(String restore, String cursor, long restored, long star
         p.setProperty("restored", String.valueOf(restored));
         p.setProperty("start", String.valueOf(start));
         p.setProperty("complete", String.valueOf(complete));
-        ReplayCheckpoint.writeAtomically(file, p, "stowage restore checkpoint of one partition: run the same command"
+        CheckpointFile.writeAtomically(file, p, "stowage restore checkpoint of one partition: run the same command"
                 + " again to resume");
     }
 }

@@ -192,7 +192,7 @@ final class RestoreRun {
         GroupTranslator.Outcome outcome = translator().apply(group);
         if (outcome.refused() == null) {
             moved.setProperty(group.getGroup(), "moved");
-            ReplayCheckpoint.writeAtomically(done, moved, "consumer groups this restore moved");
+            CheckpointFile.writeAtomically(done, moved, "consumer groups this restore moved");
         }
         return outcome;
     }

@@ -14,7 +14,6 @@ import io.stowage.testing.StowageProcess;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
@@ -22,7 +21,6 @@ import java.util.TreeMap;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -113,23 +111,13 @@ class ReplayIT {
             long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
             while (parts.stream().anyMatch(tp -> consumer.position(tp) < ends.get(tp)) && System.nanoTime() < deadline) {
                 for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(200))) {
-                    records.computeIfAbsent(r.partition(), k -> new ArrayList<>()).add(describe(r));
+                    records.computeIfAbsent(r.partition(), k -> new ArrayList<>()).add(RecordText.of(r));
                 }
             }
         }
         return records;
     }
 
-    private static String describe(ConsumerRecord<byte[], byte[]> r) {
-        HexFormat hex = HexFormat.of();
-        StringBuilder s = new StringBuilder();
-        s.append("ts=").append(r.timestamp()).append(" key=").append(r.key() == null ? "null" : hex.formatHex(r.key()))
-                .append(" value=").append(r.value() == null ? "null" : hex.formatHex(r.value())).append(" headers=");
-        for (Header h : r.headers()) {
-            s.append(h.key()).append(':').append(h.value() == null ? "null" : hex.formatHex(h.value())).append(';');
-        }
-        return s.toString();
-    }
 
     private static String[] concat(List<String> base, String... more) {
         List<String> all = new ArrayList<>(base);

@@ -15,7 +15,6 @@ import io.stowage.ingest.IngestService;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
@@ -28,7 +27,6 @@ import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
@@ -208,21 +206,11 @@ final class RestoreSource {
             long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
             while (parts.stream().anyMatch(tp -> consumer.position(tp) < ends.get(tp)) && System.nanoTime() < deadline) {
                 for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(200))) {
-                    records.get(r.partition()).add(new Rec(r.offset(), r.timestamp(), describe(r)));
+                    records.get(r.partition()).add(new Rec(r.offset(), r.timestamp(), RecordText.of(r)));
                 }
             }
         }
         return records;
     }
 
-    private static String describe(ConsumerRecord<byte[], byte[]> r) {
-        HexFormat hex = HexFormat.of();
-        StringBuilder s = new StringBuilder();
-        s.append("ts=").append(r.timestamp()).append(" key=").append(r.key() == null ? "null" : hex.formatHex(r.key()))
-                .append(" value=").append(r.value() == null ? "null" : hex.formatHex(r.value())).append(" headers=");
-        for (Header h : r.headers()) {
-            s.append(h.key()).append(':').append(h.value() == null ? "null" : hex.formatHex(h.value())).append(';');
-        }
-        return s.toString();
-    }
 }

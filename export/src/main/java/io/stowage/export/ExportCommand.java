@@ -206,7 +206,7 @@ public final class ExportCommand implements Callable<Integer> {
         return new PartitionFiles.Format(fileSizeMb << 20, rowGroupMb << 20, codec());
     }
 
-    private static void deleteTree(Path dir) throws IOException {
+    static void deleteTree(Path dir) throws IOException {
         try (Stream<Path> files = Files.walk(dir)) {
             for (Path p : files.sorted(Comparator.reverseOrder()).toList()) {
                 Files.deleteIfExists(p);

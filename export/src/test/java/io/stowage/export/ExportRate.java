@@ -62,7 +62,9 @@ public final class ExportRate {
                 System.out.printf("scan alone (the server's part, no writing): %,d messages in %.1f s = %,.0f msg/s%n",
                         scanned, scanSeconds, scanned / scanSeconds);
                 Path out = dir.resolve("parquet");
-                deleteTree(out);
+                if (Files.exists(out)) {
+                    ExportCommand.deleteTree(out);
+                }
                 long t1 = System.nanoTime();
                 int code = new CommandLine(ExportCommand.commandSpec()).execute("--server", target, "--stream", "bench",
                         "--to", out.toString());
@@ -104,16 +106,6 @@ public final class ExportRate {
                 + " (%.1f MB); segments %.1f MB; Parquet %.1f MB (%.0f%% of the segments)%n", what, code,
                 st.getMessages(), s, st.getMessages() / s, st.getBytes() / 1e6 / s, st.getBytes() / 1e6,
                 st.getSegmentBytes() / 1e6, parquet / 1e6, 100.0 * parquet / st.getSegmentBytes());
-    }
-
-    private static void deleteTree(Path dir) throws java.io.IOException {
-        if (Files.exists(dir)) {
-            try (Stream<Path> files = Files.walk(dir)) {
-                for (Path p : files.sorted(java.util.Comparator.reverseOrder()).toList()) {
-                    Files.delete(p);
-                }
-            }
-        }
     }
 
     private static void archive(StowageClient client, int n) {

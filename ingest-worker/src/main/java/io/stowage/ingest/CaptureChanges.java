@@ -4,7 +4,10 @@ import io.stowage.api.v1.GroupCapture;
 import io.stowage.api.v1.PutCaptureRequest;
 import io.stowage.api.v1.TopicCapture;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
 
 /**
  * What the server has been sent: a capture goes out with only the topics and groups whose state
@@ -16,11 +19,24 @@ final class CaptureChanges {
     private final Map<String, TopicCapture> topics = new HashMap<>();
     private final Map<String, GroupCapture> groups = new HashMap<>();
 
-    /** {@code full} without the topics and groups last sent in the same state. */
+    /**
+     * {@code full} without the topics and groups last sent in the same state. A group sent before
+     * with offsets and absent from {@code full} (deleted, its offsets expired, or no longer on an
+     * archived topic) goes out with no offsets, which the server keeps as "gone from then on":
+     * otherwise its last offsets would stay current forever. Topics are not sent as gone: a restore
+     * recreates topics from what is archived, the capture only gives their shape.
+     */
     PutCaptureRequest changed(PutCaptureRequest full) {
         PutCaptureRequest.Builder b = full.toBuilder().clearTopics().clearGroups();
         full.getTopicsList().stream().filter(t -> !t.equals(topics.get(t.getTopic()))).forEach(b::addTopics);
         full.getGroupsList().stream().filter(g -> !g.equals(groups.get(g.getGroup()))).forEach(b::addGroups);
+        Set<String> present = new HashSet<>();
+        full.getGroupsList().forEach(g -> present.add(g.getGroup()));
+        new TreeMap<>(groups).forEach((name, last) -> {
+            if (!present.contains(name) && last.getOffsetsCount() > 0) {
+                b.addGroups(GroupCapture.newBuilder().setGroup(name));
+            }
+        });
         return b.build();
     }
 

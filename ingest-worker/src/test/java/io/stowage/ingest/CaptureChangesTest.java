@@ -54,4 +54,22 @@ class CaptureChangesTest {
 
         assertThat(changes.changed(full)).isEqualTo(full);
     }
+
+    @Test
+    void aGroupSentBeforeAndAbsentNowIsSentOnceWithNoOffsets() {
+        CaptureChanges changes = new CaptureChanges();
+        changes.sent(changes.changed(capture(topic("a", "1"), topic("b", "1"), group("g", 5))));
+        PutCaptureRequest withoutGroup = PutCaptureRequest.newBuilder().setClusterId("c")
+                .addTopics(topic("a", "1")).addTopics(topic("b", "1")).build();
+
+        PutCaptureRequest gone = changes.changed(withoutGroup);
+        changes.sent(gone);
+        PutCaptureRequest stillGone = changes.changed(withoutGroup);
+        PutCaptureRequest back = changes.changed(capture(topic("a", "1"), topic("b", "1"), group("g", 5)));
+
+        assertThat(gone.getTopicsList()).isEmpty();
+        assertThat(gone.getGroupsList()).containsExactly(GroupCapture.newBuilder().setGroup("g").build());
+        assertThat(stillGone.getGroupsList()).isEmpty();
+        assertThat(back.getGroupsList()).containsExactly(group("g", 5));
+    }
 }

@@ -17,12 +17,17 @@ import java.util.regex.Pattern;
 public interface CaptureStore {
 
     /**
-     * Keeps every topic and group of {@code capture} with its own {@code seenAt}. Storing the same
+     * Keeps every topic and group of {@code capture} with its own {@code seenAt}; a group with no
+     * offsets is kept as "gone from then on". Storing the same
      * topic or group at the same time again replaces it, so a retried put changes nothing.
      */
     void put(Capture capture);
 
-    /** The latest capture of each topic and of each group seen at or before {@code at} (of all, when empty), by name. */
+    /**
+     * The latest capture of each topic and of each group seen at or before {@code at} (of all, when
+     * empty), by name. A group whose latest capture has no offsets was gone by then (deleted, or its
+     * offsets expired) and is left out.
+     */
     Capture latest(Optional<Instant> at);
 
     /** As {@link #latest(Optional)}, restricted by {@link Capture#onlyTopics}. */

@@ -138,4 +138,21 @@ public abstract class CaptureStoreContractTest extends IndexContractFixture {
         assertThat(captures().expireTopic("unknown", T2)).isZero();
         assertThat(captures().topics()).containsExactly("a", "b");
     }
+
+    @Test
+    void aGroupCapturedWithNoOffsetsIsGoneFromThenOn() {
+        put(List.of(), List.of(group("g", T0, offset("a", 0, 7)), group("kept", T0, offset("a", 0, 3))));
+        put(List.of(), List.of(group("g", T1)));
+        put(List.of(), List.of(group("g", T2, offset("a", 0, 1))));
+
+        assertThat(captures().latest(Optional.of(T0)).groups()).extracting(Capture.Group::name)
+                .containsExactlyInAnyOrder("g", "kept");
+        assertThat(captures().latest(Optional.of(T1)).groups()).extracting(Capture.Group::name)
+                .containsExactly("kept");
+        assertThat(captures().latest(Optional.of(T2.minusSeconds(1)), Optional.of(Pattern.compile("a"))).groups())
+                .extracting(Capture.Group::name).containsExactly("kept");
+        // created again later: current again
+        assertThat(captures().latest(Optional.empty()).groups()).extracting(Capture.Group::name, Capture.Group::seenAt)
+                .containsExactlyInAnyOrder(tuple("g", T2), tuple("kept", T0));
+    }
 }

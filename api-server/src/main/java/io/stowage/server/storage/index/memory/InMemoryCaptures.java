@@ -32,7 +32,9 @@ final class InMemoryCaptures implements CaptureStore {
 
     @Override
     public synchronized Capture latest(Optional<Instant> at) {
-        return new Capture(latestOf(topics, at), latestOf(groups, at));
+        // a group whose latest capture has no offsets was gone (deleted, or its offsets expired) by then
+        return new Capture(latestOf(topics, at),
+                latestOf(groups, at).stream().filter(g -> !g.offsets().isEmpty()).toList());
     }
 
     @Override

@@ -88,7 +88,10 @@ final class PostgresCaptures implements CaptureStore {
             try (PreparedStatement ps = latestStatement(c, "group_captures", "group_name", GROUP_COLUMNS, at);
                     ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
-                    groups.add(group(rs));
+                    Capture.Group g = group(rs);
+                    if (!g.offsets().isEmpty()) { // none: the group was gone (deleted, or its offsets expired) by then
+                        groups.add(g);
+                    }
                 }
             }
             return new Capture(topics, groups);

@@ -10,6 +10,7 @@ import io.stowage.api.v1.TopicCapture;
 import io.stowage.common.message.Timestamps;
 import io.stowage.server.storage.error.InvalidRequestException;
 import io.stowage.server.storage.index.Capture;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -25,14 +26,24 @@ import java.util.regex.PatternSyntaxException;
  * or group and what to fix.
  */
 final class CaptureMapping {
+    /** How far a capture's time may be ahead of the server's clock: clocks of hosts kept by NTP differ by far less. */
+    static final Duration MAX_CLOCK_AHEAD = Duration.ofMinutes(5);
+
     private CaptureMapping() {}
 
-    static Capture capture(PutCaptureRequest request) {
+    /** The capture in {@code request}, checked against the server's time {@code now}. */
+    static Capture capture(PutCaptureRequest request, Instant now) {
         if (!request.hasSeenAt() || !Timestamps.valid(request.getSeenAt())) {
             throw new InvalidRequestException("seen_at is missing or not a valid time: set it to when the state was"
                     + " read from the cluster");
         }
         Instant seen = Timestamps.toInstant(request.getSeenAt());
+        // a capture from the future would stay "the latest" and hide every capture sent until then
+        if (seen.isAfter(now.plus(MAX_CLOCK_AHEAD))) {
+            throw new InvalidRequestException("seen_at " + seen + " is " + Duration.between(now, seen).toSeconds()
+                    + " s after the server's clock (" + now + "), more than " + MAX_CLOCK_AHEAD.toMinutes()
+                    + " minutes: the worker's clock is ahead; fix its time synchronization (NTP)");
+        }
         String cluster = request.getClusterId();
         List<Capture.Topic> topics = new ArrayList<>();
         Set<String> topicNames = new HashSet<>();

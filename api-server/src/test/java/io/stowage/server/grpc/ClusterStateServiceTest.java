@@ -16,6 +16,7 @@ import io.stowage.api.v1.TopicCapture;
 import io.stowage.common.message.Timestamps;
 import io.stowage.server.testing.ArchiveServer;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
@@ -106,6 +107,20 @@ class ClusterStateServiceTest {
                 });
         // nothing of a refused capture was kept
         assertThat(stub().getCapture(GetCaptureRequest.newBuilder().setTopicPattern("t").build()).getTopicsList()).isEmpty();
+    }
+
+    @Test
+    void aCaptureFromTheFutureIsRefusedAsTheWorkersClockBeingAhead() {
+        Instant now = Instant.now();
+        String topic = "clock-" + now.toEpochMilli();
+
+        assertInvalid(capture(now.plus(Duration.ofMinutes(10))).addTopics(topic(topic, 1, Map.of())).build(),
+                "worker's clock is ahead");
+        // a small drift is accepted
+        stub().putCapture(capture(now.plusSeconds(60)).addTopics(topic(topic, 2, Map.of())).build());
+
+        assertThat(stub().getCapture(GetCaptureRequest.newBuilder().setTopicPattern(topic).build()).getTopicsList())
+                .extracting(TopicCapture::getPartitions).containsExactly(2);
     }
 
     private static void assertInvalid(PutCaptureRequest request, String reason) {

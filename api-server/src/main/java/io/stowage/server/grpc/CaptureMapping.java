@@ -45,10 +45,16 @@ final class CaptureMapping {
                     + " minutes: the worker's clock is ahead; fix its time synchronization (NTP)");
         }
         String cluster = request.getClusterId();
+        requireStorable("cluster_id", cluster);
         List<Capture.Topic> topics = new ArrayList<>();
         Set<String> topicNames = new HashSet<>();
         for (TopicCapture t : request.getTopicsList()) {
             requireName("topic", t.getTopic());
+            requireStorable("the name of topic '" + printable(t.getTopic()) + "'", t.getTopic());
+            t.getConfigsMap().forEach((name, value) -> {
+                requireStorable("a config name of topic '" + t.getTopic() + "'", name);
+                requireStorable("config " + name + " of topic '" + t.getTopic() + "'", value);
+            });
             if (!topicNames.add(t.getTopic())) {
                 throw new InvalidRequestException("topic '" + t.getTopic() + "' appears twice: send each topic once");
             }
@@ -63,6 +69,7 @@ final class CaptureMapping {
         Set<String> groupNames = new HashSet<>();
         for (GroupCapture g : request.getGroupsList()) {
             requireName("group", g.getGroup());
+            requireStorable("the name of group '" + printable(g.getGroup()) + "'", g.getGroup());
             if (!groupNames.add(g.getGroup())) {
                 throw new InvalidRequestException("group '" + g.getGroup() + "' appears twice: send each group once");
             }
@@ -76,6 +83,9 @@ final class CaptureMapping {
         Set<String> seen = new HashSet<>();
         for (CommittedOffset o : g.getOffsetsList()) {
             requireName("topic of an offset of group '" + g.getGroup() + "'", o.getTopic());
+            requireStorable("a topic name in group '" + g.getGroup() + "'", o.getTopic());
+            requireStorable("the commit metadata of group '" + g.getGroup() + "' on partition " + o.getPartition()
+                    + " of topic '" + o.getTopic() + "'", o.getMetadata());
             if (o.getPartition() < 0 || o.getOffset() < 0) {
                 throw new InvalidRequestException("group '" + g.getGroup() + "' has offset " + o.getOffset()
                         + " on partition " + o.getPartition() + " of topic '" + o.getTopic()
@@ -94,6 +104,21 @@ final class CaptureMapping {
         if (name.isEmpty()) {
             throw new InvalidRequestException("a " + what + " has an empty name: every " + what + " needs its name");
         }
+    }
+
+    /**
+     * PostgreSQL's text cannot hold the NUL character: refused here, naming where it is, rather
+     * than failing in the index as an internal error.
+     */
+    private static void requireStorable(String what, String value) {
+        if (value.indexOf('\0') >= 0) {
+            throw new InvalidRequestException(what + " holds a NUL character (U+0000), which the index cannot store:"
+                    + " remove it from the value in Kafka, or veto the topic or group");
+        }
+    }
+
+    private static String printable(String name) {
+        return name.replace("\0", "\\0");
     }
 
     static Optional<Instant> at(GetCaptureRequest request) {

@@ -123,6 +123,23 @@ class ClusterStateServiceTest {
                 .extracting(TopicCapture::getPartitions).containsExactly(2);
     }
 
+    @Test
+    void stringsThePostgresIndexCannotStoreAreRefusedNamingWhereTheyAre() {
+        GroupCapture nulMetadata = GroupCapture.newBuilder().setGroup("nul-group").addOffsets(CommittedOffset
+                .newBuilder().setTopic("nul-topic").setPartition(3).setOffset(1).setMetadata("a\0b")).build();
+
+        assertInvalid(capture(T1).addGroups(nulMetadata).build(), "group 'nul-group' on partition 3 of topic 'nul-topic'");
+        assertInvalid(capture(T1).addTopics(topic("nul-topic", 1, Map.of("retention.ms", "1\0"))).build(),
+                "config retention.ms of topic 'nul-topic'");
+        assertInvalid(capture(T1).addTopics(topic("nul\0topic", 1, Map.of())).build(), "NUL");
+        assertInvalid(capture(T1).addGroups(group("nul\0group", "t", 0, 1)).build(), "NUL");
+
+        // the next capture without them is kept
+        stub().putCapture(capture(T1).addGroups(group("nul-group", "nul-topic", 3, 1)).build());
+        assertThat(stub().getCapture(GetCaptureRequest.newBuilder().setTopicPattern("nul-topic").build())
+                .getGroupsList()).extracting(GroupCapture::getGroup).containsExactly("nul-group");
+    }
+
     private static void assertInvalid(PutCaptureRequest request, String reason) {
         assertThatThrownBy(() -> stub().putCapture(request))
                 .isInstanceOfSatisfying(StatusRuntimeException.class, e -> {

@@ -11,6 +11,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Comparator;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -31,6 +32,10 @@ import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.KafkaFuture;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.config.ConfigResource;
+import org.apache.kafka.common.errors.AuthorizationException;
+import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Reads, through the Kafka admin API, what a restore needs besides the records: each archived
@@ -39,6 +44,7 @@ import org.apache.kafka.common.config.ConfigResource;
  * own group, whose offsets only say how far archiving got).
  */
 final class ClusterCapture {
+    private static final Logger log = LoggerFactory.getLogger(ClusterCapture.class);
     private static final Duration CALL_TIMEOUT = Duration.ofSeconds(30);
 
     private final Admin admin;
@@ -47,14 +53,19 @@ final class ClusterCapture {
     private final TopicFilter groups;
     private final String ownGroup;
     private final Clock clock;
+    private final IngestMetrics metrics;
+    /** Topics whose configuration the worker may not read, already logged: logged once each, not every interval. */
+    private final Set<String> deniedLogged = new HashSet<>();
 
-    ClusterCapture(Admin admin, String clusterId, TopicFilter topics, TopicFilter groups, String ownGroup, Clock clock) {
+    ClusterCapture(Admin admin, String clusterId, TopicFilter topics, TopicFilter groups, String ownGroup, Clock clock,
+            IngestMetrics metrics) {
         this.admin = admin;
         this.clusterId = clusterId;
         this.topics = topics;
         this.groups = groups;
         this.ownGroup = ownGroup;
         this.clock = clock;
+        this.metrics = metrics;
     }
 
     /**
@@ -70,14 +81,25 @@ final class ClusterCapture {
         }
         PutCaptureRequest.Builder capture = PutCaptureRequest.newBuilder().setClusterId(clusterId);
         if (!archived.isEmpty()) {
-            Map<String, TopicDescription> described = get(admin.describeTopics(archived).allTopicNames());
-            Map<ConfigResource, Config> configs = get(admin.describeConfigs(archived.stream()
-                    .map(t -> new ConfigResource(ConfigResource.Type.TOPIC, t)).toList()).all());
+            // topic by topic, so that one the worker may not describe, or one deleted since it was
+            // listed, leaves out that topic only, not the whole capture
+            Map<String, KafkaFuture<TopicDescription>> described = admin.describeTopics(archived).topicNameValues();
+            Map<ConfigResource, KafkaFuture<Config>> configs = admin.describeConfigs(archived.stream()
+                    .map(t -> new ConfigResource(ConfigResource.Type.TOPIC, t)).toList()).values();
             for (String name : archived) {
-                TopicDescription d = described.get(name);
-                capture.addTopics(TopicCapture.newBuilder().setTopic(name).setPartitions(d.partitions().size())
-                        .setReplicationFactor(d.partitions().isEmpty() ? 0 : d.partitions().get(0).replicas().size())
-                        .putAllConfigs(setOnTopic(configs.get(new ConfigResource(ConfigResource.Type.TOPIC, name)))));
+                try {
+                    TopicDescription d = get(described.get(name));
+                    Config config = get(configs.get(new ConfigResource(ConfigResource.Type.TOPIC, name)));
+                    capture.addTopics(TopicCapture.newBuilder().setTopic(name).setPartitions(d.partitions().size())
+                            .setReplicationFactor(d.partitions().isEmpty() ? 0 : d.partitions().get(0).replicas().size())
+                            .putAllConfigs(setOnTopic(config)));
+                } catch (ExecutionException e) {
+                    if (e.getCause() instanceof AuthorizationException denied) {
+                        leaveOutDenied(name, denied);
+                    } else if (!(e.getCause() instanceof UnknownTopicOrPartitionException)) {
+                        throw e;
+                    } // else deleted since it was listed: nothing to capture
+                }
             }
         }
         for (GroupCapture g : groupOffsets()) {
@@ -86,6 +108,17 @@ final class ClusterCapture {
         Instant seen = clock.instant();
         return capture.setSeenAt(Timestamp.newBuilder().setSeconds(seen.getEpochSecond())
                 .setNanos(seen.getNano())).build();
+    }
+
+    private void leaveOutDenied(String topic, AuthorizationException denied) {
+        metrics.captureTopicDenied();
+        if (deniedLogged.add(topic)) {
+            log.warn("Topic {} is left out of the captures: the worker's Kafka principal may not describe it or its"
+                    + " configuration ({}). Captures need Describe and DescribeConfigs on the archived topics, and"
+                    + " Describe on the consumer groups to capture (the broker does not list groups the worker may not"
+                    + " describe); grant them to capture this topic. Other topics are captured; this is logged once"
+                    + " per topic and counted in stowage_ingest_capture_topics_denied_total", topic, denied.getMessage());
+        }
     }
 
     /**

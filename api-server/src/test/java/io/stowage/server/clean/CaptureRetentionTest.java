@@ -94,6 +94,41 @@ class CaptureRetentionTest {
         }
     }
 
+    @Test
+    void groupCapturesKeptForeverAreThinnedToOnePerHourAfterADayAndOnePerDayAfter30Days() {
+        try (MemoryEngine e = MemoryEngine.start(dir)) {
+            CaptureStore store = e.index().captures();
+            // a reading group, captured every 10 minutes during the whole of the third day before now
+            // and of the 40th day before now, and the last hour
+            Instant third = NOW.minus(Duration.ofDays(3)).truncatedTo(java.time.temporal.ChronoUnit.DAYS);
+            Instant fortieth = NOW.minus(Duration.ofDays(40)).truncatedTo(java.time.temporal.ChronoUnit.DAYS);
+            Instant lastHour = NOW.minus(Duration.ofHours(1));
+            for (Instant start : List.of(third, fortieth, lastHour)) {
+                int count = start.equals(lastHour) ? 6 : 24 * 6;
+                for (int i = 0; i < count; i++) {
+                    Instant seen = start.plus(Duration.ofMinutes(10L * i));
+                    store.put(new Capture(List.of(), List.of(new Capture.Group("c", "readers",
+                            List.of(new Capture.Offset("plain", 0, i, "")), seen))));
+                }
+            }
+
+            e.cleaner().clean();
+
+            assertThat(keptGroupTimes(store, third, Duration.ofDays(1))).hasSize(24)
+                    .allMatch(t -> t.atZone(java.time.ZoneOffset.UTC).getMinute() == 50);
+            assertThat(keptGroupTimes(store, fortieth, Duration.ofDays(1))).containsExactly(
+                    fortieth.plus(Duration.ofDays(1)).minus(Duration.ofMinutes(10)));
+            assertThat(keptGroupTimes(store, lastHour, Duration.ofHours(1))).hasSize(6);
+        }
+    }
+
+    /** When the group captures still kept in {@code [from, from + length)} were seen, by asking every minute. */
+    private static List<Instant> keptGroupTimes(CaptureStore store, Instant from, Duration length) {
+        return java.util.stream.LongStream.range(0, length.toMinutes()).mapToObj(m -> from.plus(Duration.ofMinutes(m)))
+                .flatMap(t -> store.latest(Optional.of(t)).groups().stream()).map(Capture.Group::seenAt)
+                .filter(t -> !t.isBefore(from)).distinct().toList();
+    }
+
     private static Instant daysAgo(int days) {
         return NOW.minus(Duration.ofDays(days));
     }

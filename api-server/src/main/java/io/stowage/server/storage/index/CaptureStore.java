@@ -49,4 +49,14 @@ public interface CaptureStore {
 
     /** As {@link #expireTopic} for every group: each keeps its latest capture before {@code cutoff}. */
     int expireGroups(Instant cutoff);
+
+    /**
+     * Thins the captures of every group, which change at every interval while the group reads:
+     * of those seen before {@code hourlyBefore} each group keeps the last one of each hour (UTC),
+     * of those seen before {@code dailyBefore} the last one of each day (UTC). The state at the end
+     * of each kept hour or day is unchanged.
+     *
+     * @return the captures removed
+     */
+    int thinGroups(Instant hourlyBefore, Instant dailyBefore);
 }

@@ -155,4 +155,40 @@ public abstract class CaptureStoreContractTest extends IndexContractFixture {
         assertThat(captures().latest(Optional.empty()).groups()).extracting(Capture.Group::name, Capture.Group::seenAt)
                 .containsExactlyInAnyOrder(tuple("g", T2), tuple("kept", T0));
     }
+
+    @Test
+    void thinningKeepsTheLastGroupCaptureOfEachHourThenOfEachDay() {
+        Instant dailyBefore = Instant.parse("2024-02-01T00:00:00Z");
+        Instant hourlyBefore = Instant.parse("2024-02-10T00:00:00Z");
+        List<Instant> oldDay = times("2024-01-20T10:05:00Z", "2024-01-20T10:50:00Z", "2024-01-20T14:10:00Z");
+        List<Instant> hourly = times("2024-02-05T09:00:00Z", "2024-02-05T09:30:00Z", "2024-02-05T09:59:59.999999Z",
+                "2024-02-05T11:00:00Z");
+        List<Instant> recent = times("2024-02-10T00:00:00Z", "2024-02-10T00:01:00Z", "2024-02-10T00:02:00Z");
+        for (List<Instant> times : List.of(oldDay, hourly, recent)) {
+            times.forEach(t -> put(List.of(topic("a", 1, Map.of(), t)), List.of(group("g", t, offset("a", 0, 1)))));
+        }
+        put(List.of(), List.of(group("other", hourly.get(0), offset("a", 0, 1))));
+
+        int removed = captures().thinGroups(hourlyBefore, dailyBefore);
+
+        assertThat(removed).isEqualTo(4);
+        assertThat(keptGroupTimes("g", oldDay)).containsExactly(oldDay.get(2));
+        assertThat(keptGroupTimes("g", hourly)).containsExactly(hourly.get(2), hourly.get(3));
+        assertThat(keptGroupTimes("g", recent)).isEqualTo(recent);
+        assertThat(keptGroupTimes("other", hourly.subList(0, 1))).containsExactly(hourly.get(0));
+        // topics change rarely and are left as they are
+        assertThat(captures().latest(Optional.of(oldDay.get(0))).topics()).extracting(Capture.Topic::seenAt)
+                .containsExactly(oldDay.get(0));
+        assertThat(captures().thinGroups(hourlyBefore, dailyBefore)).isZero();
+    }
+
+    private static List<Instant> times(String... times) {
+        return java.util.Arrays.stream(times).map(Instant::parse).toList();
+    }
+
+    /** Those of {@code times} at which a capture of {@code group} is still kept. */
+    private List<Instant> keptGroupTimes(String group, List<Instant> times) {
+        return times.stream().filter(t -> captures().latest(Optional.of(t)).groups().stream()
+                .anyMatch(g -> g.name().equals(group) && g.seenAt().equals(t))).toList();
+    }
 }

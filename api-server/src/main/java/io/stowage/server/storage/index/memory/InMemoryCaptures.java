@@ -5,6 +5,7 @@ import io.stowage.server.storage.index.CaptureStore;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -53,6 +54,31 @@ final class InMemoryCaptures implements CaptureStore {
         int removed = 0;
         for (TreeMap<Instant, Capture.Group> seen : groups.values()) {
             removed += expire(seen, micros(cutoff));
+        }
+        return removed;
+    }
+
+    @Override
+    public synchronized int thinGroups(Instant hourlyBefore, Instant dailyBefore) {
+        int removed = 0;
+        for (TreeMap<Instant, Capture.Group> seen : groups.values()) {
+            removed += thin(seen, micros(hourlyBefore), ChronoUnit.HOURS);
+            removed += thin(seen, micros(dailyBefore), ChronoUnit.DAYS);
+        }
+        return removed;
+    }
+
+    /** Removes the entries before {@code before} that are followed by another in the same hour or day. */
+    private static int thin(TreeMap<Instant, ?> seen, Instant before, ChronoUnit bucket) {
+        int removed = 0;
+        Iterator<Instant> older = seen.headMap(before, false).keySet().iterator();
+        while (older.hasNext()) {
+            Instant t = older.next();
+            Instant next = seen.higherKey(t);
+            if (next != null && next.truncatedTo(bucket).equals(t.truncatedTo(bucket))) {
+                older.remove();
+                removed++;
+            }
         }
         return removed;
     }

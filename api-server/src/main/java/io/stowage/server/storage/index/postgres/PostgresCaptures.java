@@ -116,10 +116,12 @@ final class PostgresCaptures implements CaptureStore {
     public int expireTopic(String topic, Instant cutoff) {
         return db.withConnection("expire captures of topic " + topic, c -> {
             try (PreparedStatement ps = c.prepareStatement("DELETE FROM topic_captures t WHERE t.topic = ?"
-                    + " AND t.seen_at < (SELECT max(k.seen_at) FROM topic_captures k WHERE k.topic = ? AND k.seen_at < ?)")) {
+                    + " AND t.seen_at < ? AND t.seen_at < (SELECT max(k.seen_at) FROM topic_captures k WHERE k.topic = ?"
+                    + " AND k.seen_at < ?)")) {
                 ps.setString(1, topic);
-                ps.setString(2, topic);
-                Sql.setTime(ps, 3, micros(cutoff));
+                Sql.setTime(ps, 2, micros(cutoff));
+                ps.setString(3, topic);
+                Sql.setTime(ps, 4, micros(cutoff));
                 return ps.executeUpdate();
             }
         });
@@ -128,12 +130,35 @@ final class PostgresCaptures implements CaptureStore {
     @Override
     public int expireGroups(Instant cutoff) {
         return db.withConnection("expire group captures", c -> {
-            try (PreparedStatement ps = c.prepareStatement("DELETE FROM group_captures g WHERE g.seen_at < ("
-                    + "SELECT max(k.seen_at) FROM group_captures k WHERE k.group_name = g.group_name AND k.seen_at < ?)")) {
+            // the outer bound first, so that the correlated subquery runs only for rows before the cut
+            try (PreparedStatement ps = c.prepareStatement("DELETE FROM group_captures g WHERE g.seen_at < ? AND"
+                    + " g.seen_at < (SELECT max(k.seen_at) FROM group_captures k WHERE k.group_name = g.group_name"
+                    + " AND k.seen_at < ?)")) {
                 Sql.setTime(ps, 1, micros(cutoff));
+                Sql.setTime(ps, 2, micros(cutoff));
                 return ps.executeUpdate();
             }
         });
+    }
+
+    @Override
+    public int thinGroups(Instant hourlyBefore, Instant dailyBefore) {
+        return db.withConnection("thin group captures", c -> thin(c, "hour", hourlyBefore) + thin(c, "day", dailyBefore));
+    }
+
+    /**
+     * Removes each group's captures before {@code before} that another capture of the group
+     * follows in the same UTC {@code unit}; the probe is a range on the primary key.
+     */
+    private static int thin(Connection c, String unit, Instant before) throws SQLException {
+        String bucketEnd = "(date_trunc('" + unit + "', g.seen_at AT TIME ZONE 'UTC') + interval '1 " + unit
+                + "') AT TIME ZONE 'UTC'";
+        try (PreparedStatement ps = c.prepareStatement("DELETE FROM group_captures g WHERE g.seen_at < ? AND EXISTS ("
+                + "SELECT 1 FROM group_captures k WHERE k.group_name = g.group_name AND k.seen_at > g.seen_at"
+                + " AND k.seen_at < " + bucketEnd + ")")) {
+            Sql.setTime(ps, 1, micros(before));
+            return ps.executeUpdate();
+        }
     }
 
     /** The latest row of each name, at or before {@code at} when given. */

@@ -56,6 +56,7 @@ final class ClusterCapture {
     private final IngestMetrics metrics;
     /** Topics whose configuration the worker may not read, already logged: logged once each, not every interval. */
     private final Set<String> deniedLogged = new HashSet<>();
+    private final Set<String> nulLogged = new HashSet<>();
 
     ClusterCapture(Admin admin, String clusterId, TopicFilter topics, TopicFilter groups, String ownGroup, Clock clock,
             IngestMetrics metrics) {
@@ -92,7 +93,7 @@ final class ClusterCapture {
                     Config config = get(configs.get(new ConfigResource(ConfigResource.Type.TOPIC, name)));
                     capture.addTopics(TopicCapture.newBuilder().setTopic(name).setPartitions(d.partitions().size())
                             .setReplicationFactor(d.partitions().isEmpty() ? 0 : d.partitions().get(0).replicas().size())
-                            .putAllConfigs(setOnTopic(config)));
+                            .putAllConfigs(setOnTopic(name, config)));
                 } catch (ExecutionException e) {
                     if (e.getCause() instanceof AuthorizationException denied) {
                         leaveOutDenied(name, denied);
@@ -126,16 +127,32 @@ final class ClusterCapture {
      * cluster a restore writes to, and copying them onto each topic would pin values the target
      * cluster's operators chose otherwise. Sensitive values (null here) are left out.
      */
-    private static Map<String, String> setOnTopic(Config config) {
+    private Map<String, String> setOnTopic(String topic, Config config) {
         Map<String, String> set = new TreeMap<>();
         if (config != null) {
             for (ConfigEntry e : config.entries()) {
                 if (e.source() == ConfigEntry.ConfigSource.DYNAMIC_TOPIC_CONFIG && e.value() != null) {
-                    set.put(e.name(), e.value());
+                    if (hasNul(e.name()) || hasNul(e.value())) {
+                        nulLeftOut("config " + e.name() + " of topic " + topic);
+                    } else {
+                        set.put(e.name(), e.value());
+                    }
                 }
             }
         }
         return set;
+    }
+
+    private static boolean hasNul(String s) {
+        return s.indexOf('\0') >= 0;
+    }
+
+    /** The index cannot store NUL characters: what holds one is left out, so the rest is still captured. */
+    private void nulLeftOut(String what) {
+        if (nulLogged.add(what)) {
+            log.warn("The capture leaves out {}: it holds a NUL character (U+0000), which the index cannot store;"
+                    + " logged once", what.replace("\0", "\\0"));
+        }
     }
 
     /** The captured groups with offsets on archived topics, by name; groups without any are left out. */
@@ -143,7 +160,9 @@ final class ClusterCapture {
         Collection<GroupListing> listed = get(admin.listGroups(ListGroupsOptions.forConsumerGroups()).all());
         Map<String, ListConsumerGroupOffsetsSpec> wanted = new TreeMap<>();
         for (GroupListing g : listed) {
-            if (!g.groupId().equals(ownGroup) && groups.accepts(g.groupId())) {
+            if (hasNul(g.groupId())) {
+                nulLeftOut("group " + g.groupId());
+            } else if (!g.groupId().equals(ownGroup) && groups.accepts(g.groupId())) {
                 wanted.put(g.groupId(), new ListConsumerGroupOffsetsSpec());
             }
         }
@@ -159,8 +178,13 @@ final class ClusterCapture {
             committed.putAll(offsets.getOrDefault(group, Map.of()));
             committed.forEach((tp, om) -> {
                 if (om != null && topics.accepts(tp.topic())) {
+                    String metadata = om.metadata() == null ? "" : om.metadata();
+                    if (hasNul(metadata)) { // the offset is what a restore needs: it is kept
+                        nulLeftOut("the commit metadata of group " + group + " on " + tp);
+                        metadata = "";
+                    }
                     b.addOffsets(CommittedOffset.newBuilder().setTopic(tp.topic()).setPartition(tp.partition())
-                            .setOffset(om.offset()).setMetadata(om.metadata() == null ? "" : om.metadata()));
+                            .setOffset(om.offset()).setMetadata(metadata));
                 }
             });
             if (b.getOffsetsCount() > 0) {

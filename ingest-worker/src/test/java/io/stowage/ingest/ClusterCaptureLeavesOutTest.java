@@ -24,11 +24,36 @@ import org.apache.kafka.common.errors.TopicAuthorizationException;
 import org.junit.jupiter.api.Test;
 
 /**
- * A topic whose configuration the worker may not read leaves out that topic only. The broker is
- * real; only its answer to DescribeConfigs for one topic is replaced by the authorization error an
- * ACL would give, since starting a broker with an authorizer and SASL users costs far more.
+ * What cannot be captured leaves out only itself, not the whole capture, against a real broker: a
+ * topic whose configuration the worker may not read (only the broker's answer to DescribeConfigs
+ * for that topic is replaced by the authorization error an ACL gives, since a broker with an
+ * authorizer and SASL users costs far more to start), and commit metadata the index cannot store.
  */
-class ClusterCaptureDeniedTest {
+class ClusterCaptureLeavesOutTest {
+
+    @Test
+    void commitMetadataWithANulCharacterIsLeftOutAndTheOffsetKept() throws Exception {
+        String prefix = "nul-" + System.nanoTime() % 100000;
+        String topic = prefix + "-t";
+        KafkaForTests.createTopics(1, topic);
+        try (Admin admin = Admin.create(KafkaForTests.adminProps())) {
+            admin.alterConsumerGroupOffsets(prefix + "-g", Map.of(new org.apache.kafka.common.TopicPartition(topic, 0),
+                    new org.apache.kafka.clients.consumer.OffsetAndMetadata(0, "a\0b"))).all().get(30, TimeUnit.SECONDS);
+            ClusterCapture capture = new ClusterCapture(admin, "c", new TopicFilter(prefix + "-.*", ""),
+                    new TopicFilter(prefix + "-.*", ""), prefix + "-own", Clock.systemUTC(),
+                    new IngestMetrics(new SimpleMeterRegistry()));
+
+            PutCaptureRequest read = capture.read();
+
+            assertThat(read.getGroupsList()).singleElement().satisfies(g -> {
+                assertThat(g.getGroup()).isEqualTo(prefix + "-g");
+                assertThat(g.getOffsetsList()).singleElement().satisfies(o -> {
+                    assertThat(o.getOffset()).isZero();
+                    assertThat(o.getMetadata()).isEmpty();
+                });
+            });
+        }
+    }
 
     @Test
     void aTopicWhoseConfigsAreDeniedIsLeftOutAndCountedAndTheOthersAreCaptured() throws Exception {

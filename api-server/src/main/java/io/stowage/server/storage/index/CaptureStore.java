@@ -47,7 +47,10 @@ public interface CaptureStore {
      */
     int expireTopic(String topic, Instant cutoff);
 
-    /** As {@link #expireTopic} for every group: each keeps its latest capture before {@code cutoff}. */
+    /**
+     * As {@link #expireTopic} for every group: each keeps its latest capture before {@code cutoff},
+     * unless that one says the group was gone.
+     */
     int expireGroups(Instant cutoff);
 
     /**

@@ -157,6 +157,21 @@ public abstract class CaptureStoreContractTest extends IndexContractFixture {
     }
 
     @Test
+    void aGroupGoneBeforeTheCutIsRemovedWhole() {
+        put(List.of(), List.of(group("gone", T0, offset("a", 0, 1)), group("back", T0, offset("a", 0, 1))));
+        put(List.of(), List.of(group("gone", T1), group("back", T1)));
+        put(List.of(), List.of(group("back", T2, offset("a", 0, 2))));
+
+        int removed = captures().expireGroups(T1.plusSeconds(1));
+
+        assertThat(removed).isEqualTo(4);
+        assertThat(captures().latest(Optional.of(T1)).groups()).isEmpty();
+        assertThat(captures().latest(Optional.empty()).groups()).extracting(Capture.Group::name, Capture.Group::seenAt)
+                .containsExactly(tuple("back", T2));
+        assertThat(captures().expireGroups(T1.plusSeconds(1))).isZero();
+    }
+
+    @Test
     void thinningKeepsTheLastGroupCaptureOfEachHourThenOfEachDay() {
         Instant dailyBefore = Instant.parse("2024-02-01T00:00:00Z");
         Instant hourlyBefore = Instant.parse("2024-02-10T00:00:00Z");

@@ -54,7 +54,14 @@ final class InMemoryCaptures implements CaptureStore {
         int removed = 0;
         for (TreeMap<Instant, Capture.Group> seen : groups.values()) {
             removed += expire(seen, micros(cutoff));
+            // a group gone before the cut has no state to keep for any time after it
+            Map.Entry<Instant, Capture.Group> kept = seen.lowerEntry(micros(cutoff));
+            if (kept != null && kept.getValue().offsets().isEmpty()) {
+                seen.remove(kept.getKey());
+                removed++;
+            }
         }
+        groups.values().removeIf(Map::isEmpty);
         return removed;
     }
 

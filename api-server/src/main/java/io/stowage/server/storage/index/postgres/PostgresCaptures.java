@@ -130,13 +130,20 @@ final class PostgresCaptures implements CaptureStore {
     @Override
     public int expireGroups(Instant cutoff) {
         return db.withConnection("expire group captures", c -> {
+            int removed;
             // the outer bound first, so that the correlated subquery runs only for rows before the cut
             try (PreparedStatement ps = c.prepareStatement("DELETE FROM group_captures g WHERE g.seen_at < ? AND"
                     + " g.seen_at < (SELECT max(k.seen_at) FROM group_captures k WHERE k.group_name = g.group_name"
                     + " AND k.seen_at < ?)")) {
                 Sql.setTime(ps, 1, micros(cutoff));
                 Sql.setTime(ps, 2, micros(cutoff));
-                return ps.executeUpdate();
+                removed = ps.executeUpdate();
+            }
+            // a group gone before the cut has no state to keep for any time after it
+            try (PreparedStatement ps = c.prepareStatement("DELETE FROM group_captures WHERE seen_at < ?"
+                    + " AND cardinality(offset_topics) = 0")) {
+                Sql.setTime(ps, 1, micros(cutoff));
+                return removed + ps.executeUpdate();
             }
         });
     }

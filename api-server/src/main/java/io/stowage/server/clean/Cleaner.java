@@ -171,6 +171,8 @@ public final class Cleaner {
         // a reading group changes at every capture interval: without thinning, kept forever, its
         // captures grow by one row of all its partitions per interval
         removed += captures.thinGroups(now.minus(GROUP_CAPTURES_HOURLY_AFTER), now.minus(GROUP_CAPTURES_DAILY_AFTER));
+        // the worker sends every topic once an hour, changed or not
+        removed += captures.dropRepeatedTopics(now.minus(GROUP_CAPTURES_HOURLY_AFTER));
         if (removed > 0) {
             log.info("Clean: removed {} captures of topics and groups past retention or thinned", removed);
         }

@@ -25,12 +25,14 @@ class CaptureRetentionTest {
     private static void captureDaysAgo(CaptureStore store, int days) {
         Instant seen = NOW.minus(Duration.ofDays(days));
         store.put(new Capture(
-                List.of(topic("plain", seen), topic("audit", seen), topic("fast", seen)),
+                // a topic whose partition count changes at every capture: a capture that repeats the
+                // previous one would be dropped (see topicCapturesThatRepeatThePreviousOneAreDropped)
+                List.of(topic("plain", days, seen), topic("audit", days, seen), topic("fast", days, seen)),
                 List.of(new Capture.Group("c", "readers", List.of(new Capture.Offset("plain", 0, days, "")), seen))));
     }
 
-    private static Capture.Topic topic(String name, Instant seen) {
-        return new Capture.Topic("c", name, 1, 1, Map.of(), seen);
+    private static Capture.Topic topic(String name, int partitions, Instant seen) {
+        return new Capture.Topic("c", name, partitions, 1, Map.of(), seen);
     }
 
     /** When each capture of {@code topic} still kept was seen, oldest first, by asking at every day. */
@@ -119,6 +121,25 @@ class CaptureRetentionTest {
             assertThat(keptGroupTimes(store, fortieth, Duration.ofDays(1))).containsExactly(
                     fortieth.plus(Duration.ofDays(1)).minus(Duration.ofMinutes(10)));
             assertThat(keptGroupTimes(store, lastHour, Duration.ofHours(1))).hasSize(6);
+        }
+    }
+
+    @Test
+    void topicCapturesThatRepeatThePreviousOneAreDroppedAfterADay() {
+        try (MemoryEngine e = MemoryEngine.start(dir)) {
+            CaptureStore store = e.index().captures();
+            for (int hours : List.of(30, 29, 28, 2, 1)) { // sent again every hour, unchanged
+                Instant seen = NOW.minus(Duration.ofHours(hours));
+                store.put(new Capture(List.of(topic("plain", 3, seen)), List.of()));
+            }
+
+            e.cleaner().clean();
+
+            // 29 and 28 hours ago repeated 30 hours ago and are gone; the last day is left as it is
+            assertThat(store.latest(Optional.of(NOW.minus(Duration.ofHours(28)))).topics())
+                    .extracting(Capture.Topic::seenAt).containsExactly(NOW.minus(Duration.ofHours(30)));
+            assertThat(store.latest(Optional.of(NOW.minus(Duration.ofHours(2)))).topics())
+                    .extracting(Capture.Topic::seenAt).containsExactly(NOW.minus(Duration.ofHours(2)));
         }
     }
 

@@ -62,4 +62,13 @@ public interface CaptureStore {
      * @return the captures removed
      */
     int thinGroups(Instant hourlyBefore, Instant dailyBefore);
+
+    /**
+     * Removes the topic captures seen before {@code before} that repeat the one before them (same
+     * cluster id, partitions, replication factor and configuration): the worker sends every topic
+     * once an hour even when it did not change, and the state at any time stays the same.
+     *
+     * @return the captures removed
+     */
+    int dropRepeatedTopics(Instant before);
 }

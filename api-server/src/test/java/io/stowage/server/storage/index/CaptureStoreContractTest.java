@@ -197,6 +197,25 @@ public abstract class CaptureStoreContractTest extends IndexContractFixture {
         assertThat(captures().thinGroups(hourlyBefore, dailyBefore)).isZero();
     }
 
+    @Test
+    void topicCapturesThatRepeatThePreviousOneAreDroppedBeforeTheCut() {
+        Map<String, String> configs = Map.of("retention.ms", "1", "cleanup.policy", "compact", "max.message.bytes", "9");
+        List<Instant> times = java.util.stream.IntStream.range(0, 6).mapToObj(i -> T0.plusSeconds(3600L * i)).toList();
+        List<Integer> partitions = List.of(1, 1, 2, 2, 1, 1);
+        for (int i = 0; i < times.size(); i++) {
+            put(List.of(topic("a", partitions.get(i), configs, times.get(i))), List.of());
+        }
+
+        int removed = captures().dropRepeatedTopics(times.get(5));
+
+        assertThat(removed).isEqualTo(2);
+        assertThat(times.stream().filter(t -> captures().latest(Optional.of(t)).topics().get(0).seenAt().equals(t)))
+                .containsExactly(times.get(0), times.get(2), times.get(4), times.get(5));
+        assertThat(times.stream().map(t -> captures().latest(Optional.of(t)).topics().get(0).partitions()))
+                .isEqualTo(partitions);
+        assertThat(captures().dropRepeatedTopics(times.get(5))).isZero();
+    }
+
     private static List<Instant> times(String... times) {
         return java.util.Arrays.stream(times).map(Instant::parse).toList();
     }

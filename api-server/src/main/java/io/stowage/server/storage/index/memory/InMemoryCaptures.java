@@ -75,6 +75,30 @@ final class InMemoryCaptures implements CaptureStore {
         return removed;
     }
 
+    @Override
+    public synchronized int dropRepeatedTopics(Instant before) {
+        int removed = 0;
+        for (TreeMap<Instant, Capture.Topic> seen : topics.values()) {
+            Capture.Topic previous = null;
+            Iterator<Capture.Topic> older = seen.headMap(micros(before), false).values().iterator();
+            while (older.hasNext()) {
+                Capture.Topic t = older.next();
+                if (previous != null && sameState(previous, t)) {
+                    older.remove();
+                    removed++;
+                } else {
+                    previous = t;
+                }
+            }
+        }
+        return removed;
+    }
+
+    private static boolean sameState(Capture.Topic a, Capture.Topic b) {
+        return a.clusterId().equals(b.clusterId()) && a.partitions() == b.partitions()
+                && a.replicationFactor() == b.replicationFactor() && a.configs().equals(b.configs());
+    }
+
     /** Removes the entries before {@code before} that are followed by another in the same hour or day. */
     private static int thin(TreeMap<Instant, ?> seen, Instant before, ChronoUnit bucket) {
         int removed = 0;

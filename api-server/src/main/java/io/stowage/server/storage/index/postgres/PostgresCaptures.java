@@ -13,6 +13,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.TreeSet;
 
 /** The captures side of {@link PostgresIndex}: tables {@code topic_captures} and {@code group_captures}. */
 final class PostgresCaptures implements CaptureStore {
@@ -42,7 +43,8 @@ final class PostgresCaptures implements CaptureStore {
         db.inTransaction("store a capture", c -> {
             try (PreparedStatement ps = c.prepareStatement(PUT_TOPIC)) {
                 for (Capture.Topic t : capture.topics()) {
-                    List<String> names = new ArrayList<>(t.configs().keySet());
+                    // in name order, so that the same configuration is the same arrays (see dropRepeatedTopics)
+                    List<String> names = new ArrayList<>(new TreeSet<>(t.configs().keySet()));
                     ps.setString(1, t.name());
                     Sql.setTime(ps, 2, micros(t.seenAt()));
                     ps.setString(3, t.clusterId());
@@ -151,6 +153,22 @@ final class PostgresCaptures implements CaptureStore {
     @Override
     public int thinGroups(Instant hourlyBefore, Instant dailyBefore) {
         return db.withConnection("thin group captures", c -> thin(c, "hour", hourlyBefore) + thin(c, "day", dailyBefore));
+    }
+
+    @Override
+    public int dropRepeatedTopics(Instant before) {
+        // one statement sees the rows as they were when it started: of a run of equal captures, all
+        // but the first go
+        return db.withConnection("drop repeated topic captures", c -> {
+            try (PreparedStatement ps = c.prepareStatement("DELETE FROM topic_captures t WHERE t.seen_at < ? AND EXISTS ("
+                    + "SELECT 1 FROM (SELECT * FROM topic_captures p WHERE p.topic = t.topic AND p.seen_at < t.seen_at"
+                    + " ORDER BY p.seen_at DESC LIMIT 1) p WHERE p.cluster_id = t.cluster_id"
+                    + " AND p.partitions = t.partitions AND p.replication_factor = t.replication_factor"
+                    + " AND p.config_names = t.config_names AND p.config_values = t.config_values)")) {
+                Sql.setTime(ps, 1, micros(before));
+                return ps.executeUpdate();
+            }
+        });
     }
 
     /**

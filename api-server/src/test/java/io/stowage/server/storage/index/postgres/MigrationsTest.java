@@ -54,6 +54,13 @@ class MigrationsTest {
             Migrations.apply(c, schema, 3);
             Migrations.apply(c, schema);
             Migrations.apply(c, schema);
+            try (Statement st = c.createStatement();
+                    var rs = st.executeQuery("SELECT count(*), max(version) FROM " + Migrations.quoteIdentifier(schema)
+                            + ".schema_version")) {
+                rs.next();
+                assertThat(rs.getInt(1)).isEqualTo(Migrations.SCRIPTS.size());
+                assertThat(rs.getInt(2)).isEqualTo(Migrations.SCRIPTS.size());
+            }
         }
     }
 }

@@ -126,7 +126,7 @@ public final class StowageServer implements AutoCloseable {
         GrpcErrors errors = new GrpcErrors(storage.outages());
         return List.of(new MessagesService(storage.archive(), errors), new CleanerService(storage.cleaner(), errors),
                 new AdminService(storage.archive(), storage.verifier(), errors),
-                new ClusterStateService(storage.index().captures(), errors),
+                new ClusterStateService(storage.index().captures(), errors, java.time.Clock.systemUTC()),
                 // the awakari messages API, for awakari's existing clients, over the same storage
                 new AwakariMessagesService(storage.archive(), errors),
                 new AwakariCleanerService(storage.cleaner(), errors));

@@ -12,8 +12,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Takes a {@link ClusterCapture} at start and then every interval, on a thread of its own, and
- * sends the topics and groups that changed since the last capture the server stored
- * ({@link CaptureChanges}). A failure (Kafka or the server) is logged when captures start failing
+ * sends the topics and groups that changed since the last capture the server stored, and every
+ * hour all of them ({@link CaptureChanges}). A failure (Kafka or the server) is logged when captures start failing
  * and when they work again, not at every attempt, and counted; it never touches archiving.
  */
 final class CaptureSchedule implements AutoCloseable {

@@ -26,6 +26,7 @@ final class IngestMetrics {
     private final Timer putLatency;
     private final Counter captures;
     private final Counter captureFailures;
+    private final Counter captureTopicsDenied;
     private final Map<TopicPartition, AtomicLong> lag = new ConcurrentHashMap<>();
 
     IngestMetrics(MeterRegistry registry) {
@@ -48,6 +49,9 @@ final class IngestMetrics {
                 .description("Captures of topic configurations and group offsets stored by the server").register(registry);
         this.captureFailures = Counter.builder("stowage.ingest.capture.failures")
                 .description("Captures that failed (Kafka or the server); archiving is not affected").register(registry);
+        this.captureTopicsDenied = Counter.builder("stowage.ingest.capture.topics.denied")
+                .description("Topics left out of a capture because the worker may not describe them or their configuration")
+                .register(registry);
     }
 
     /** Exports the consumer loop's own state; the loop keeps it, the gauges only read it. */
@@ -92,6 +96,10 @@ final class IngestMetrics {
 
     void captured() {
         captures.increment();
+    }
+
+    void captureTopicDenied() {
+        captureTopicsDenied.increment();
     }
 
     void captureFailed() {

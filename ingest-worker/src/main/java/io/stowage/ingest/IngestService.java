@@ -87,7 +87,7 @@ public final class IngestService implements AutoCloseable {
             StowageClient captureClient = sameChannel.retry(RetryPolicy.DEFAULT)
                     .retryListener(Retrier.RetryListener.NONE).build();
             ClusterCapture capture = new ClusterCapture(cluster.admin(), clusterId, config.topics(),
-                    config.capture().groups(), config.groupId(), Clock.systemUTC());
+                    config.capture().groups(), config.groupId(), Clock.systemUTC(), metrics);
             return CaptureSchedule.start(capture, captureClient::putCapture, metrics, interval);
         });
     }

@@ -54,4 +54,48 @@ class CaptureChangesTest {
 
         assertThat(changes.changed(full)).isEqualTo(full);
     }
+
+    @Test
+    void aGroupSentBeforeAndAbsentNowIsSentOnceWithNoOffsets() {
+        CaptureChanges changes = new CaptureChanges();
+        changes.sent(changes.changed(capture(topic("a", "1"), topic("b", "1"), group("g", 5))));
+        PutCaptureRequest withoutGroup = PutCaptureRequest.newBuilder().setClusterId("c")
+                .addTopics(topic("a", "1")).addTopics(topic("b", "1")).build();
+
+        PutCaptureRequest gone = changes.changed(withoutGroup);
+        changes.sent(gone);
+        PutCaptureRequest stillGone = changes.changed(withoutGroup);
+        PutCaptureRequest back = changes.changed(capture(topic("a", "1"), topic("b", "1"), group("g", 5)));
+
+        assertThat(gone.getTopicsList()).isEmpty();
+        assertThat(gone.getGroupsList()).containsExactly(GroupCapture.newBuilder().setGroup("g").build());
+        assertThat(stillGone.getGroupsList()).isEmpty();
+        assertThat(back.getGroupsList()).containsExactly(group("g", 5));
+    }
+
+    @Test
+    void everyHourTheCaptureGoesOutWholeGoneGroupsIncluded() {
+        CaptureChanges changes = new CaptureChanges();
+        PutCaptureRequest first = capture(topic("a", "1"), topic("b", "1"), group("g", 5));
+        changes.sent(changes.changed(at(first, 0)));
+        PutCaptureRequest withoutGroup = first.toBuilder().clearGroups().build();
+        changes.sent(changes.changed(at(withoutGroup, 60))); // g gone
+
+        PutCaptureRequest halfAnHourLater = changes.changed(at(withoutGroup, 1800));
+        changes.sent(halfAnHourLater);
+        PutCaptureRequest anHourLater = changes.changed(at(withoutGroup, 3600));
+        changes.sent(anHourLater);
+        PutCaptureRequest afterThat = changes.changed(at(withoutGroup, 3660));
+
+        assertThat(halfAnHourLater.getTopicsList()).isEmpty();
+        assertThat(halfAnHourLater.getGroupsList()).isEmpty();
+        assertThat(anHourLater.getTopicsList()).containsExactly(topic("a", "1"), topic("b", "1"));
+        assertThat(anHourLater.getGroupsList()).containsExactly(GroupCapture.newBuilder().setGroup("g").build());
+        assertThat(afterThat.getTopicsList()).isEmpty();
+        assertThat(afterThat.getGroupsList()).isEmpty();
+    }
+
+    private static PutCaptureRequest at(PutCaptureRequest capture, long seconds) {
+        return capture.toBuilder().setSeenAt(com.google.protobuf.Timestamp.newBuilder().setSeconds(seconds)).build();
+    }
 }

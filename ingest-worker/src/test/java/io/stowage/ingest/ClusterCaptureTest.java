@@ -117,6 +117,29 @@ class ClusterCaptureTest {
         await().atMost(KafkaForTests.timeout()).until(() -> registry.counter("stowage.ingest.captures").count() > before);
     }
 
+    @Test
+    void aDeletedGroupIsGoneFromTheLatestCaptureButNotFromEarlierOnes() throws Exception {
+        String topic = prefix + "-t";
+        String deleted = prefix + "-deleted";
+        KafkaForTests.createTopics(1, topic);
+        produce(List.of(topic), 3);
+        commit(deleted, Map.of(new TopicPartition(topic, 0), new OffsetAndMetadata(2)));
+        commit(prefix + "-stays", Map.of(new TopicPartition(topic, 0), new OffsetAndMetadata(1)));
+        startWorker(Map.of());
+        GetCaptureRequest latest = GetCaptureRequest.newBuilder().setTopicPattern(prefix + "-.*").build();
+        await().atMost(KafkaForTests.timeout()).until(() -> archive.client().capture(latest).getGroupsCount() == 2);
+        com.google.protobuf.Timestamp whileItExisted = group(archive.client().capture(latest), deleted).getSeenAt();
+
+        try (Admin admin = Admin.create(KafkaForTests.adminProps())) {
+            admin.deleteConsumerGroups(List.of(deleted)).all().get(30, TimeUnit.SECONDS);
+        }
+
+        await().atMost(KafkaForTests.timeout()).untilAsserted(() -> assertThat(archive.client().capture(latest)
+                .getGroupsList()).extracting(GroupCapture::getGroup).containsExactly(prefix + "-stays"));
+        GetCaptureResponse before = archive.client().capture(latest.toBuilder().setAt(whileItExisted).build());
+        assertThat(group(before, deleted).getOffsetsList()).containsExactly(offset(topic, 0, 2, ""));
+    }
+
     private void startWorker(Map<String, String> overrides) throws InterruptedException {
         Map<String, String> env = new HashMap<>(Map.of(
                 "KAFKA_BOOTSTRAP_SERVERS", KafkaForTests.broker().bootstrapServers(),

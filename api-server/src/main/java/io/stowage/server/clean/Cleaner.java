@@ -28,6 +28,9 @@ public final class Cleaner {
     private static final Logger log = LoggerFactory.getLogger(Cleaner.class);
     private static final int EXPIRE_CHUNK = 10_000;
     private static final int REWRITE_CHUNK = 1_000;
+    /** Group captures older than this keep the last of each hour; older than the next, the last of each day. */
+    static final Duration GROUP_CAPTURES_HOURLY_AFTER = Duration.ofDays(1);
+    static final Duration GROUP_CAPTURES_DAILY_AFTER = Duration.ofDays(30);
 
     private final MessageIndex index;
     private final MessageReader reader;
@@ -149,7 +152,8 @@ public final class Cleaner {
      * Removes captures of the Kafka cluster past retention, keeping the latest before each cut so
      * that a restore to any time still within retention finds the state it had. A topic's
      * captures follow its stream's retention; a group reads several topics, so its captures are
-     * kept as long as the longest retention of any stream (forever when any stream is kept forever).
+     * kept as long as the longest retention of any stream (forever when any stream is kept forever),
+     * and thinned: older than a day, the last of each hour; older than 30 days, the last of each day.
      */
     private void expireCaptures(Instant now) {
         CaptureStore captures = index.captures();
@@ -164,8 +168,13 @@ public final class Cleaner {
         if (longest.isPresent()) {
             removed += captures.expireGroups(now.minus(longest.get()));
         }
+        // a reading group changes at every capture interval: without thinning, kept forever, its
+        // captures grow by one row of all its partitions per interval
+        removed += captures.thinGroups(now.minus(GROUP_CAPTURES_HOURLY_AFTER), now.minus(GROUP_CAPTURES_DAILY_AFTER));
+        // the worker sends every topic once an hour, changed or not
+        removed += captures.dropRepeatedTopics(now.minus(GROUP_CAPTURES_HOURLY_AFTER));
         if (removed > 0) {
-            log.info("Clean: removed {} captures of topics and groups past retention", removed);
+            log.info("Clean: removed {} captures of topics and groups past retention or thinned", removed);
         }
     }
 

@@ -10,6 +10,7 @@ import io.stowage.api.v1.TopicCapture;
 import io.stowage.common.message.Timestamps;
 import io.stowage.server.storage.error.InvalidRequestException;
 import io.stowage.server.storage.index.Capture;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -25,19 +26,35 @@ import java.util.regex.PatternSyntaxException;
  * or group and what to fix.
  */
 final class CaptureMapping {
+    /** How far a capture's time may be ahead of the server's clock: clocks of hosts kept by NTP differ by far less. */
+    static final Duration MAX_CLOCK_AHEAD = Duration.ofMinutes(5);
+
     private CaptureMapping() {}
 
-    static Capture capture(PutCaptureRequest request) {
+    /** The capture in {@code request}, checked against the server's time {@code now}. */
+    static Capture capture(PutCaptureRequest request, Instant now) {
         if (!request.hasSeenAt() || !Timestamps.valid(request.getSeenAt())) {
             throw new InvalidRequestException("seen_at is missing or not a valid time: set it to when the state was"
                     + " read from the cluster");
         }
         Instant seen = Timestamps.toInstant(request.getSeenAt());
+        // a capture from the future would stay "the latest" and hide every capture sent until then
+        if (seen.isAfter(now.plus(MAX_CLOCK_AHEAD))) {
+            throw new InvalidRequestException("seen_at " + seen + " is " + Duration.between(now, seen).toSeconds()
+                    + " s after the server's clock (" + now + "), more than " + MAX_CLOCK_AHEAD.toMinutes()
+                    + " minutes: the worker's clock is ahead; fix its time synchronization (NTP)");
+        }
         String cluster = request.getClusterId();
+        requireStorable("cluster_id", cluster);
         List<Capture.Topic> topics = new ArrayList<>();
         Set<String> topicNames = new HashSet<>();
         for (TopicCapture t : request.getTopicsList()) {
             requireName("topic", t.getTopic());
+            requireStorable("the name of topic '" + printable(t.getTopic()) + "'", t.getTopic());
+            t.getConfigsMap().forEach((name, value) -> {
+                requireStorable("a config name of topic '" + t.getTopic() + "'", name);
+                requireStorable("config " + name + " of topic '" + t.getTopic() + "'", value);
+            });
             if (!topicNames.add(t.getTopic())) {
                 throw new InvalidRequestException("topic '" + t.getTopic() + "' appears twice: send each topic once");
             }
@@ -52,6 +69,7 @@ final class CaptureMapping {
         Set<String> groupNames = new HashSet<>();
         for (GroupCapture g : request.getGroupsList()) {
             requireName("group", g.getGroup());
+            requireStorable("the name of group '" + printable(g.getGroup()) + "'", g.getGroup());
             if (!groupNames.add(g.getGroup())) {
                 throw new InvalidRequestException("group '" + g.getGroup() + "' appears twice: send each group once");
             }
@@ -65,6 +83,9 @@ final class CaptureMapping {
         Set<String> seen = new HashSet<>();
         for (CommittedOffset o : g.getOffsetsList()) {
             requireName("topic of an offset of group '" + g.getGroup() + "'", o.getTopic());
+            requireStorable("a topic name in group '" + g.getGroup() + "'", o.getTopic());
+            requireStorable("the commit metadata of group '" + g.getGroup() + "' on partition " + o.getPartition()
+                    + " of topic '" + o.getTopic() + "'", o.getMetadata());
             if (o.getPartition() < 0 || o.getOffset() < 0) {
                 throw new InvalidRequestException("group '" + g.getGroup() + "' has offset " + o.getOffset()
                         + " on partition " + o.getPartition() + " of topic '" + o.getTopic()
@@ -83,6 +104,21 @@ final class CaptureMapping {
         if (name.isEmpty()) {
             throw new InvalidRequestException("a " + what + " has an empty name: every " + what + " needs its name");
         }
+    }
+
+    /**
+     * PostgreSQL's text cannot hold the NUL character: refused here, naming where it is, rather
+     * than failing in the index as an internal error.
+     */
+    private static void requireStorable(String what, String value) {
+        if (value.indexOf('\0') >= 0) {
+            throw new InvalidRequestException(what + " holds a NUL character (U+0000), which the index cannot store:"
+                    + " remove it from the value in Kafka, or veto the topic or group");
+        }
+    }
+
+    private static String printable(String name) {
+        return name.replace("\0", "\\0");
     }
 
     static Optional<Instant> at(GetCaptureRequest request) {

@@ -8,21 +8,25 @@ import io.stowage.api.v1.PutCaptureRequest;
 import io.stowage.api.v1.PutCaptureResponse;
 import io.stowage.server.storage.index.Capture;
 import io.stowage.server.storage.index.CaptureStore;
+import java.time.Clock;
 
 /** The {@code stowage.v1.ClusterState} service: the worker's captures of the Kafka cluster, kept and read back. */
 public final class ClusterStateService extends ClusterStateGrpc.ClusterStateImplBase {
     private final CaptureStore captures;
     private final GrpcErrors errors;
+    private final Clock clock;
 
-    public ClusterStateService(CaptureStore captures, GrpcErrors errors) {
+    /** {@code clock}: the server's time, against which a capture's time is checked. */
+    public ClusterStateService(CaptureStore captures, GrpcErrors errors, Clock clock) {
         this.captures = captures;
         this.errors = errors;
+        this.clock = clock;
     }
 
     @Override
     public void putCapture(PutCaptureRequest request, StreamObserver<PutCaptureResponse> observer) {
         errors.unary("PutCapture", observer, () -> {
-            Capture capture = CaptureMapping.capture(request);
+            Capture capture = CaptureMapping.capture(request, clock.instant());
             captures.put(capture);
             return PutCaptureResponse.newBuilder().setTopics(capture.topics().size())
                     .setGroups(capture.groups().size()).build();

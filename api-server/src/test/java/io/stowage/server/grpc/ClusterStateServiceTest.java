@@ -16,6 +16,7 @@ import io.stowage.api.v1.TopicCapture;
 import io.stowage.common.message.Timestamps;
 import io.stowage.server.testing.ArchiveServer;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
@@ -106,6 +107,37 @@ class ClusterStateServiceTest {
                 });
         // nothing of a refused capture was kept
         assertThat(stub().getCapture(GetCaptureRequest.newBuilder().setTopicPattern("t").build()).getTopicsList()).isEmpty();
+    }
+
+    @Test
+    void aCaptureFromTheFutureIsRefusedAsTheWorkersClockBeingAhead() {
+        Instant now = Instant.now();
+        String topic = "clock-" + now.toEpochMilli();
+
+        assertInvalid(capture(now.plus(Duration.ofMinutes(10))).addTopics(topic(topic, 1, Map.of())).build(),
+                "worker's clock is ahead");
+        // a small drift is accepted
+        stub().putCapture(capture(now.plusSeconds(60)).addTopics(topic(topic, 2, Map.of())).build());
+
+        assertThat(stub().getCapture(GetCaptureRequest.newBuilder().setTopicPattern(topic).build()).getTopicsList())
+                .extracting(TopicCapture::getPartitions).containsExactly(2);
+    }
+
+    @Test
+    void stringsThePostgresIndexCannotStoreAreRefusedNamingWhereTheyAre() {
+        GroupCapture nulMetadata = GroupCapture.newBuilder().setGroup("nul-group").addOffsets(CommittedOffset
+                .newBuilder().setTopic("nul-topic").setPartition(3).setOffset(1).setMetadata("a\0b")).build();
+
+        assertInvalid(capture(T1).addGroups(nulMetadata).build(), "group 'nul-group' on partition 3 of topic 'nul-topic'");
+        assertInvalid(capture(T1).addTopics(topic("nul-topic", 1, Map.of("retention.ms", "1\0"))).build(),
+                "config retention.ms of topic 'nul-topic'");
+        assertInvalid(capture(T1).addTopics(topic("nul\0topic", 1, Map.of())).build(), "NUL");
+        assertInvalid(capture(T1).addGroups(group("nul\0group", "t", 0, 1)).build(), "NUL");
+
+        // the next capture without them is kept
+        stub().putCapture(capture(T1).addGroups(group("nul-group", "nul-topic", 3, 1)).build());
+        assertThat(stub().getCapture(GetCaptureRequest.newBuilder().setTopicPattern("nul-topic").build())
+                .getGroupsList()).extracting(GroupCapture::getGroup).containsExactly("nul-group");
     }
 
     private static void assertInvalid(PutCaptureRequest request, String reason) {

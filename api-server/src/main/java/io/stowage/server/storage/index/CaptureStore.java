@@ -17,12 +17,17 @@ import java.util.regex.Pattern;
 public interface CaptureStore {
 
     /**
-     * Keeps every topic and group of {@code capture} with its own {@code seenAt}. Storing the same
+     * Keeps every topic and group of {@code capture} with its own {@code seenAt}; a group with no
+     * offsets is kept as "gone from then on". Storing the same
      * topic or group at the same time again replaces it, so a retried put changes nothing.
      */
     void put(Capture capture);
 
-    /** The latest capture of each topic and of each group seen at or before {@code at} (of all, when empty), by name. */
+    /**
+     * The latest capture of each topic and of each group seen at or before {@code at} (of all, when
+     * empty), by name. A group whose latest capture has no offsets was gone by then (deleted, or its
+     * offsets expired) and is left out.
+     */
     Capture latest(Optional<Instant> at);
 
     /** As {@link #latest(Optional)}, restricted by {@link Capture#onlyTopics}. */
@@ -42,6 +47,28 @@ public interface CaptureStore {
      */
     int expireTopic(String topic, Instant cutoff);
 
-    /** As {@link #expireTopic} for every group: each keeps its latest capture before {@code cutoff}. */
+    /**
+     * As {@link #expireTopic} for every group: each keeps its latest capture before {@code cutoff},
+     * unless that one says the group was gone.
+     */
     int expireGroups(Instant cutoff);
+
+    /**
+     * Thins the captures of every group, which change at every interval while the group reads:
+     * of those seen before {@code hourlyBefore} each group keeps the last one of each hour (UTC),
+     * of those seen before {@code dailyBefore} the last one of each day (UTC). The state at the end
+     * of each kept hour or day is unchanged.
+     *
+     * @return the captures removed
+     */
+    int thinGroups(Instant hourlyBefore, Instant dailyBefore);
+
+    /**
+     * Removes the topic captures seen before {@code before} that repeat the one before them (same
+     * cluster id, partitions, replication factor and configuration): the worker sends every topic
+     * once an hour even when it did not change, and the state at any time stays the same.
+     *
+     * @return the captures removed
+     */
+    int dropRepeatedTopics(Instant before);
 }

@@ -138,4 +138,91 @@ public abstract class CaptureStoreContractTest extends IndexContractFixture {
         assertThat(captures().expireTopic("unknown", T2)).isZero();
         assertThat(captures().topics()).containsExactly("a", "b");
     }
+
+    @Test
+    void aGroupCapturedWithNoOffsetsIsGoneFromThenOn() {
+        put(List.of(), List.of(group("g", T0, offset("a", 0, 7)), group("kept", T0, offset("a", 0, 3))));
+        put(List.of(), List.of(group("g", T1)));
+        put(List.of(), List.of(group("g", T2, offset("a", 0, 1))));
+
+        assertThat(captures().latest(Optional.of(T0)).groups()).extracting(Capture.Group::name)
+                .containsExactlyInAnyOrder("g", "kept");
+        assertThat(captures().latest(Optional.of(T1)).groups()).extracting(Capture.Group::name)
+                .containsExactly("kept");
+        assertThat(captures().latest(Optional.of(T2.minusSeconds(1)), Optional.of(Pattern.compile("a"))).groups())
+                .extracting(Capture.Group::name).containsExactly("kept");
+        // created again later: current again
+        assertThat(captures().latest(Optional.empty()).groups()).extracting(Capture.Group::name, Capture.Group::seenAt)
+                .containsExactlyInAnyOrder(tuple("g", T2), tuple("kept", T0));
+    }
+
+    @Test
+    void aGroupGoneBeforeTheCutIsRemovedWhole() {
+        put(List.of(), List.of(group("gone", T0, offset("a", 0, 1)), group("back", T0, offset("a", 0, 1))));
+        put(List.of(), List.of(group("gone", T1), group("back", T1)));
+        put(List.of(), List.of(group("back", T2, offset("a", 0, 2))));
+
+        int removed = captures().expireGroups(T1.plusSeconds(1));
+
+        assertThat(removed).isEqualTo(4);
+        assertThat(captures().latest(Optional.of(T1)).groups()).isEmpty();
+        assertThat(captures().latest(Optional.empty()).groups()).extracting(Capture.Group::name, Capture.Group::seenAt)
+                .containsExactly(tuple("back", T2));
+        assertThat(captures().expireGroups(T1.plusSeconds(1))).isZero();
+    }
+
+    @Test
+    void thinningKeepsTheLastGroupCaptureOfEachHourThenOfEachDay() {
+        Instant dailyBefore = Instant.parse("2024-02-01T00:00:00Z");
+        Instant hourlyBefore = Instant.parse("2024-02-10T00:00:00Z");
+        List<Instant> oldDay = times("2024-01-20T10:05:00Z", "2024-01-20T10:50:00Z", "2024-01-20T14:10:00Z");
+        List<Instant> hourly = times("2024-02-05T09:00:00Z", "2024-02-05T09:30:00Z", "2024-02-05T09:59:59.999999Z",
+                "2024-02-05T11:00:00Z");
+        List<Instant> recent = times("2024-02-10T00:00:00Z", "2024-02-10T00:01:00Z", "2024-02-10T00:02:00Z");
+        for (List<Instant> times : List.of(oldDay, hourly, recent)) {
+            times.forEach(t -> put(List.of(topic("a", 1, Map.of(), t)), List.of(group("g", t, offset("a", 0, 1)))));
+        }
+        put(List.of(), List.of(group("other", hourly.get(0), offset("a", 0, 1))));
+
+        int removed = captures().thinGroups(hourlyBefore, dailyBefore);
+
+        assertThat(removed).isEqualTo(4);
+        assertThat(keptGroupTimes("g", oldDay)).containsExactly(oldDay.get(2));
+        assertThat(keptGroupTimes("g", hourly)).containsExactly(hourly.get(2), hourly.get(3));
+        assertThat(keptGroupTimes("g", recent)).isEqualTo(recent);
+        assertThat(keptGroupTimes("other", hourly.subList(0, 1))).containsExactly(hourly.get(0));
+        // topics change rarely and are left as they are
+        assertThat(captures().latest(Optional.of(oldDay.get(0))).topics()).extracting(Capture.Topic::seenAt)
+                .containsExactly(oldDay.get(0));
+        assertThat(captures().thinGroups(hourlyBefore, dailyBefore)).isZero();
+    }
+
+    @Test
+    void topicCapturesThatRepeatThePreviousOneAreDroppedBeforeTheCut() {
+        Map<String, String> configs = Map.of("retention.ms", "1", "cleanup.policy", "compact", "max.message.bytes", "9");
+        List<Instant> times = java.util.stream.IntStream.range(0, 6).mapToObj(i -> T0.plusSeconds(3600L * i)).toList();
+        List<Integer> partitions = List.of(1, 1, 2, 2, 1, 1);
+        for (int i = 0; i < times.size(); i++) {
+            put(List.of(topic("a", partitions.get(i), configs, times.get(i))), List.of());
+        }
+
+        int removed = captures().dropRepeatedTopics(times.get(5));
+
+        assertThat(removed).isEqualTo(2);
+        assertThat(times.stream().filter(t -> captures().latest(Optional.of(t)).topics().get(0).seenAt().equals(t)))
+                .containsExactly(times.get(0), times.get(2), times.get(4), times.get(5));
+        assertThat(times.stream().map(t -> captures().latest(Optional.of(t)).topics().get(0).partitions()))
+                .isEqualTo(partitions);
+        assertThat(captures().dropRepeatedTopics(times.get(5))).isZero();
+    }
+
+    private static List<Instant> times(String... times) {
+        return java.util.Arrays.stream(times).map(Instant::parse).toList();
+    }
+
+    /** Those of {@code times} at which a capture of {@code group} is still kept. */
+    private List<Instant> keptGroupTimes(String group, List<Instant> times) {
+        return times.stream().filter(t -> captures().latest(Optional.of(t)).groups().stream()
+                .anyMatch(g -> g.name().equals(group) && g.seenAt().equals(t))).toList();
+    }
 }

@@ -5,6 +5,7 @@ import io.stowage.server.storage.index.CaptureStore;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -32,7 +33,9 @@ final class InMemoryCaptures implements CaptureStore {
 
     @Override
     public synchronized Capture latest(Optional<Instant> at) {
-        return new Capture(latestOf(topics, at), latestOf(groups, at));
+        // a group whose latest capture has no offsets was gone (deleted, or its offsets expired) by then
+        return new Capture(latestOf(topics, at),
+                latestOf(groups, at).stream().filter(g -> !g.offsets().isEmpty()).toList());
     }
 
     @Override
@@ -51,6 +54,62 @@ final class InMemoryCaptures implements CaptureStore {
         int removed = 0;
         for (TreeMap<Instant, Capture.Group> seen : groups.values()) {
             removed += expire(seen, micros(cutoff));
+            // a group gone before the cut has no state to keep for any time after it
+            Map.Entry<Instant, Capture.Group> kept = seen.lowerEntry(micros(cutoff));
+            if (kept != null && kept.getValue().offsets().isEmpty()) {
+                seen.remove(kept.getKey());
+                removed++;
+            }
+        }
+        groups.values().removeIf(Map::isEmpty);
+        return removed;
+    }
+
+    @Override
+    public synchronized int thinGroups(Instant hourlyBefore, Instant dailyBefore) {
+        int removed = 0;
+        for (TreeMap<Instant, Capture.Group> seen : groups.values()) {
+            removed += thin(seen, micros(hourlyBefore), ChronoUnit.HOURS);
+            removed += thin(seen, micros(dailyBefore), ChronoUnit.DAYS);
+        }
+        return removed;
+    }
+
+    @Override
+    public synchronized int dropRepeatedTopics(Instant before) {
+        int removed = 0;
+        for (TreeMap<Instant, Capture.Topic> seen : topics.values()) {
+            Capture.Topic previous = null;
+            Iterator<Capture.Topic> older = seen.headMap(micros(before), false).values().iterator();
+            while (older.hasNext()) {
+                Capture.Topic t = older.next();
+                if (previous != null && sameState(previous, t)) {
+                    older.remove();
+                    removed++;
+                } else {
+                    previous = t;
+                }
+            }
+        }
+        return removed;
+    }
+
+    private static boolean sameState(Capture.Topic a, Capture.Topic b) {
+        return a.clusterId().equals(b.clusterId()) && a.partitions() == b.partitions()
+                && a.replicationFactor() == b.replicationFactor() && a.configs().equals(b.configs());
+    }
+
+    /** Removes the entries before {@code before} that are followed by another in the same hour or day. */
+    private static int thin(TreeMap<Instant, ?> seen, Instant before, ChronoUnit bucket) {
+        int removed = 0;
+        Iterator<Instant> older = seen.headMap(before, false).keySet().iterator();
+        while (older.hasNext()) {
+            Instant t = older.next();
+            Instant next = seen.higherKey(t);
+            if (next != null && next.truncatedTo(bucket).equals(t.truncatedTo(bucket))) {
+                older.remove();
+                removed++;
+            }
         }
         return removed;
     }

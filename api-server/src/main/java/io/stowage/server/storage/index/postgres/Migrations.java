@@ -44,6 +44,7 @@ final class Migrations {
             st.execute("CREATE TABLE IF NOT EXISTS schema_version ("
                     + "version integer PRIMARY KEY, script text NOT NULL, applied_at timestamptz NOT NULL DEFAULT now())");
             int current = currentVersion(st);
+            checkRecorded(st, schema);
             for (int i = current; i < upTo; i++) {
                 String script = SCRIPTS.get(i);
                 log.info("Applying index migration {}", script);
@@ -71,6 +72,30 @@ final class Migrations {
         try (ResultSet rs = st.executeQuery("SELECT coalesce(max(version), 0) FROM schema_version")) {
             rs.next();
             return rs.getInt(1);
+        }
+    }
+
+    /**
+     * The migrations recorded must be this build's, in order: a schema made by another build (a
+     * branch with its own V6, say) would otherwise pass as up to date and fail later, call by call.
+     */
+    private static void checkRecorded(Statement st, String schema) throws SQLException {
+        try (ResultSet rs = st.executeQuery("SELECT version, script FROM schema_version ORDER BY version")) {
+            int expected = 1;
+            while (rs.next()) {
+                int version = rs.getInt(1);
+                String script = rs.getString(2);
+                if (version > SCRIPTS.size()) {
+                    return; // newer than this build: refused with its own message
+                }
+                if (version != expected || !SCRIPTS.get(version - 1).equals(script)) {
+                    String ours = version == expected ? SCRIPTS.get(version - 1) : "version " + expected;
+                    throw new SQLException("the index schema " + schema + " was made by another build of Stowage: its"
+                            + " migration " + version + " is " + script + " where this build has " + ours
+                            + "; start the build that made it, or point STOWAGE_DB_SCHEMA at another schema", "55000");
+                }
+                expected++;
+            }
         }
     }
 

@@ -13,6 +13,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.TreeSet;
 
 /** The captures side of {@link PostgresIndex}: tables {@code topic_captures} and {@code group_captures}. */
 final class PostgresCaptures implements CaptureStore {
@@ -42,7 +43,8 @@ final class PostgresCaptures implements CaptureStore {
         db.inTransaction("store a capture", c -> {
             try (PreparedStatement ps = c.prepareStatement(PUT_TOPIC)) {
                 for (Capture.Topic t : capture.topics()) {
-                    List<String> names = new ArrayList<>(t.configs().keySet());
+                    // in name order, so that the same configuration is the same arrays (see dropRepeatedTopics)
+                    List<String> names = new ArrayList<>(new TreeSet<>(t.configs().keySet()));
                     ps.setString(1, t.name());
                     Sql.setTime(ps, 2, micros(t.seenAt()));
                     ps.setString(3, t.clusterId());
@@ -88,7 +90,10 @@ final class PostgresCaptures implements CaptureStore {
             try (PreparedStatement ps = latestStatement(c, "group_captures", "group_name", GROUP_COLUMNS, at);
                     ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
-                    groups.add(group(rs));
+                    Capture.Group g = group(rs);
+                    if (!g.offsets().isEmpty()) { // none: the group was gone (deleted, or its offsets expired) by then
+                        groups.add(g);
+                    }
                 }
             }
             return new Capture(topics, groups);
@@ -113,10 +118,12 @@ final class PostgresCaptures implements CaptureStore {
     public int expireTopic(String topic, Instant cutoff) {
         return db.withConnection("expire captures of topic " + topic, c -> {
             try (PreparedStatement ps = c.prepareStatement("DELETE FROM topic_captures t WHERE t.topic = ?"
-                    + " AND t.seen_at < (SELECT max(k.seen_at) FROM topic_captures k WHERE k.topic = ? AND k.seen_at < ?)")) {
+                    + " AND t.seen_at < ? AND t.seen_at < (SELECT max(k.seen_at) FROM topic_captures k WHERE k.topic = ?"
+                    + " AND k.seen_at < ?)")) {
                 ps.setString(1, topic);
-                ps.setString(2, topic);
-                Sql.setTime(ps, 3, micros(cutoff));
+                Sql.setTime(ps, 2, micros(cutoff));
+                ps.setString(3, topic);
+                Sql.setTime(ps, 4, micros(cutoff));
                 return ps.executeUpdate();
             }
         });
@@ -125,12 +132,58 @@ final class PostgresCaptures implements CaptureStore {
     @Override
     public int expireGroups(Instant cutoff) {
         return db.withConnection("expire group captures", c -> {
-            try (PreparedStatement ps = c.prepareStatement("DELETE FROM group_captures g WHERE g.seen_at < ("
-                    + "SELECT max(k.seen_at) FROM group_captures k WHERE k.group_name = g.group_name AND k.seen_at < ?)")) {
+            int removed;
+            // the outer bound first, so that the correlated subquery runs only for rows before the cut
+            try (PreparedStatement ps = c.prepareStatement("DELETE FROM group_captures g WHERE g.seen_at < ? AND"
+                    + " g.seen_at < (SELECT max(k.seen_at) FROM group_captures k WHERE k.group_name = g.group_name"
+                    + " AND k.seen_at < ?)")) {
                 Sql.setTime(ps, 1, micros(cutoff));
+                Sql.setTime(ps, 2, micros(cutoff));
+                removed = ps.executeUpdate();
+            }
+            // a group gone before the cut has no state to keep for any time after it
+            try (PreparedStatement ps = c.prepareStatement("DELETE FROM group_captures WHERE seen_at < ?"
+                    + " AND cardinality(offset_topics) = 0")) {
+                Sql.setTime(ps, 1, micros(cutoff));
+                return removed + ps.executeUpdate();
+            }
+        });
+    }
+
+    @Override
+    public int thinGroups(Instant hourlyBefore, Instant dailyBefore) {
+        return db.withConnection("thin group captures", c -> thin(c, "hour", hourlyBefore) + thin(c, "day", dailyBefore));
+    }
+
+    @Override
+    public int dropRepeatedTopics(Instant before) {
+        // one statement sees the rows as they were when it started: of a run of equal captures, all
+        // but the first go
+        return db.withConnection("drop repeated topic captures", c -> {
+            try (PreparedStatement ps = c.prepareStatement("DELETE FROM topic_captures t WHERE t.seen_at < ? AND EXISTS ("
+                    + "SELECT 1 FROM (SELECT * FROM topic_captures p WHERE p.topic = t.topic AND p.seen_at < t.seen_at"
+                    + " ORDER BY p.seen_at DESC LIMIT 1) p WHERE p.cluster_id = t.cluster_id"
+                    + " AND p.partitions = t.partitions AND p.replication_factor = t.replication_factor"
+                    + " AND p.config_names = t.config_names AND p.config_values = t.config_values)")) {
+                Sql.setTime(ps, 1, micros(before));
                 return ps.executeUpdate();
             }
         });
+    }
+
+    /**
+     * Removes each group's captures before {@code before} that another capture of the group
+     * follows in the same UTC {@code unit}; the probe is a range on the primary key.
+     */
+    private static int thin(Connection c, String unit, Instant before) throws SQLException {
+        String bucketEnd = "(date_trunc('" + unit + "', g.seen_at AT TIME ZONE 'UTC') + interval '1 " + unit
+                + "') AT TIME ZONE 'UTC'";
+        try (PreparedStatement ps = c.prepareStatement("DELETE FROM group_captures g WHERE g.seen_at < ? AND EXISTS ("
+                + "SELECT 1 FROM group_captures k WHERE k.group_name = g.group_name AND k.seen_at > g.seen_at"
+                + " AND k.seen_at < " + bucketEnd + ")")) {
+            Sql.setTime(ps, 1, micros(before));
+            return ps.executeUpdate();
+        }
     }
 
     /** The latest row of each name, at or before {@code at} when given. */

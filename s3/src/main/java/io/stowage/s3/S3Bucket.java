@@ -14,10 +14,13 @@ import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.core.ResponseBytes;
 import software.amazon.awssdk.core.exception.SdkClientException;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.model.GetObjectRequest;
+import software.amazon.awssdk.services.s3.model.GetObjectResponse;
 import software.amazon.awssdk.services.s3.model.HeadObjectResponse;
 import software.amazon.awssdk.services.s3.model.ListObjectsV2Request;
 import software.amazon.awssdk.services.s3.model.NoSuchBucketException;
@@ -66,11 +69,6 @@ public final class S3Bucket implements AutoCloseable {
 
     /** A key and its size, as a listing gives them. */
     public record Entry(String key, long size) {}
-
-    /** The client, for the calls that need no proof (reads, lists, deletes); translate their errors with {@link #failure}. */
-    public S3Client client() {
-        return s3;
-    }
 
     public S3Settings settings() {
         return settings;
@@ -218,6 +216,37 @@ public final class S3Bucket implements AutoCloseable {
         }
     }
 
+    /** The whole object at {@code fullKey}. */
+    public byte[] get(String fullKey) {
+        try {
+            return s3.getObjectAsBytes(GetObjectRequest.builder().bucket(settings.bucket()).key(fullKey).build())
+                    .asByteArray();
+        } catch (SdkException | UncheckedIOException e) {
+            throw failure("read", fullKey, e);
+        }
+    }
+
+    /**
+     * {@code length} bytes of {@code fullKey} from {@code offset}, by a ranged GET; a store that
+     * answers more than the range is cut to it, one that answers less fails.
+     */
+    public byte[] getRange(String fullKey, long offset, int length) {
+        String range = "bytes=" + offset + "-" + (offset + length - 1);
+        ResponseBytes<GetObjectResponse> answer;
+        try {
+            answer = s3.getObjectAsBytes(GetObjectRequest.builder().bucket(settings.bucket()).key(fullKey).range(range)
+                    .build());
+        } catch (SdkException | UncheckedIOException e) {
+            throw failure("read", fullKey, e);
+        }
+        byte[] bytes = RangeAnswer.requestedPart(answer.asByteArray(), offset, length, answer.response().contentRange());
+        if (bytes.length != length) {
+            throw new S3Failure(S3Failure.Kind.FAILED, fullKey, "range " + range + " of s3://" + settings.bucket() + "/"
+                    + fullKey + " returned " + bytes.length + " bytes", null);
+        }
+        return bytes;
+    }
+
     /** Deletes {@code fullKey}; an object already gone is no failure. */
     public void delete(String fullKey) {
         try {
@@ -230,7 +259,7 @@ public final class S3Bucket implements AutoCloseable {
     }
 
     /** The SDK's error of {@code op} ("read", "write", "list", "delete") on {@code fullKey}, translated. */
-    public S3Failure failure(String op, String fullKey, RuntimeException e) {
+    S3Failure failure(String op, String fullKey, RuntimeException e) {
         String where = "s3://" + settings.bucket() + "/" + fullKey;
         if (e instanceof NoSuchKeyException) {
             return new S3Failure(S3Failure.Kind.NOT_FOUND, fullKey, where + " does not exist", e);

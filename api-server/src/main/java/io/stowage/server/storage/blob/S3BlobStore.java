@@ -10,34 +10,22 @@ import io.stowage.server.storage.error.Dependency;
 import io.stowage.server.storage.error.StorageException;
 import io.stowage.server.storage.error.StorageUnavailableException;
 import io.stowage.server.storage.error.UnverifiedWriteException;
-import java.io.UncheckedIOException;
-import java.util.Arrays;
 import java.util.List;
 import java.util.function.Consumer;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
-import software.amazon.awssdk.core.ResponseBytes;
-import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.metrics.MetricPublisher;
-import software.amazon.awssdk.services.s3.S3Client;
-import software.amazon.awssdk.services.s3.model.GetObjectRequest;
-import software.amazon.awssdk.services.s3.model.GetObjectResponse;
 
 /**
  * Objects in an S3 bucket (AWS S3 or an S3-compatible server), through the project's one S3
- * client ({@link S3Clients}, {@link S3Bucket}). Byte ranges are read with ranged GETs. SDK errors
- * are translated into this package's exceptions here and never leave this class. Given a meter
+ * client ({@link S3Clients}, {@link S3Bucket}). Byte ranges are read with ranged GETs. The
+ * bucket's failures are translated into this package's exceptions here and never leave this class. Given a meter
  * registry, the SDK's own per-call metrics are recorded into it ({@link S3Metrics}).
  *
  * <p>A write counts only when the store proves it holds the bytes sent ({@link S3Bucket#put}).
  */
 public final class S3BlobStore implements BlobStore {
-    private static final Pattern CONTENT_RANGE = Pattern.compile("bytes (\\d+)-\\d+");
-
     private final S3Bucket bucket;
-    private final S3Client s3;
     private final S3Settings settings;
 
     public S3BlobStore(S3Settings settings, AwsCredentialsProvider credentials) {
@@ -60,7 +48,6 @@ public final class S3BlobStore implements BlobStore {
         this.settings = settings;
         this.bucket = new S3Bucket(S3Clients.create(settings, credentials, publishers), settings,
                 S3SettingNames.SERVER);
-        this.s3 = bucket.client();
     }
 
     @Override
@@ -88,55 +75,20 @@ public final class S3BlobStore implements BlobStore {
 
     @Override
     public byte[] read(String key) {
-        String full = fullKey(key);
         try {
-            return s3.getObjectAsBytes(GetObjectRequest.builder().bucket(settings.bucket()).key(full).build())
-                    .asByteArray();
-        } catch (SdkException | UncheckedIOException e) {
-            throw translate("read", full, e);
+            return bucket.get(fullKey(key));
+        } catch (S3Failure e) {
+            throw translate(e);
         }
     }
 
     @Override
     public byte[] readRange(String key, long offset, int length) {
-        String full = fullKey(key);
-        String range = "bytes=" + offset + "-" + (offset + length - 1);
-        ResponseBytes<GetObjectResponse> answer;
         try {
-            answer = s3.getObjectAsBytes(GetObjectRequest.builder()
-                    .bucket(settings.bucket()).key(full).range(range).build());
-        } catch (SdkException | UncheckedIOException e) {
-            throw translate("read", full, e);
+            return bucket.getRange(fullKey(key), offset, length);
+        } catch (S3Failure e) {
+            throw translate(e);
         }
-        byte[] bytes = requestedPart(answer.asByteArray(), offset, length, answer.response().contentRange());
-        if (bytes.length != length) {
-            throw new StorageException("range " + range + " of " + full + " returned " + bytes.length + " bytes");
-        }
-        return bytes;
-    }
-
-    /**
-     * The asked range out of what the store sent, when it sent more: HTTP lets a server ignore
-     * Range (a 200 with the whole object) or answer a wider one (s3rver sends the whole object,
-     * with a Content-Range saying so, for {@code bytes=0-0}).
-     */
-    private static byte[] requestedPart(byte[] bytes, long offset, int length, String contentRange) {
-        if (bytes.length == length) {
-            return bytes;
-        }
-        long start = 0;
-        if (contentRange != null) {
-            Matcher m = CONTENT_RANGE.matcher(contentRange);
-            if (!m.lookingAt()) {
-                return bytes;
-            }
-            start = Long.parseLong(m.group(1));
-        }
-        if (start > offset || start + bytes.length < offset + length) {
-            return bytes;
-        }
-        int from = (int) (offset - start);
-        return Arrays.copyOfRange(bytes, from, from + length);
     }
 
     @Override
@@ -166,10 +118,6 @@ public final class S3BlobStore implements BlobStore {
     private String fullKey(String key) {
         BlobKeys.requireSafe(key);
         return settings.prefix().isEmpty() ? key : settings.prefix() + "/" + key;
-    }
-
-    private RuntimeException translate(String op, String fullKey, RuntimeException e) {
-        return translate(bucket.failure(op, fullKey, e));
     }
 
     private RuntimeException translate(S3Failure e) {

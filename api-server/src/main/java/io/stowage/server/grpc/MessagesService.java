@@ -148,6 +148,8 @@ public final class MessagesService extends MessagesGrpc.MessagesImplBase {
                 request.hasType() ? Optional.of(request.getType()) : Optional.empty(),
                 request.hasFrom() ? instant("Count", "from", request.getFrom()) : EARLIEST,
                 request.hasTo() ? instant("Count", "to", request.getTo()) : LATEST,
+                request.getCursor().isEmpty() ? Optional.empty()
+                        : Optional.of(ScanCursor.decode(request.getCursor(), ScanOrder.KAFKA_OFFSET)),
                 probes);
     }
 

@@ -84,15 +84,21 @@ class CountServiceTest {
                 .containsExactly(tuple(0, 14L), tuple(1, 13L), tuple(2, 13L));
         assertThat(count.getProbesList()).containsExactly(
                 scanned.stream().filter(r -> r.getKafkaPartition() == 1 && r.getKafkaOffset() < 20).count(), 13L, 0L);
+        // what is left after the 20th result of the scan: the rest of partition 1, all of partition 2
+        CountResponse rest = server.messages().count(CountRequest.newBuilder().setStream("orders")
+                .setTo(Timestamps.fromInstant(to)).setCursor(scanned.get(19).getCursor()).build());
+        assertThat(rest.getPartitionsList()).extracting(PartitionCount::getKafkaPartition, PartitionCount::getMessages)
+                .containsExactly(tuple(1, 7L), tuple(2, 13L));
     }
 
     @Test
-    void countRefusesAMissingStreamANegativeProbeAndABadTime() {
+    void countRefusesAMissingStreamANegativeProbeABadTimeAndABadCursor() {
         assertInvalid(CountRequest.newBuilder().build(), "stream");
         assertInvalid(CountRequest.newBuilder().setStream("orders")
                 .addProbes(CountProbe.newBuilder().setKafkaPartition(-1).setBelowOffset(3)).build(), "probe 0");
         assertInvalid(CountRequest.newBuilder().setStream("orders")
                 .setTo(com.google.protobuf.Timestamp.newBuilder().setSeconds(Long.MAX_VALUE)).build(), "Count to");
+        assertInvalid(CountRequest.newBuilder().setStream("orders").setCursor("not-a-cursor").build(), "cursor");
     }
 
     private void assertInvalid(CountRequest request, String says) {

@@ -208,7 +208,7 @@ public final class InMemoryIndex implements MessageIndex {
     public synchronized CountResult count(CountQuery q) {
         open();
         // the rows a Kafka-order scan of the same range selects
-        ScanOrdering ordering = new ScanOrdering(new ScanQuery(q.stream(), q.type(), q.from(), q.to(), Optional.empty(),
+        ScanOrdering ordering = new ScanOrdering(new ScanQuery(q.stream(), q.type(), q.from(), q.to(), q.after(),
                 Integer.MAX_VALUE, ScanOrder.KAFKA_OFFSET, Optional.empty()));
         List<IndexEntry> rows = messages.values().stream()
                 .filter(ordering::matches)

@@ -3,6 +3,7 @@ package io.stowage.server.storage.index.postgres;
 import io.stowage.server.storage.index.CountQuery;
 import io.stowage.server.storage.index.CountResult;
 import io.stowage.server.storage.index.CountResult.PartitionCount;
+import io.stowage.server.storage.index.ScanPosition;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -40,9 +41,12 @@ final class PostgresCounts {
     }
 
     /** The rows of the range; {@code m} is the message row, the type is that of its segment. */
-    private static String range(Optional<Integer> typeId) {
+    private static String range(CountQuery q, Optional<Integer> typeId) {
         return " FROM messages m" + (typeId.isPresent() ? " JOIN segments s ON s.id = m.segment_id AND s.type_id = ?" : "")
-                + " WHERE m.stream_id = ? AND m.kafka_partition IS NOT NULL AND m.time >= ? AND m.time < ?";
+                + " WHERE m.stream_id = ? AND m.kafka_partition IS NOT NULL AND m.time >= ? AND m.time < ?"
+                // after a scan position, as the Kafka-order scan continues after its cursor
+                + (q.after().isPresent() ? " AND m.kafka_partition >= ? AND (m.kafka_partition, m.kafka_offset, "
+                        + IdColumns.ID_ORDER + ") > (?, ?, ?)" : "");
     }
 
     private static int bindRange(PreparedStatement ps, int i, CountQuery q, int streamId, Optional<Integer> typeId)
@@ -53,13 +57,20 @@ final class PostgresCounts {
         ps.setInt(i++, streamId);
         Sql.setTime(ps, i++, q.from());
         Sql.setTime(ps, i++, q.to());
+        if (q.after().isPresent()) {
+            ScanPosition after = q.after().get();
+            ps.setInt(i++, after.kafkaPartition());
+            ps.setInt(i++, after.kafkaPartition());
+            ps.setLong(i++, after.kafkaOffset());
+            ps.setString(i++, after.id());
+        }
         return i;
     }
 
     private static List<PartitionCount> partitions(Connection c, CountQuery q, int streamId, Optional<Integer> typeId)
             throws SQLException {
         String sql = "SELECT m.kafka_partition, count(*) AS n, sum(m.length)::bigint AS b, min(m.kafka_offset) AS lo,"
-                + " max(m.kafka_offset) AS hi, min(m.time) AS oldest" + range(typeId)
+                + " max(m.kafka_offset) AS hi, min(m.time) AS oldest" + range(q, typeId)
                 + " GROUP BY m.kafka_partition ORDER BY m.kafka_partition";
         try (PreparedStatement ps = c.prepareStatement(sql)) {
             bindRange(ps, 1, q, streamId, typeId);
@@ -86,7 +97,7 @@ final class PostgresCounts {
             partitions[i] = q.probes().get(i).partition();
             below[i] = q.probes().get(i).belowOffset();
         }
-        String sql = "SELECT (SELECT count(*)" + range(typeId) + " AND m.kafka_partition = p.kp AND m.kafka_offset < p.below)"
+        String sql = "SELECT (SELECT count(*)" + range(q, typeId) + " AND m.kafka_partition = p.kp AND m.kafka_offset < p.below)"
                 + " FROM unnest(?::int[], ?::bigint[]) WITH ORDINALITY AS p(kp, below, ord) ORDER BY p.ord";
         try (PreparedStatement ps = c.prepareStatement(sql)) {
             int i = bindRange(ps, 1, q, streamId, typeId);

@@ -1,5 +1,7 @@
 package io.stowage.cli;
 
+import io.stowage.api.v1.CountRequest;
+import io.stowage.api.v1.PartitionCount;
 import io.stowage.api.v1.ScanOrder;
 import io.stowage.api.v1.ScanRequest;
 import io.stowage.api.v1.ScanResult;
@@ -108,7 +110,7 @@ final class ReplayCommand extends ClientCommand {
             Replayer replayer = new Replayer(kafkaProperties, target, keepPartitions, checkpointFile, identity,
                     resumeFrom.map(ReplayCheckpoint::replayed).orElse(0L), out.json);
             Replayer.Outcome outcome;
-            try (Stream<ScanResult> results = client.scan(request(cursor, false, limit))) {
+            try (Stream<ScanResult> results = client.scan(request(cursor, limit))) {
                 outcome = replayer.replay(results, census, limit);
             }
             if (out.json) {
@@ -141,26 +143,35 @@ final class ReplayCommand extends ClientCommand {
         return StowageCommand.ExitCodes.OK;
     }
 
-    /** What is left to replay: counted from the index alone (no object reads). */
+    /**
+     * What is left to replay (after {@code cursor}, the same records as the scan that sends them):
+     * the server counts it from its index (Count), no id travels.
+     */
     private Census census(StowageClient client, String cursor) {
+        CountRequest.Builder req = CountRequest.newBuilder().setStream(stream).setCursor(cursor);
+        if (type != null) {
+            req.setType(type);
+        }
+        if (from != null) {
+            req.setFrom(Timestamps.fromInstant(from));
+        }
+        if (to != null) {
+            req.setTo(Timestamps.fromInstant(to));
+        }
         Census c = new Census();
-        try (Stream<ScanResult> ids = client.scan(request(cursor, true, 0))) {
-            ids.forEach(r -> {
-                c.records++;
-                c.bytes += r.getSize();
-                c.perPartition.merge(r.getKafkaPartition(), 1L, Long::sum);
-                c.maxPartition = Math.max(c.maxPartition, r.getKafkaPartition());
-                if (r.hasTime()) {
-                    c.oldestMillis = Math.min(c.oldestMillis, Timestamps.toInstant(r.getTime()).toEpochMilli());
-                }
-            });
+        for (PartitionCount p : client.count(req.build()).getPartitionsList()) {
+            c.records += p.getMessages();
+            c.bytes += p.getBytes();
+            c.perPartition.put(p.getKafkaPartition(), p.getMessages());
+            c.maxPartition = Math.max(c.maxPartition, p.getKafkaPartition());
+            c.oldestMillis = Math.min(c.oldestMillis, Timestamps.toInstant(p.getOldestTime()).toEpochMilli());
         }
         return c;
     }
 
-    private ScanRequest request(String cursor, boolean idsOnly, long max) {
+    private ScanRequest request(String cursor, long max) {
         ScanRequest.Builder req = ScanRequest.newBuilder().setStream(stream).setOrder(ScanOrder.SCAN_ORDER_KAFKA_OFFSET)
-                .setIdsOnly(idsOnly).setCursor(cursor).setLimit((int) Math.min(Integer.MAX_VALUE, Math.max(0, max)));
+                .setCursor(cursor).setLimit((int) Math.min(Integer.MAX_VALUE, Math.max(0, max)));
         if (type != null) {
             req.setType(type);
         }

@@ -1,10 +1,13 @@
 package io.stowage.cli;
 
+import io.stowage.api.v1.CountProbe;
+import io.stowage.api.v1.CountRequest;
+import io.stowage.api.v1.CountResponse;
 import io.stowage.api.v1.GetCaptureResponse;
 import io.stowage.api.v1.GroupCapture;
+import io.stowage.api.v1.PartitionCount;
 import io.stowage.api.v1.ScanOrder;
 import io.stowage.api.v1.ScanRequest;
-import io.stowage.api.v1.ScanResult;
 import io.stowage.api.v1.StreamStatus;
 import io.stowage.api.v1.TopicCapture;
 import io.stowage.client.StowageClient;
@@ -23,7 +26,6 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.function.UnaryOperator;
 import java.util.regex.Pattern;
-import java.util.stream.Stream;
 
 /**
  * What a restore will do, worked out before anything is written: which archived streams, into
@@ -31,6 +33,8 @@ import java.util.stream.Stream;
  * archive), how many records of each partition, and which captured consumer groups follow.
  */
 record RestorePlan(Instant until, List<TopicPlan> topics, List<GroupCapture> groups, boolean captured) {
+    /** Committed offsets asked about in one Count; the server takes up to 100,000. */
+    static final int PROBES_PER_COUNT = 10_000;
 
     /** One topic: where it comes from, where it goes, its shape, and the records of each partition. */
     record TopicPlan(String stream, String topic, int partitions, int replication, Map<String, String> configs,
@@ -38,7 +42,7 @@ record RestorePlan(Instant until, List<TopicPlan> topics, List<GroupCapture> gro
             Map<Integer, TreeMap<Long, Long>> below) {
         /**
          * How many records of a partition up to --until have an original offset below {@code offset},
-         * for an offset some captured group committed (counted during the census, which reads every id).
+         * for an offset some captured group committed (counted during the census, by the server).
          */
         long recordsBelow(int partition, long offset) {
             Long n = below.getOrDefault(partition, new TreeMap<>()).get(offset);
@@ -114,43 +118,47 @@ record RestorePlan(Instant until, List<TopicPlan> topics, List<GroupCapture> gro
     }
 
     /**
-     * Counts each partition's records from the index alone (no object reads), and for each offset
-     * in {@code committed} the records below it: ids come in offset order, so one pass does both.
+     * Counts each partition's records up to --until, and for each offset in {@code committed} the
+     * records below it: the server counts them from its index (Count), no id travels.
      */
     private static TopicPlan census(StowageClient client, String stream, String topic, Instant until,
             TopicCapture shape, Map<Integer, TreeSet<Long>> committed) {
         TreeMap<Integer, Long> records = new TreeMap<>();
         TreeMap<Integer, Long> bytes = new TreeMap<>();
         Map<Integer, TreeMap<Long, Long>> below = new HashMap<>();
-        committed.forEach((p, offsets) -> below.put(p, new TreeMap<>()));
-        long[] oldest = {Long.MAX_VALUE};
-        ScanRequest.Builder req = ScanRequest.newBuilder().setStream(stream).setOrder(ScanOrder.SCAN_ORDER_KAFKA_OFFSET)
-                .setIdsOnly(true);
-        if (until != null) {
-            req.setTo(Timestamps.fromInstant(until.plusNanos(1)));
-        }
-        try (Stream<ScanResult> ids = client.scan(req.build())) {
-            ids.forEach(r -> {
-                int p = r.getKafkaPartition();
-                long before = records.getOrDefault(p, 0L);
-                TreeSet<Long> pending = committed.get(p);
-                while (pending != null && !pending.isEmpty() && pending.first() <= r.getKafkaOffset()) {
-                    below.get(p).put(pending.pollFirst(), before);
+        long oldest = Long.MAX_VALUE;
+        List<CountProbe> probes = new ArrayList<>();
+        committed.forEach((p, offsets) -> {
+            below.put(p, new TreeMap<>());
+            offsets.forEach(o -> probes.add(CountProbe.newBuilder().setKafkaPartition(p).setBelowOffset(o).build()));
+        });
+        // one call counts; more only when the groups committed more offsets than one request takes
+        int chunks = Math.max(1, (probes.size() + PROBES_PER_COUNT - 1) / PROBES_PER_COUNT);
+        for (int chunk = 0; chunk < chunks; chunk++) {
+            List<CountProbe> part = probes.subList(chunk * PROBES_PER_COUNT,
+                    Math.min(probes.size(), (chunk + 1) * PROBES_PER_COUNT));
+            CountRequest.Builder req = CountRequest.newBuilder().setStream(stream).addAllProbes(part);
+            if (until != null) {
+                req.setTo(Timestamps.fromInstant(until.plusNanos(1)));
+            }
+            CountResponse rsp = client.count(req.build());
+            for (int i = 0; i < part.size(); i++) {
+                below.get(part.get(i).getKafkaPartition()).put(part.get(i).getBelowOffset(), rsp.getProbes(i));
+            }
+            if (chunk == 0) {
+                for (PartitionCount c : rsp.getPartitionsList()) {
+                    records.put(c.getKafkaPartition(), c.getMessages());
+                    bytes.put(c.getKafkaPartition(), c.getBytes());
+                    oldest = Math.min(oldest, Timestamps.toInstant(c.getOldestTime()).toEpochMilli());
                 }
-                records.put(p, before + 1);
-                bytes.merge(p, (long) r.getSize(), Long::sum);
-                if (r.hasTime()) {
-                    oldest[0] = Math.min(oldest[0], Timestamps.toInstant(r.getTime()).toEpochMilli());
-                }
-            });
+            }
         }
-        committed.forEach((p, pending) -> pending.forEach(c -> below.get(p).put(c, records.getOrDefault(p, 0L))));
         int archived = records.isEmpty() ? 0 : records.lastKey() + 1;
         if (shape == null) {
-            return new TopicPlan(stream, topic, archived, 0, Map.of(), false, records, bytes, oldest[0], below);
+            return new TopicPlan(stream, topic, archived, 0, Map.of(), false, records, bytes, oldest, below);
         }
         return new TopicPlan(stream, topic, Math.max(archived, shape.getPartitions()), shape.getReplicationFactor(),
-                new TreeMap<>(shape.getConfigsMap()), true, records, bytes, oldest[0], below);
+                new TreeMap<>(shape.getConfigsMap()), true, records, bytes, oldest, below);
     }
 
     long totalRecords() {

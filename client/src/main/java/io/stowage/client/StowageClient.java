@@ -184,6 +184,15 @@ public final class StowageClient implements AutoCloseable {
                 false).onClose(iterator::cancel);
     }
 
+    /**
+     * Per Kafka partition counts of a stream's range, and the answers to the request's probes,
+     * counted by the server from its index (with retries: a count changes nothing).
+     */
+    public io.stowage.api.v1.CountResponse count(io.stowage.api.v1.CountRequest request) {
+        return retrier.call("Count", () -> MessagesGrpc.newBlockingStub(channel).withDeadlineAfter(deadline.toMillis(),
+                TimeUnit.MILLISECONDS).withCallCredentials(credentials.orElse(null)).count(request));
+    }
+
     public StatusResponse status(String stream) {
         StatusRequest request = StatusRequest.newBuilder().setStream(stream == null ? "" : stream).build();
         return retrier.call("Status", () -> AdminGrpc.newBlockingStub(channel).withDeadlineAfter(deadline.toMillis(),

@@ -22,6 +22,7 @@ public final class MethodRoles {
             Map.entry("stowage.v1.Messages/PutBatch", Role.WRITE),
             Map.entry("stowage.v1.Messages/GetBatch", Role.READ),
             Map.entry("stowage.v1.Messages/Scan", Role.READ),
+            Map.entry("stowage.v1.Messages/Count", Role.READ),
             Map.entry("stowage.v1.Messages/DeleteBatch", Role.DELETE),
             Map.entry("stowage.v1.Admin/Status", Role.READ),
             Map.entry("stowage.v1.Admin/Verify", Role.ADMIN),

@@ -8,6 +8,8 @@ import io.stowage.server.storage.blob.BlobDeleter;
 import io.stowage.server.storage.error.DataLossException;
 import io.stowage.server.storage.error.InvalidRequestException;
 import io.stowage.server.storage.error.StorageUnavailableException;
+import io.stowage.server.storage.index.CountQuery;
+import io.stowage.server.storage.index.CountResult;
 import io.stowage.server.storage.index.DeleteOutcome;
 import io.stowage.server.storage.index.MessageIndex;
 import io.stowage.server.storage.index.ScanQuery;
@@ -192,6 +194,11 @@ public final class Archive {
 
     public Limits limits() {
         return limits;
+    }
+
+    /** Per Kafka partition counts of a range, and the answers to its probes, from the index alone. */
+    public CountResult count(CountQuery query) {
+        return index.count(query);
     }
 
     public List<StreamStats> status(Optional<String> stream) {

@@ -81,6 +81,11 @@ public class ForwardingIndex implements MessageIndex {
     }
 
     @Override
+    public io.stowage.server.storage.index.CountResult count(io.stowage.server.storage.index.CountQuery query) {
+        return real.count(query);
+    }
+
+    @Override
     public List<StreamStats> status(Optional<String> stream) {
         return real.status(stream);
     }

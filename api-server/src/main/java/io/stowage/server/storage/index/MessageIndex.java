@@ -57,6 +57,12 @@ public interface MessageIndex extends SegmentCatalog, AutoCloseable {
     /** One page of a scan. */
     List<ScanRow> scan(ScanQuery query);
 
+    /**
+     * Counts the messages a Kafka-order scan of the query's range would return, per partition, and
+     * answers its probes, without returning a row per message: one query however many messages.
+     */
+    CountResult count(CountQuery query);
+
     /** Per stream statistics of committed segments, for one stream or all, by stream name. */
     List<StreamStats> status(Optional<String> stream);
 

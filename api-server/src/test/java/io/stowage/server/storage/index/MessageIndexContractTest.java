@@ -243,6 +243,66 @@ public abstract class MessageIndexContractTest extends SegmentCatalogContractTes
         assertThat(index.scan(partition0InTime)).extracting(ScanRow::id).containsExactly("p0-o9", "p0-o2");
     }
 
+    @Test
+    void countGivesWhatAKafkaOrderScanOfTheSameRangeHolds() {
+        long seg = pending("t", "x", 6);
+        index.commitSegments(List.of(seg), List.of(
+                kafkaEntry("p1-o5", seg, T0, 0, 1, 5), kafkaEntry("p0-o9", seg, T0.minusSeconds(50), 1, 0, 9),
+                kafkaEntry("p0-o2", seg, T0.plusSeconds(50), 2, 0, 2), kafkaEntry("p1-o1", seg, T0, 3, 1, 1),
+                kafkaEntry("p0-o20-late", seg, T0.plusSeconds(60), 4, 0, 20),
+                entry("no-kafka", seg, "t", "x", T0, 5, 1)));
+        List<CountQuery.Probe> probes = List.of(new CountQuery.Probe(0, 9), new CountQuery.Probe(0, 10),
+                new CountQuery.Probe(1, 0), new CountQuery.Probe(0, 1000), new CountQuery.Probe(7, 3),
+                new CountQuery.Probe(1, 5));
+        // up to T0+60s exclusive: the late record of partition 0 is out
+        CountResult r = index.count(new CountQuery("t", Optional.empty(), Instant.EPOCH, T0.plusSeconds(60), probes));
+
+        assertThat(r.partitions()).extracting(CountResult.PartitionCount::partition, CountResult.PartitionCount::messages,
+                        CountResult.PartitionCount::bytes, CountResult.PartitionCount::minOffset,
+                        CountResult.PartitionCount::maxOffset, CountResult.PartitionCount::oldest)
+                .containsExactly(tuple(0, 2L, 2L, 2L, 9L, T0.minusSeconds(50)), tuple(1, 2L, 2L, 1L, 5L, T0));
+        assertThat(r.probes()).containsExactly(1L, 2L, 0L, 2L, 0L, 1L);
+        assertThat(index.count(new CountQuery("t", Optional.of("x"), T0, T0.plusSeconds(3600), List.of())).partitions())
+                .extracting(CountResult.PartitionCount::partition, CountResult.PartitionCount::messages)
+                .containsExactly(tuple(0, 2L), tuple(1, 2L));
+    }
+
+    @Test
+    void countAfterAScanPositionCountsWhatTheScanHasLeft() {
+        long seg = pending("t", "x", 4);
+        index.commitSegments(List.of(seg), List.of(
+                kafkaEntry("p1-o5", seg, T0, 0, 1, 5), kafkaEntry("p0-o9", seg, T0, 1, 0, 9),
+                kafkaEntry("p0-o2", seg, T0, 2, 0, 2), kafkaEntry("p1-o1", seg, T0, 3, 1, 1)));
+        List<ScanRow> firstThree = index.scan(new ScanQuery("t", Optional.empty(), Instant.EPOCH, T0.plusSeconds(1),
+                Optional.empty(), 3, ScanOrder.KAFKA_OFFSET, Optional.empty()));
+
+        CountResult rest = index.count(new CountQuery("t", Optional.empty(), Instant.EPOCH, T0.plusSeconds(1),
+                Optional.of(firstThree.get(2).position(ScanOrder.KAFKA_OFFSET)),
+                List.of(new CountQuery.Probe(1, 5), new CountQuery.Probe(1, 6), new CountQuery.Probe(0, 100))));
+
+        assertThat(firstThree).extracting(ScanRow::id).containsExactly("p0-o2", "p0-o9", "p1-o1");
+        assertThat(rest.partitions()).extracting(CountResult.PartitionCount::partition,
+                CountResult.PartitionCount::messages, CountResult.PartitionCount::minOffset)
+                .containsExactly(tuple(1, 1L, 5L));
+        assertThat(rest.probes()).containsExactly(0L, 1L, 0L);
+    }
+
+    @Test
+    void countOfAnUnknownStreamOrTypeIsEmptyAndAnswersEveryProbeWithZero() {
+        long seg = pending("t", "x", 1);
+        index.commitSegments(List.of(seg), List.of(kafkaEntry("p0-o1", seg, T0, 0, 0, 1)));
+        List<CountQuery.Probe> probe = List.of(new CountQuery.Probe(0, 5));
+
+        CountResult otherType = index.count(new CountQuery("t", Optional.of("y"), Instant.EPOCH, T0.plusSeconds(1), probe));
+        CountResult otherStream = index.count(new CountQuery("u", Optional.empty(), Instant.EPOCH, T0.plusSeconds(1),
+                probe));
+
+        assertThat(otherType.partitions()).isEmpty();
+        assertThat(otherType.probes()).containsExactly(0L);
+        assertThat(otherStream.partitions()).isEmpty();
+        assertThat(otherStream.probes()).containsExactly(0L);
+    }
+
     private static final String UUID_ID = "3426d090-1b8a-4a09-ac9c-41f2de24d5ac";
     private static final String UPPER_CASE_UUID_ID = UUID_ID.toUpperCase(java.util.Locale.ROOT);
     private static final String SIXTEEN_CHARACTERS = "0123456789abcdef";

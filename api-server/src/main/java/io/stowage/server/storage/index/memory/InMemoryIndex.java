@@ -2,12 +2,15 @@ package io.stowage.server.storage.index.memory;
 
 import io.stowage.server.storage.error.StorageUnavailableException;
 import io.stowage.server.storage.index.CaptureStore;
+import io.stowage.server.storage.index.CountQuery;
+import io.stowage.server.storage.index.CountResult;
 import io.stowage.server.storage.index.DeleteOutcome;
 import io.stowage.server.storage.index.IndexEntry;
 import io.stowage.server.storage.index.IndexedMessage;
 import io.stowage.server.storage.index.MessageIndex;
 import io.stowage.server.storage.index.MessageLocation;
 import io.stowage.server.storage.index.NewSegment;
+import io.stowage.server.storage.index.ScanOrder;
 import io.stowage.server.storage.index.ScanQuery;
 import io.stowage.server.storage.index.ScanRow;
 import io.stowage.server.storage.index.SegmentRef;
@@ -199,6 +202,31 @@ public final class InMemoryIndex implements MessageIndex {
                 .map(e -> new ScanRow(e.id(), e.stream(), e.type(), e.time(), location(e), e.kafkaPartition(),
                         e.kafkaOffset()))
                 .toList();
+    }
+
+    @Override
+    public synchronized CountResult count(CountQuery q) {
+        open();
+        // the rows a Kafka-order scan of the same range selects
+        ScanOrdering ordering = new ScanOrdering(new ScanQuery(q.stream(), q.type(), q.from(), q.to(), q.after(),
+                Integer.MAX_VALUE, ScanOrder.KAFKA_OFFSET, Optional.empty()));
+        List<IndexEntry> rows = messages.values().stream()
+                .filter(ordering::matches)
+                .filter(e -> segments.contains(e.segmentId()))
+                .toList();
+        TreeMap<Integer, List<IndexEntry>> byPartition = new TreeMap<>();
+        rows.forEach(e -> byPartition.computeIfAbsent(e.kafkaPartition(), p -> new ArrayList<>()).add(e));
+        List<CountResult.PartitionCount> partitions = new ArrayList<>();
+        byPartition.forEach((p, es) -> partitions.add(new CountResult.PartitionCount(p, es.size(),
+                es.stream().mapToLong(IndexEntry::length).sum(),
+                es.stream().mapToLong(IndexEntry::kafkaOffset).min().orElseThrow(),
+                es.stream().mapToLong(IndexEntry::kafkaOffset).max().orElseThrow(),
+                es.stream().map(IndexEntry::time).min(Comparator.naturalOrder()).orElseThrow())));
+        List<Long> probes = q.probes().stream()
+                .map(pr -> byPartition.getOrDefault(pr.partition(), List.of()).stream()
+                        .filter(e -> e.kafkaOffset() < pr.belowOffset()).count())
+                .toList();
+        return new CountResult(partitions, probes);
     }
 
     @Override

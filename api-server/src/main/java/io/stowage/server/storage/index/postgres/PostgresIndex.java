@@ -2,6 +2,8 @@ package io.stowage.server.storage.index.postgres;
 
 import io.micrometer.core.instrument.MeterRegistry;
 import io.stowage.server.storage.index.CaptureStore;
+import io.stowage.server.storage.index.CountQuery;
+import io.stowage.server.storage.index.CountResult;
 import io.stowage.server.storage.index.DeleteOutcome;
 import io.stowage.server.storage.index.IndexEntry;
 import io.stowage.server.storage.index.IndexedMessage;
@@ -29,13 +31,16 @@ public final class PostgresIndex implements MessageIndex {
     private final Database db;
     private final PostgresMessages messages;
     private final PostgresSegments segments;
+    private final PostgresCounts counts;
     private final PostgresCaptures captures;
 
     /** Over an open database, which it closes on {@link #close()}. */
     public PostgresIndex(Database db) {
         this.db = db;
         NameIds streams = new NameIds("streams");
-        this.messages = new PostgresMessages(db, streams, new NameIds("types"));
+        NameIds types = new NameIds("types");
+        this.messages = new PostgresMessages(db, streams, types);
+        this.counts = new PostgresCounts(db, streams, types);
         this.segments = new PostgresSegments(db, streams);
         this.captures = new PostgresCaptures(db);
     }
@@ -107,6 +112,11 @@ public final class PostgresIndex implements MessageIndex {
     @Override
     public List<ScanRow> scan(ScanQuery query) {
         return messages.scan(query);
+    }
+
+    @Override
+    public CountResult count(CountQuery query) {
+        return counts.count(query);
     }
 
     @Override

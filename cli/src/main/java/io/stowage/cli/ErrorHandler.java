@@ -31,6 +31,11 @@ final class ErrorHandler implements IExecutionExceptionHandler {
             cmd.getErr().println(name + ": the server refused the request: " + e.getMessage());
             return StowageCommand.ExitCodes.USAGE;
         }
+        if (e instanceof StowageException se && se.code() == Status.Code.UNIMPLEMENTED) {
+            cmd.getErr().println(name + ": the server does not know this call: it is older than this stowage command;"
+                    + " upgrade the server, or use a stowage command of the server's version (" + e.getMessage() + ")");
+            return StowageCommand.ExitCodes.FAILED;
+        }
         if (e instanceof java.nio.file.NoSuchFileException nsf) {
             cmd.getErr().println(name + ": no such file: " + nsf.getFile());
             return StowageCommand.ExitCodes.USAGE;

@@ -67,7 +67,7 @@ final class S3Exports {
             for (String key : keys) {
                 Path file = dir.resolve(key.substring(PREFIX.length() + 1));
                 Files.createDirectories(file.getParent());
-                Files.write(file, b.client().getObjectAsBytes(r -> r.bucket(bucket).key(key)).asByteArray());
+                Files.write(file, b.get(key));
             }
         }
         return dir;

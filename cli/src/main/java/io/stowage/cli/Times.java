@@ -1,9 +1,7 @@
 package io.stowage.cli;
 
+import io.stowage.common.config.Values;
 import java.time.Instant;
-import java.time.LocalDate;
-import java.time.ZoneOffset;
-import java.time.format.DateTimeParseException;
 import picocli.CommandLine.ITypeConverter;
 import picocli.CommandLine.TypeConversionException;
 
@@ -12,13 +10,9 @@ final class Times implements ITypeConverter<Instant> {
     @Override
     public Instant convert(String text) {
         try {
-            return Instant.parse(text);
-        } catch (DateTimeParseException e) {
-            try {
-                return LocalDate.parse(text).atStartOfDay().toInstant(ZoneOffset.UTC);
-            } catch (DateTimeParseException e2) {
-                throw new TypeConversionException("'" + text + "' is not a time: use 2024-05-01T12:00:00Z or 2024-05-01");
-            }
+            return Values.timeOrDay(text);
+        } catch (IllegalArgumentException e) {
+            throw new TypeConversionException(e.getMessage());
         }
     }
 }

@@ -2,6 +2,10 @@ package io.stowage.common.config;
 
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeParseException;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.regex.Matcher;
@@ -82,6 +86,19 @@ public final class Values {
             throw new IllegalArgumentException("expected a duration such as 30s, 15m, 168h or 7d");
         }
         return total;
+    }
+
+    /** A time such as {@code 2024-05-01T12:00:00Z}, or a day {@code 2024-05-01} meaning its start in UTC. */
+    public static Instant timeOrDay(String text) {
+        try {
+            return Instant.parse(text);
+        } catch (DateTimeParseException e) {
+            try {
+                return LocalDate.parse(text).atStartOfDay().toInstant(ZoneOffset.UTC);
+            } catch (DateTimeParseException e2) {
+                throw new IllegalArgumentException("'" + text + "' is not a time: use 2024-05-01T12:00:00Z or 2024-05-01");
+            }
+        }
     }
 
     /** A duration, or {@code forever}/{@code off}/{@code 0} for none. */

@@ -28,7 +28,7 @@ final class IngestBench {
 
     /** The figures of one run. */
     record RunFigures(Throughput stowage, Throughput raw, Throughput connect, long workerPeak, long connectPeak,
-            boolean workerHeld) {}
+            boolean workerHeld, ProcCpu.Split cpu) {}
 
     /** Everything B1 measured, and what it stored (for B4 and B5). */
     record Outcome(List<RunFigures> runs, long serverPeak, long records, long payloadBytes,
@@ -113,6 +113,7 @@ final class IngestBench {
         Progress.say("  Stowage:       %,10.0f records/s %6.1f MB/s  (%.1f s; worker peak RSS %d MiB)",
                 worker.throughput.recordsPerSecond(), worker.throughput.megabytesPerSecond(),
                 worker.throughput.seconds(), worker.peak >> 20);
+        Progress.say("    %s", worker.cpu.perRecord(topic.records()));
 
         Throughput raw = RawConsumer.readAll(backends.bootstrapServers(), topic, "raw-" + topicName, timeout);
         Progress.say("  plain consumer:%,10.0f records/s %6.1f MB/s  (%.1f s)", raw.recordsPerSecond(),
@@ -123,10 +124,17 @@ final class IngestBench {
                 c.throughput().recordsPerSecond(), c.throughput().megabytesPerSecond(), c.throughput().seconds(),
                 c.peakRssBytes() >> 20);
         loader.delete(topicName);
-        return new RunFigures(worker.throughput, raw, c.throughput(), worker.peak, c.peakRssBytes(), worker.held);
+        return new RunFigures(worker.throughput, raw, c.throughput(), worker.peak, c.peakRssBytes(), worker.held,
+                worker.cpu);
     }
 
-    private record Worker(Throughput throughput, long peak, boolean held) {}
+    private record Worker(Throughput throughput, long peak, boolean held, ProcCpu.Split cpu) {}
+
+    private ProcCpu.Split cpuNow(ChildJvm worker) {
+        return new ProcCpu.Split(ProcCpu.seconds(worker.pid()), ProcCpu.seconds(server.process().pid()),
+                ProcCpu.secondsWithChildren(ProcCpu.postmaster(backends.postgres().dataDir())),
+                ProcCpu.seconds(ProcessHandle.current().pid()));
+    }
 
     /**
      * Runs a worker on {@code topic} until it has committed everything. The clock starts when the
@@ -153,11 +161,13 @@ final class IngestBench {
                 Sleep.millis(50);
             }
             long started = System.nanoTime();
+            ProcCpu.Split cpuBefore = cpuNow(worker);
             long done = watch.awaitCommitted("Stowage", "stowage-" + topic.name(), topic, timeout,
                     new WorkerCheck(worker));
+            ProcCpu.Split cpu = cpuNow(worker).minus(cpuBefore);
             long peak = worker.peakRssBytes();
             boolean held = worker.isAlive() && !worker.logContains("OutOfMemoryError");
-            return new Worker(new Throughput(topic.records(), topic.payloadBytes(), done - started), peak, held);
+            return new Worker(new Throughput(topic.records(), topic.payloadBytes(), done - started), peak, held, cpu);
         }
     }
 
@@ -204,7 +214,10 @@ final class IngestBench {
                 Entry.of(name + ", MB/s", mbps, "MB/s", raw, median(o, f -> f.raw().megabytesPerSecond()))
                         .withTarget(Target.valueAtLeast(20, "MB/s"))
                         .withNote("during the measured runs " + o.serverTime().text()),
-                Entry.of(peer, rps, "records/s", connect, median(o, f -> f.connect().recordsPerSecond())),
+                Entry.of(peer, rps, "records/s", connect, median(o, f -> f.connect().recordsPerSecond()))
+                        .withNote(new ProcCpu.Split(median(o, f -> f.cpu().worker()), median(o, f -> f.cpu().server()),
+                                median(o, f -> f.cpu().postgres()), median(o, f -> f.cpu().bench()))
+                                .perRecord(s.records()) + " (medians of the runs; the machine's CPU is what bounds B1)"),
                 Entry.of(peer + ", MB/s", mbps, "MB/s", connect, median(o, f -> f.connect().megabytesPerSecond())));
     }
 

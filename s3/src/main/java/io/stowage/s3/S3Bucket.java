@@ -7,6 +7,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
@@ -47,11 +48,14 @@ public final class S3Bucket implements AutoCloseable {
     private final S3Client s3;
     private final S3Settings settings;
     private final S3SettingNames names;
+    /** The proof in use: the setting's, or with {@link S3Checksum#AUTO} what the store's first answer showed. */
+    private final AtomicReference<S3Checksum> proof;
 
     public S3Bucket(S3Client s3, S3Settings settings, S3SettingNames names) {
         this.s3 = s3;
         this.settings = settings;
         this.names = names;
+        this.proof = new AtomicReference<>(settings.checksum());
     }
 
     /** The bucket of {@code settings}, with credentials from the AWS default chain (environment, profile, web identity, instance role). */
@@ -72,6 +76,11 @@ public final class S3Bucket implements AutoCloseable {
 
     public S3Settings settings() {
         return settings;
+    }
+
+    /** How writes are proven now: the setting, or with {@code auto}, AUTO until the first write settles it. */
+    public S3Checksum proofInUse() {
+        return proof.get();
     }
 
     /** Fails unless the bucket exists and the credentials may use it. */
@@ -109,18 +118,44 @@ public final class S3Bucket implements AutoCloseable {
      * that does not check Content-MD5), then fails as {@link S3Failure.Kind#UNPROVEN}.
      */
     public void put(String fullKey, byte[] content, String contentType) {
-        PutObjectRequest.Builder request = request(fullKey, content.length, contentType);
-        S3WriteProof proof = S3WriteProof.attach(settings.checksum(), content, request);
-        // a fresh stream per attempt, over our array: fromBytes would copy the whole object
-        put(request.build(), proof, () -> RequestBody.fromContentProvider(
-                () -> new ByteArrayInputStream(content), content.length, contentType));
+        try {
+            // a fresh stream per attempt, over our array: fromBytes would copy the whole object
+            put(fullKey, content.length, contentType, () -> new ByteArrayInputStream(content),
+                    () -> RequestBody.fromContentProvider(() -> new ByteArrayInputStream(content), content.length,
+                            contentType));
+        } catch (IOException e) {
+            throw new UncheckedIOException("reading an array cannot fail", e);
+        }
     }
 
     /** Writes the file {@code file} to {@code fullKey}, proven as {@link #put(String, byte[], String)}; streamed, not held in memory. */
     public void put(String fullKey, Path file, String contentType) throws IOException {
-        PutObjectRequest.Builder request = request(fullKey, Files.size(file), contentType);
-        S3WriteProof proof = S3WriteProof.attach(settings.checksum(), () -> Files.newInputStream(file), request);
-        put(request.build(), proof, () -> RequestBody.fromFile(file));
+        put(fullKey, Files.size(file), contentType, () -> Files.newInputStream(file), () -> RequestBody.fromFile(file));
+    }
+
+    private void put(String fullKey, long length, String contentType, S3WriteProof.Content content,
+            Supplier<RequestBody> body) throws IOException {
+        S3Checksum mode = proof.get();
+        boolean trial = mode == S3Checksum.AUTO;
+        PutObjectRequest.Builder request = request(fullKey, length, contentType);
+        S3WriteProof attached = S3WriteProof.attach(trial ? S3Checksum.CRC32C : mode, content, request);
+        PutObjectResponse answer = put(request.build(), attached, body, trial);
+        if (trial) {
+            boolean echoed = answer != null;
+            settle(echoed ? S3Checksum.CRC32C : S3Checksum.MD5);
+            if (!echoed) {
+                put(fullKey, length, contentType, content, body); // again, proven by MD5 this time
+            }
+        }
+    }
+
+    /** With {@code auto}: the proof every later write uses, logged once. */
+    private void settle(S3Checksum found) {
+        if (proof.compareAndSet(S3Checksum.AUTO, found)) {
+            log.info(found == S3Checksum.CRC32C
+                    ? "{} echoes x-amz-checksum-crc32c: writes are proven by CRC32C checksums"
+                    : "{} does not echo x-amz-checksum-crc32c: writes are proven by Content-MD5 and the ETag", endpointText());
+        }
     }
 
     /**
@@ -155,7 +190,12 @@ public final class S3Bucket implements AutoCloseable {
                 .contentType(contentType);
     }
 
-    private void put(PutObjectRequest put, S3WriteProof proof, Supplier<RequestBody> body) {
+    /**
+     * Writes until the answer proves the write; returns the answer, or null when the write was a
+     * trial of {@code auto} and the store answered without any checksum (it does not know them).
+     */
+    private PutObjectResponse put(PutObjectRequest put, S3WriteProof proof, Supplier<RequestBody> body,
+            boolean trial) {
         String fullKey = put.key();
         for (int attempt = 1; ; attempt++) {
             PutObjectResponse response;
@@ -165,7 +205,10 @@ public final class S3Bucket implements AutoCloseable {
                 throw failure("write", fullKey, e);
             }
             if (proof.provenBy(response)) {
-                return;
+                return response;
+            }
+            if (trial && proof.answered(response) == null) {
+                return null;
             }
             // another value may be bytes damaged on the way to a store that does not check Content-MD5:
             // writing again replaces them; no value at all will not change
@@ -173,14 +216,14 @@ public final class S3Bucket implements AutoCloseable {
                 throw unproven(fullKey, proof, response);
             }
             log.warn("{} answered {} for {} where {} is {}; writing it again", endpointText(),
-                    proof.answered(response), fullKey, settings.checksum().proof(), proof.expected());
+                    proof.answered(response), fullKey, proof.mode().proof(), proof.expected());
         }
     }
 
     private S3Failure unproven(String fullKey, S3WriteProof proof, PutObjectResponse response) {
         String store = "the S3 store at " + endpointText() + " (bucket '" + settings.bucket() + "')";
         String answered = proof.answered(response);
-        S3Checksum mode = settings.checksum();
+        S3Checksum mode = proof.mode();
         String what = answered == null
                 ? store + " accepted s3://" + settings.bucket() + "/" + fullKey + " without " + mode.proof()
                         + " in its answer, so it did not prove that it holds the bytes sent"
@@ -197,7 +240,7 @@ public final class S3Bucket implements AutoCloseable {
         return switch (mode) {
             case MD5 -> "if its ETag is not an MD5 (SSE-KMS, SSE-C), set " + setting + "=crc32c or sha256;"
                     + " if it keeps aws-chunked framing or changes bytes, it cannot hold an archive";
-            case CRC32C, SHA256 -> "set " + setting + "=md5 (Content-MD5 and the ETag), which most"
+            case CRC32C, SHA256, AUTO -> "set " + setting + "=md5 (Content-MD5 and the ETag), which most"
                     + " S3-compatible servers support";
             case TRAILER -> "it does not support aws-chunked uploads with trailing checksums; set"
                     + " " + setting + "=md5";

@@ -57,6 +57,7 @@ final class S3WriteProof {
                 request.checksumSHA256(value);
                 yield new S3WriteProof(mode, value);
             }
+            case AUTO -> throw new IllegalArgumentException("auto is settled by S3Bucket before a write is proven");
             case TRAILER -> {
                 // the SDK computes the CRC32 itself and sends it after the body; we check the echo
                 request.checksumAlgorithm(ChecksumAlgorithm.CRC32);
@@ -71,6 +72,11 @@ final class S3WriteProof {
         InputStream open() throws IOException;
     }
 
+    /** The kind of checksum sent. */
+    S3Checksum mode() {
+        return mode;
+    }
+
     /** The value the store must answer. */
     String expected() {
         return expected;
@@ -83,6 +89,7 @@ final class S3WriteProof {
             case CRC32C -> response.checksumCRC32C();
             case SHA256 -> response.checksumSHA256();
             case TRAILER -> response.checksumCRC32();
+            case AUTO -> null;
         };
         return value == null || value.isBlank() ? null : value;
     }

@@ -96,7 +96,7 @@ abstract class S3FaultsTest {
                 Arguments.of(Fault.ANSWER_500, Status.Code.UNAVAILABLE, "HTTP 500"),
                 Arguments.of(Fault.ANSWER_503, Status.Code.UNAVAILABLE, "HTTP 503"),
                 Arguments.of(Fault.DROP_MID_BODY, Status.Code.UNAVAILABLE, "cannot reach S3"),
-                Arguments.of(Fault.OTHER_ETAG, Status.Code.FAILED_PRECONDITION, "STOWAGE_S3_CHECKSUM"));
+                Arguments.of(Fault.OTHER_PROOF, Status.Code.FAILED_PRECONDITION, "STOWAGE_S3_CHECKSUM"));
     }
 
     /**

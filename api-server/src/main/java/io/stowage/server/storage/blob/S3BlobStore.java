@@ -2,6 +2,7 @@ package io.stowage.server.storage.blob;
 
 import io.micrometer.core.instrument.MeterRegistry;
 import io.stowage.s3.S3Bucket;
+import io.stowage.s3.S3Checksum;
 import io.stowage.s3.S3Clients;
 import io.stowage.s3.S3Failure;
 import io.stowage.s3.S3SettingNames;
@@ -57,6 +58,11 @@ public final class S3BlobStore implements BlobStore {
         } catch (S3Failure e) {
             throw translate(e);
         }
+    }
+
+    /** How writes are proven now: the setting, or with {@code auto} what the store's first answer showed. */
+    public S3Checksum proofInUse() {
+        return bucket.proofInUse();
     }
 
     @Override

@@ -35,6 +35,21 @@ class S3BlobStoreTest extends BlobStoreContractTest {
         assertThat(all).containsExactly(new BlobLister.BlobInfo("stream=a/x.bson", 2));
     }
 
+    /** The server's default: S3Proxy checks and echoes CRC32C, so writes are proven by it, not by MD5. */
+    @Test
+    void autoProvesWritesByCrc32cWhereTheStoreEchoesIt() {
+        try (S3BlobStore auto = TestBackends.s3Store(TestBackends.uniqueName("auto"), "p", S3Checksum.AUTO)) {
+            assertThat(auto.proofInUse()).isEqualTo(S3Checksum.AUTO);
+            byte[] first = randomBytes(200_000);
+            byte[] second = randomBytes(1_000);
+            auto.put("a/x.bson", first);
+            assertThat(auto.proofInUse()).isEqualTo(S3Checksum.CRC32C);
+            auto.put("a/y.bson", second);
+            assertThat(auto.read("a/x.bson")).isEqualTo(first);
+            assertThat(auto.read("a/y.bson")).isEqualTo(second);
+        }
+    }
+
     /** S3Proxy echoes x-amz-checksum-* headers; it decodes aws-chunked but does not echo the trailer's CRC32. */
     @Test
     void everyProofOfWritesHoldsOrRefusesTheWrite() {

@@ -47,6 +47,22 @@ class S3rverBlobStoreTest extends BlobStoreContractTest {
         }
     }
 
+    /** The server's default on a store that knows no x-amz-checksum-*: the first write is made again with MD5, and so are all later ones. */
+    @Test
+    void autoFallsBackToMd5WhereTheStoreEchoesNoChecksum() {
+        try (S3BlobStore auto = S3rverProcess.endpoint().store(TestBackends.uniqueName("auto"), "p",
+                S3Checksum.AUTO)) {
+            byte[] first = randomBytes(200_000);
+            byte[] second = randomBytes(1_000);
+            auto.put("a/x.bson", first);
+            assertThat(auto.proofInUse()).isEqualTo(S3Checksum.MD5);
+            auto.put("a/y.bson", second);
+            assertThat(auto.read("a/x.bson")).isEqualTo(first);
+            assertThat(auto.read("a/y.bson")).isEqualTo(second);
+            BlobStoreProbe.check(auto);
+        }
+    }
+
     /** The SDK's default upload: s3rver keeps the aws-chunked framing, and the server must not start on it. */
     @Test
     void theSdkTrailerModeIsRefusedAtStart() {

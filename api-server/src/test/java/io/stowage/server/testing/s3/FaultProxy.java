@@ -43,7 +43,12 @@ public final class FaultProxy implements AutoCloseable {
         /** Flip one byte in the body of the answer to an object GET. */
         FLIP_GET_BODY,
         /** Replace the ETag in the answer to an object PUT, as a store whose ETag is no MD5 would. */
-        OTHER_ETAG
+        OTHER_ETAG,
+        /**
+         * Replace the ETag and every x-amz-checksum-* value in the answer to an object PUT: whatever
+         * proves the write, the store answers another value.
+         */
+        OTHER_PROOF
     }
 
     /** What the client sent: the request line and headers, and the first bytes of the body. */
@@ -227,8 +232,11 @@ public final class FaultProxy implements AutoCloseable {
                 if (name.equals("connection")) {
                     continue;
                 }
-                if (name.equals("etag") && f == Fault.OTHER_ETAG) {
+                if (name.equals("etag") && (f == Fault.OTHER_ETAG || f == Fault.OTHER_PROOF)) {
                     h = "ETag: \"0123456789abcdef0123456789abcdef-1\"";
+                }
+                if (name.startsWith("x-amz-checksum-") && !name.equals("x-amz-checksum-type") && f == Fault.OTHER_PROOF) {
+                    h = h.substring(0, h.indexOf(':')) + ": AAAAAA==";
                 }
                 back.append(h).append("\r\n");
             }

@@ -106,6 +106,7 @@ final class Stowage {
             env.put("AWS_REGION", LocalS3.REGION);
         }
         List<String> jvm = new ArrayList<>(List.of("-Xmx" + heap));
+        jvm.addAll(javaOpts(env));
         jvm.addAll(extraJvmOptions);
         ChildJvm process = ChildJvm.start(name, jvm, classPath, MAIN, List.of("server"), env, logDir);
         ServerProcess server = new ServerProcess(name, process, grpcPort, httpPort, schema, store);
@@ -129,6 +130,7 @@ final class Stowage {
         env.put("STOWAGE_HTTP_PORT", String.valueOf(httpPort));
         env.putAll(passedThrough("BENCH_WORKER_"));
         List<String> jvm = new ArrayList<>(List.of("-Xmx" + heap));
+        jvm.addAll(javaOpts(env));
         jvm.addAll(extraJvmOptions);
         return ChildJvm.start(name, jvm, classPath, MAIN, List.of("ingest"), env, logDir);
     }
@@ -145,6 +147,15 @@ final class Stowage {
             }
         });
         return env;
+    }
+
+    /**
+     * {@code STOWAGE_JAVA_OPTS} of a child's environment ({@code BENCH_WORKER_STOWAGE_JAVA_OPTS=...}),
+     * split into JVM options as the {@code stowage} launcher does, since the bench starts {@code java} itself.
+     */
+    static List<String> javaOpts(Map<String, String> env) {
+        String opts = env.getOrDefault("STOWAGE_JAVA_OPTS", "").trim();
+        return opts.isEmpty() ? List.of() : List.of(opts.split("\\s+"));
     }
 
     /** A port free now (taken by the child a moment later). */

@@ -1,6 +1,7 @@
 package io.stowage.server.storage;
 
 import io.stowage.common.bson.DocumentFormatException;
+import io.stowage.common.bson.DocumentFrames;
 import io.stowage.common.bson.MessageCodec;
 import io.stowage.api.v1.Message;
 import io.stowage.server.storage.blob.BlobNotFoundException;
@@ -61,12 +62,14 @@ public final class MessageReader {
      */
     public Map<String, byte[]> readDocuments(List<MessageLocation> locations) {
         Map<String, byte[]> stored = readStored(locations);
-        for (Map.Entry<String, byte[]> e : stored.entrySet()) {
-            try {
-                e.setValue(format.unwrap(e.getValue()));
-            } catch (DocumentFormatException ex) {
-                throw new DataLossException("the stored document of message '" + e.getKey() + "' is unreadable: "
-                        + ex.getMessage() + "; run stowage verify", ex);
+        try (DocumentFrames.Decoder decoder = DocumentFrames.decoder()) {
+            for (Map.Entry<String, byte[]> e : stored.entrySet()) {
+                try {
+                    e.setValue(format.unwrap(decoder, e.getValue()));
+                } catch (DocumentFormatException ex) {
+                    throw new DataLossException("the stored document of message '" + e.getKey() + "' is unreadable: "
+                            + ex.getMessage() + "; run stowage verify", ex);
+                }
             }
         }
         return stored;

@@ -60,4 +60,9 @@ public record SegmentFormat(Compression compression, int level, int maxDocumentB
     public byte[] unwrap(byte[] stored) {
         return DocumentFrames.unwrap(stored, maxDocumentBytes);
     }
+
+    /** Likewise with {@code decoder}, for many documents in a row. */
+    public byte[] unwrap(DocumentFrames.Decoder decoder, byte[] stored) {
+        return decoder.unwrap(stored, maxDocumentBytes);
+    }
 }

@@ -2,6 +2,7 @@ package io.stowage.server.verify;
 
 import io.stowage.api.v1.Message;
 import io.stowage.common.bson.DocumentFormatException;
+import io.stowage.common.bson.DocumentFrames;
 import io.stowage.common.bson.MessageCodec;
 import io.stowage.common.message.ContentDigest;
 import io.stowage.server.storage.ObjectKeys;
@@ -52,7 +53,11 @@ public final class Verifier {
     public VerifyReport verify(boolean repair, VerifyListener listener) {
         long started = System.nanoTime();
         Run run = new Run(repair, listener);
-        run.checkIndex();
+        try {
+            run.checkIndex();
+        } finally {
+            run.frames.close();
+        }
         run.checkObjects();
         VerifyReport report = new VerifyReport(run.messages, run.objects, run.problems, run.repaired,
                 Duration.ofNanos(System.nanoTime() - started));
@@ -71,6 +76,7 @@ public final class Verifier {
         long problems;
         long repaired;
         long lastProgress;
+        final DocumentFrames.Decoder frames = DocumentFrames.decoder();
 
         Run(boolean repair, VerifyListener listener) {
             this.repair = repair;
@@ -134,7 +140,7 @@ public final class Verifier {
             }
             Message msg;
             try {
-                msg = MessageCodec.decode(format.unwrap(Arrays.copyOfRange(object, offset, offset + length)));
+                msg = MessageCodec.decode(format.unwrap(frames, Arrays.copyOfRange(object, offset, offset + length)));
             } catch (DocumentFormatException e) {
                 report(new Problem(Kind.UNREADABLE_MESSAGE, segment.objectKey(), row.id(), "byte range " + offset + "+"
                         + length + " is not a readable document: " + e.getMessage(), false));

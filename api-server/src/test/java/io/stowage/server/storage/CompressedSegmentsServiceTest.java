@@ -41,6 +41,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.bson.RawBsonDocument;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInfo;
 import org.junit.jupiter.api.io.TempDir;
@@ -170,6 +171,27 @@ class CompressedSegmentsServiceTest {
                 assertThat(p.getMessageId()).isEqualTo("d-binary");
                 assertThat(p.getDetail()).contains("zstd");
             });
+        }
+    }
+
+    @Test
+    void theZstdCommandDecompressesASegmentFileIntoTheBsonDump(TestInfo info) throws Exception {
+        Path zstd = Path.of("/usr/bin/zstd");
+        Assumptions.assumeTrue(java.nio.file.Files.isExecutable(zstd), "the zstd command is not installed");
+        String name = name(info);
+        Path dir = tempDir.resolve(name);
+        try (ArchiveServer server = ArchiveServer.start(name, new FileBlobStore(dir), ZSTD)) {
+            List<Message> sent = everyKind("c-", HOUR);
+            server.messages().putBatch(PutBatchRequest.newBuilder().addAllMsgs(sent).build());
+            List<Message> dumped = new ArrayList<>();
+            for (String key : objects(server.blobs())) {
+                Process p = new ProcessBuilder(zstd.toString(), "-d", "-c", dir.resolve(key).toString())
+                        .redirectError(ProcessBuilder.Redirect.DISCARD).start();
+                byte[] bson = p.getInputStream().readAllBytes();
+                assertThat(p.waitFor()).isZero();
+                dumped.addAll(dump(bson));
+            }
+            assertThat(dumped).containsExactlyInAnyOrderElementsOf(sent);
         }
     }
 

@@ -2,6 +2,7 @@ package io.stowage.common.bson;
 
 import com.github.luben.zstd.Zstd;
 import com.github.luben.zstd.ZstdCompressCtx;
+import com.github.luben.zstd.ZstdDecompressCtx;
 import com.github.luben.zstd.ZstdException;
 import java.util.Arrays;
 import org.bson.io.BasicOutputBuffer;
@@ -40,29 +41,59 @@ public final class DocumentFrames {
         if (!isFrame(stored)) {
             return stored;
         }
-        long size = Zstd.getFrameContentSize(stored, 0, stored.length);
-        if (size < 0) {
-            throw new DocumentFormatException("a zstd frame that does not declare its content size (or whose header"
-                    + " is damaged): not written by Stowage");
+        try (Decoder decoder = decoder()) {
+            return decoder.unwrap(stored, maxBytes);
         }
-        if (size > maxBytes) {
-            throw new DocumentFormatException("a zstd frame declares " + size + " bytes of content, more than the "
-                    + maxBytes + " bytes a stored document may have");
+    }
+
+    /** Reads frames with one decompression context; not thread-safe; close it to free its native memory. */
+    public static Decoder decoder() {
+        return new Decoder();
+    }
+
+    /** Unwraps documents, reusing one decompression context (a new one per frame costs more than the frame). */
+    public static final class Decoder implements AutoCloseable {
+        private ZstdDecompressCtx ctx;
+
+        private Decoder() {}
+
+        /** As {@link DocumentFrames#unwrap(byte[], int)}. */
+        public byte[] unwrap(byte[] stored, int maxBytes) {
+            if (!isFrame(stored)) {
+                return stored;
+            }
+            long size = Zstd.getFrameContentSize(stored, 0, stored.length);
+            if (size < 0) {
+                throw new DocumentFormatException("a zstd frame that does not declare its content size (or whose"
+                        + " header is damaged): not written by Stowage");
+            }
+            if (size > maxBytes) {
+                throw new DocumentFormatException("a zstd frame declares " + size + " bytes of content, more than the "
+                        + maxBytes + " bytes a stored document may have");
+            }
+            if (ctx == null) {
+                ctx = new ZstdDecompressCtx();
+            }
+            byte[] document = new byte[(int) size];
+            int n;
+            try {
+                n = ctx.decompressByteArray(document, 0, document.length, stored, 0, stored.length);
+            } catch (ZstdException e) {
+                ctx.reset();
+                throw new DocumentFormatException("a damaged zstd frame: " + e.getMessage(), e);
+            }
+            if (n != size) {
+                throw new DocumentFormatException("a zstd frame declares " + size + " bytes of content but holds " + n);
+            }
+            return document;
         }
-        byte[] document = new byte[(int) size];
-        long n;
-        try {
-            n = Zstd.decompressByteArray(document, 0, document.length, stored, 0, stored.length);
-        } catch (ZstdException e) {
-            throw new DocumentFormatException("a damaged zstd frame: " + e.getMessage(), e);
+
+        @Override
+        public void close() {
+            if (ctx != null) {
+                ctx.close();
+            }
         }
-        if (Zstd.isError(n)) {
-            throw new DocumentFormatException("a damaged zstd frame: " + Zstd.getErrorName(n));
-        }
-        if (n != size) {
-            throw new DocumentFormatException("a zstd frame declares " + size + " bytes of content but holds " + n);
-        }
-        return document;
     }
 
     /** Writes frames at one compression level; not thread-safe; close it to free its native memory. */

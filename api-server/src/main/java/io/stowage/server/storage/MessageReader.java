@@ -64,15 +64,20 @@ public final class MessageReader {
         Map<String, byte[]> stored = readStored(locations);
         try (DocumentFrames.Decoder decoder = DocumentFrames.decoder()) {
             for (Map.Entry<String, byte[]> e : stored.entrySet()) {
-                try {
-                    e.setValue(format.unwrap(decoder, e.getValue()));
-                } catch (DocumentFormatException ex) {
-                    throw new DataLossException("the stored document of message '" + e.getKey() + "' is unreadable: "
-                            + ex.getMessage() + "; run stowage verify", ex);
-                }
+                e.setValue(document(decoder, e.getKey(), e.getValue()));
             }
         }
         return stored;
+    }
+
+    /** The BSON document of message {@code id} stored as {@code stored}; a damaged frame is reported as data loss. */
+    public byte[] document(DocumentFrames.Decoder decoder, String id, byte[] stored) {
+        try {
+            return format.unwrap(decoder, stored);
+        } catch (DocumentFormatException ex) {
+            throw new DataLossException("the stored document of message '" + id + "' is unreadable: "
+                    + ex.getMessage() + "; run stowage verify", ex);
+        }
     }
 
     /** The message stored as {@code document}; damage is reported as data loss. */

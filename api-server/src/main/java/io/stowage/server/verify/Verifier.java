@@ -24,8 +24,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Checks the archive both ways. Index to storage: every indexed message's byte range exists in its
- * segment object, is a readable document of that id (plain BSON, or a zstd frame of one whose checksum holds), and matches the content digest in the index
- * (each segment object is read once). Storage to index: every segment-shaped object under the
+ * segment object, is a readable document of that id (plain BSON, or a zstd frame of one whose
+ * checksum holds), and matches the content digest in the index (each segment object is read once). Storage to index: every segment-shaped object under the
  * prefix is a segment the index knows (other objects are not Stowage's and are left alone). With repair, orphans are deleted and segment counters corrected; damaged or
  * missing data is only reported, since nothing here can bring it back.
  */
@@ -140,7 +140,9 @@ public final class Verifier {
             }
             Message msg;
             try {
-                msg = MessageCodec.decode(format.unwrap(frames, Arrays.copyOfRange(object, offset, offset + length)));
+                msg = DocumentFrames.isFrame(object, offset, length)
+                        ? MessageCodec.decode(format.unwrap(frames, Arrays.copyOfRange(object, offset, offset + length)))
+                        : MessageCodec.decode(object, offset, length);
             } catch (DocumentFormatException e) {
                 report(new Problem(Kind.UNREADABLE_MESSAGE, segment.objectKey(), row.id(), "byte range " + offset + "+"
                         + length + " is not a readable document: " + e.getMessage(), false));

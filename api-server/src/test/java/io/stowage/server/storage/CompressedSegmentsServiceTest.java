@@ -48,7 +48,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Segments whose documents are zstd frames, through the real stubs over PostgreSQL and a blob
- * store: served byte for byte, read beside plain segments of the same stream, rewritten and merged
+ * store (S3Proxy or files): served byte for byte, read beside plain segments of the same stream, rewritten and merged
  * by Clean across both forms, damage reported rather than served, and readable as a {@code .bson}
  * dump once decompressed.
  */
@@ -164,6 +164,8 @@ class CompressedSegmentsServiceTest {
             assertThatThrownBy(() -> server.messages().getBatch(GetBatchRequest.newBuilder().addIds("d-binary").build()))
                     .isInstanceOfSatisfying(StatusRuntimeException.class,
                             e -> assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.DATA_LOSS));
+            assertThatThrownBy(() -> scan(server)).isInstanceOfSatisfying(StatusRuntimeException.class,
+                    e -> assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.DATA_LOSS));
             assertThat(server.messages().getBatch(GetBatchRequest.newBuilder().addIds("d-text").build()).getMsgsList())
                     .containsExactly(sent.get(1));
             assertThat(problems(server)).singleElement().satisfies(p -> {

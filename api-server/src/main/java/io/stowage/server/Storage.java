@@ -56,11 +56,12 @@ public final class Storage implements AutoCloseable {
         this.blobs = blobs;
         this.index = index;
         this.io = new ParallelIo(config.ioThreads());
-        MessageReader reader = new MessageReader(blobs, index, io);
-        BatchWriter writer = new BatchWriter(index, blobs, io, config.limits(), clock, metrics);
+        MessageReader reader = new MessageReader(blobs, index, io, config.segmentFormat());
+        BatchWriter writer = new BatchWriter(index, blobs, io, config.limits(), clock, metrics, config.segmentFormat());
         this.archive = new Archive(writer, reader, index, blobs, config.limits(), metrics, outages);
-        this.cleaner = new Cleaner(index, reader, blobs, blobs, config.clean(), clock, new CleanMetrics(registry));
-        this.verifier = new Verifier(index, blobs);
+        this.cleaner = new Cleaner(index, reader, blobs, blobs, config.clean(), clock, new CleanMetrics(registry),
+                config.segmentFormat());
+        this.verifier = new Verifier(index, blobs, config.segmentFormat());
     }
 
     /**

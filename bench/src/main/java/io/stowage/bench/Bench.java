@@ -65,6 +65,9 @@ public final class Bench implements Callable<Integer> {
             if (sizes.benchmarks().stream().anyMatch(b -> !b.equals("B2") && !b.equals("B7") && !b.equals("B8"))) {
                 onMainServer(sizes, backends, stowage, work, logDir);
             }
+            if (sizes.includes("B5")) {
+                attempt("B5 by stored form", () -> entries.addAll(StoredForms.run(sizes, backends, stowage)));
+            }
             if (sizes.includes("B2")) {
                 attempt("B2", () -> {
                     PutBatchBench b2 = new PutBatchBench(sizes, backends, stowage, work);

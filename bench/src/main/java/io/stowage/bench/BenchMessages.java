@@ -22,11 +22,17 @@ final class BenchMessages {
 
     private final String stream;
     private final int valueBytes;
+    private final Payloads.Kind kind;
     private long next;
 
     BenchMessages(String stream, int valueBytes) {
+        this(stream, valueBytes, Payloads.Kind.RANDOM);
+    }
+
+    BenchMessages(String stream, int valueBytes, Payloads.Kind kind) {
         this.stream = stream;
         this.valueBytes = valueBytes;
+        this.kind = kind;
     }
 
     /** The next {@code n} messages, each with the time {@code time} gives for its position in the batch. */
@@ -52,7 +58,7 @@ final class BenchMessages {
                 .setSpecVersion("1.0")
                 .setType("kafka.record")
                 .putAttributes("time", AttributeValue.newBuilder().setCeTimestamp(Timestamps.fromInstant(time)).build())
-                .setBinaryData(ByteString.copyFrom(Payloads.value(valueBytes, index)))
+                .setBinaryData(ByteString.copyFrom(Payloads.value(kind, valueBytes, index)))
                 .setKafka(KafkaRecord.newBuilder()
                         .setTopic(stream)
                         .setPartition((int) (index % PARTITIONS))

@@ -35,13 +35,19 @@ final class Filler {
 
     /** Stores messages until the server holds {@code target}. */
     static Filled fillTo(long target, Backends backends, ServerProcess server, int valueBytes) throws Exception {
+        return fillTo(target, backends, server, valueBytes, Payloads.Kind.RANDOM);
+    }
+
+    /** Likewise with values of {@code kind}. */
+    static Filled fillTo(long target, Backends backends, ServerProcess server, int valueBytes, Payloads.Kind kind)
+            throws Exception {
         long have = storedCount(backends, server.schema());
         long missing = target - have;
         if (missing <= 0) {
             return new Filled(0, 0);
         }
         Progress.say("Storing %,d more messages (the server holds %,d; the reads want %,d)", missing, have, target);
-        BenchMessages messages = new BenchMessages("fill", valueBytes);
+        BenchMessages messages = new BenchMessages("fill", valueBytes, kind);
         AtomicLong payload = new AtomicLong();
         AtomicLong done = new AtomicLong();
         ExecutorService pool = Executors.newFixedThreadPool(THREADS);

@@ -59,6 +59,11 @@ final class Footprint {
 
     /** B5: the bytes of every object in the bucket, beside the key, value and header bytes that went in. */
     static Entry storage(Backends backends, String bucket, long records, long payloadBytes) {
+        return storage(backends, bucket, records, payloadBytes, "B5 stored bytes per message (segment objects)");
+    }
+
+    /** Likewise, named {@code name}. */
+    static Entry storage(Backends backends, String bucket, long records, long payloadBytes, String name) {
         long objects = 0;
         long bytes = 0;
         try (S3Client s3 = RawS3.client(backends)) {
@@ -72,7 +77,7 @@ final class Footprint {
         if (records == 0) {
             throw new IllegalStateException("nothing was stored: B5 needs B1's or B3's data");
         }
-        return Entry.of("B5 stored bytes per message (segment objects)", (double) bytes / records, "B",
+        return Entry.of(name, (double) bytes / records, "B",
                         "payload bytes per message (key + value + headers)", (double) payloadBytes / records)
                 .withTarget(Target.ratioAtMost(1.1))
                 .withNote(String.format(Locale.ROOT, "%,d objects, %,.0f MB stored for %,.0f MB of payload in %,d records",

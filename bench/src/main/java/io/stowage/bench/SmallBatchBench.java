@@ -128,7 +128,7 @@ final class SmallBatchBench {
     }
 
     /** The server process's CPU time so far (user and system), in ms; NaN where the platform does not say. */
-    private static double cpuMillis(ServerProcess server) {
+    static double cpuMillis(ServerProcess server) {
         return ProcessHandle.of(server.process().pid()).flatMap(h -> h.info().totalCpuDuration())
                 .map(d -> d.toNanos() / 1e6).orElse(Double.NaN);
     }

@@ -1,6 +1,7 @@
 package io.stowage.server.clean;
 
 import io.stowage.server.storage.MessageReader;
+import io.stowage.server.storage.SegmentFormat;
 import io.stowage.server.storage.error.StorageUnavailableException;
 import io.stowage.server.storage.blob.BlobDeleter;
 import io.stowage.server.storage.blob.BlobWriter;
@@ -43,6 +44,12 @@ public final class Cleaner {
 
     public Cleaner(MessageIndex index, MessageReader reader, BlobWriter writer, BlobDeleter deleter,
             CleanSettings settings, Clock clock, CleanMetrics metrics) {
+        this(index, reader, writer, deleter, settings, clock, metrics, SegmentFormat.PLAIN);
+    }
+
+    /** Segments it rewrites or merges are written in {@code format}, whatever form their documents had. */
+    public Cleaner(MessageIndex index, MessageReader reader, BlobWriter writer, BlobDeleter deleter,
+            CleanSettings settings, Clock clock, CleanMetrics metrics, SegmentFormat format) {
         this.index = index;
         this.reader = reader;
         this.writer = writer;
@@ -50,7 +57,7 @@ public final class Cleaner {
         this.settings = settings;
         this.clock = clock;
         this.metrics = metrics;
-        this.merger = new SegmentMerger(index, reader, writer, deleter, settings.segmentTargetBytes());
+        this.merger = new SegmentMerger(index, reader, writer, deleter, settings.segmentTargetBytes(), format);
     }
 
     public CleanReport clean() {

@@ -2,6 +2,7 @@ package io.stowage.server.clean;
 
 import io.stowage.server.storage.MessageReader;
 import io.stowage.server.storage.SegmentBuilder;
+import io.stowage.server.storage.SegmentFormat;
 import io.stowage.server.storage.SegmentNames;
 import io.stowage.server.storage.blob.BlobDeleter;
 import io.stowage.server.storage.blob.BlobWriter;
@@ -40,6 +41,7 @@ final class SegmentMerger {
     private final BlobWriter writer;
     private final BlobDeleter deleter;
     private final long targetBytes;
+    private final SegmentFormat format;
 
     /** What merging did: segments written, the small segments they replaced, bytes freed. */
     record Merged(long written, long replaced, long bytesFreed) {
@@ -50,7 +52,9 @@ final class SegmentMerger {
         }
     }
 
-    SegmentMerger(MessageIndex index, MessageReader reader, BlobWriter writer, BlobDeleter deleter, long targetBytes) {
+    SegmentMerger(MessageIndex index, MessageReader reader, BlobWriter writer, BlobDeleter deleter, long targetBytes,
+            SegmentFormat format) {
+        this.format = format;
         this.index = index;
         this.reader = reader;
         this.writer = writer;
@@ -133,22 +137,27 @@ final class SegmentMerger {
         for (SegmentRef s : group) {
             index.liveMessages(s).stream().map(IndexedMessage::location).forEach(live::add);
         }
-        Map<String, byte[]> docs = reader.readDocuments(live);
-        SegmentBuilder segment = new SegmentBuilder(docs.values().stream().mapToInt(d -> d.length).sum());
+        // documents that already have the current form are copied as they are; the others are
+        // framed or unwrapped, so a segment never mixes the forms and its key says which it holds
+        Map<String, byte[]> docs = reader.readStored(live);
         Map<String, int[]> offsets = new HashMap<>();
-        for (MessageLocation m : live) {
-            byte[] doc = docs.get(m.id());
-            if (doc != null) { // else deleted meanwhile
-                offsets.put(m.id(), new int[] {segment.append(doc), doc.length});
+        byte[] content;
+        try (SegmentBuilder segment = new SegmentBuilder(docs.values().stream().mapToInt(d -> d.length).sum(), format)) {
+            for (MessageLocation m : live) {
+                byte[] doc = docs.get(m.id());
+                if (doc != null) { // else deleted meanwhile
+                    int offset = segment.append(doc);
+                    offsets.put(m.id(), new int[] {offset, segment.size() - offset});
+                }
             }
+            content = segment.toBytes();
         }
         if (offsets.isEmpty()) {
             group.forEach(index::recount); // all deleted meanwhile: the dead-segment pass removes them
             return Merged.NONE;
         }
         SegmentRef first = group.get(0);
-        String key = folder(first) + SegmentNames.next() + ".bson";
-        byte[] content = segment.toBytes();
+        String key = folder(first) + SegmentNames.next() + format.suffix();
         Instant minTime = group.stream().map(SegmentRef::minTime).min(Comparator.naturalOrder()).orElseThrow();
         Instant maxTime = group.stream().map(SegmentRef::maxTime).max(Comparator.naturalOrder()).orElseThrow();
         long newId = index.addPendingSegments(List.of(new NewSegment(key, first.stream(), first.type(), content.length,

@@ -1,6 +1,7 @@
 package io.stowage.server.storage;
 
 import io.stowage.api.v1.Message;
+import io.stowage.common.bson.DocumentFrames;
 import io.stowage.common.message.ContentDigest;
 import io.stowage.server.metrics.ArchiveMetrics;
 import io.stowage.server.metrics.OutageLog;
@@ -82,21 +83,43 @@ public final class Archive {
         ResponseBudget.Split split = ResponseBudget.split(unique, index.locate(unique), budget);
         BytesInFlight.Permit permit = reads.reserve(split.bytes());
         try {
-            return new StoredBatch(read(unique, split), split.remaining(), permit);
+            List<String> cut = new ArrayList<>();
+            List<StoredMessage> found = read(unique, split, budget, cut);
+            if (!cut.isEmpty()) {
+                cut.addAll(split.remaining());
+            }
+            return new StoredBatch(found, cut.isEmpty() ? split.remaining() : cut, permit);
         } catch (RuntimeException e) {
             permit.close();
             throw e;
         }
     }
 
-    private List<StoredMessage> read(LinkedHashSet<String> unique, ResponseBudget.Split split) {
-        Map<String, byte[]> found = reader.readDocuments(split.now());
+    /**
+     * The messages of {@code split} in request order. A compressed document is larger than what
+     * the index counts for it, so the budget is checked again on each document's real length
+     * (declared by its frame, before it is decompressed): the ids past it go to {@code cut}.
+     */
+    private List<StoredMessage> read(LinkedHashSet<String> unique, ResponseBudget.Split split, long budget,
+            List<String> cut) {
+        Map<String, byte[]> found = reader.readStored(split.now());
         Map<String, byte[]> digests = found.isEmpty() ? Map.of() : index.findDigests(found.keySet());
         List<StoredMessage> result = new ArrayList<>(found.size());
-        for (String id : unique) {
-            byte[] doc = found.get(id);
-            byte[] digest = digests.get(id);
-            if (doc != null && digest != null) { // no digest: deleted while we read
+        long used = 0;
+        try (DocumentFrames.Decoder decoder = DocumentFrames.decoder()) {
+            for (String id : unique) {
+                byte[] stored = found.get(id);
+                byte[] digest = digests.get(id);
+                if (stored == null || digest == null) {
+                    continue; // no digest: deleted while we read
+                }
+                long size = DocumentFrames.documentSize(stored);
+                if (!cut.isEmpty() || (!result.isEmpty() && used + size > budget)) {
+                    cut.add(id);
+                    continue;
+                }
+                byte[] doc = reader.document(decoder, id, stored);
+                used += doc.length;
                 result.add(new StoredMessage(checked(id, MessageReader.decode(id, doc), digest), doc));
             }
         }

@@ -36,9 +36,16 @@ public final class BatchWriter {
     private final BatchValidator validator;
     private final Clock clock;
     private final ArchiveMetrics metrics;
+    private final SegmentFormat format;
 
     public BatchWriter(MessageIndex index, BlobWriter blobs, ParallelIo io, Limits limits, Clock clock,
             ArchiveMetrics metrics) {
+        this(index, blobs, io, limits, clock, metrics, SegmentFormat.PLAIN);
+    }
+
+    public BatchWriter(MessageIndex index, BlobWriter blobs, ParallelIo io, Limits limits, Clock clock,
+            ArchiveMetrics metrics, SegmentFormat format) {
+        this.format = format;
         this.index = index;
         this.blobs = blobs;
         this.io = io;
@@ -120,19 +127,23 @@ public final class BatchWriter {
         List<byte[]> objects = new ArrayList<>();
         for (Map.Entry<LayoutPartition, List<Candidate>> p : partitions.entrySet()) {
             List<Candidate> members = p.getValue();
-            SegmentBuilder segment = new SegmentBuilder(members.stream().mapToInt(c -> c.msg.getSerializedSize() + 128).sum());
             Instant min = members.get(0).time;
             Instant max = min;
-            for (Candidate c : members) {
-                c.offset = segment.append(c.msg, storedAt);
-                c.length = segment.size() - c.offset;
-                min = c.time.isBefore(min) ? c.time : min;
-                max = c.time.isAfter(max) ? c.time : max;
+            byte[] object;
+            try (SegmentBuilder segment = new SegmentBuilder(
+                    members.stream().mapToInt(c -> c.msg.getSerializedSize() + 128).sum(), format)) {
+                for (Candidate c : members) {
+                    c.offset = segment.append(c.msg, storedAt);
+                    c.length = segment.size() - c.offset;
+                    min = c.time.isBefore(min) ? c.time : min;
+                    max = c.time.isAfter(max) ? c.time : max;
+                }
+                object = segment.toBytes();
             }
             LayoutPartition partition = p.getKey();
-            segments.add(new NewSegment(partition.newSegmentKey(), partition.stream(), partition.type(),
-                    segment.size(), members.size(), min, max));
-            objects.add(segment.toBytes());
+            segments.add(new NewSegment(partition.newSegmentKey(format), partition.stream(), partition.type(),
+                    object.length, members.size(), min, max));
+            objects.add(object);
         }
 
         // 1. pending rows, committed, and the ids stored before

@@ -10,7 +10,7 @@ record LayoutPartition(String stream, String type, Instant hour) {
         return new LayoutPartition(stream, type, time.truncatedTo(ChronoUnit.HOURS));
     }
 
-    String newSegmentKey() {
-        return ObjectKeys.segmentKey(stream, type, hour, SegmentNames.next());
+    String newSegmentKey(SegmentFormat format) {
+        return ObjectKeys.segmentKey(stream, type, hour, SegmentNames.next(), format.suffix());
     }
 }

@@ -1,6 +1,7 @@
 package io.stowage.server.storage;
 
 import io.stowage.common.bson.DocumentFormatException;
+import io.stowage.common.bson.DocumentFrames;
 import io.stowage.common.bson.MessageCodec;
 import io.stowage.api.v1.Message;
 import io.stowage.server.storage.blob.BlobNotFoundException;
@@ -31,11 +32,18 @@ public final class MessageReader {
     private final BlobReader blobs;
     private final MessageIndex index;
     private final ParallelIo io;
+    private final SegmentFormat format;
 
     public MessageReader(BlobReader blobs, MessageIndex index, ParallelIo io) {
+        this(blobs, index, io, SegmentFormat.PLAIN);
+    }
+
+    /** Reads documents of both forms; {@code format} bounds what a compressed one may declare. */
+    public MessageReader(BlobReader blobs, MessageIndex index, ParallelIo io, SegmentFormat format) {
         this.blobs = blobs;
         this.index = index;
         this.io = io;
+        this.format = format;
     }
 
     /** The messages at {@code locations}, by id; ids whose message is gone are left out. */
@@ -48,6 +56,30 @@ public final class MessageReader {
         return messages;
     }
 
+    /**
+     * The BSON documents at {@code locations}, by id, compressed ones unwrapped; ids whose message
+     * is gone are left out. A damaged frame is reported as data loss.
+     */
+    public Map<String, byte[]> readDocuments(List<MessageLocation> locations) {
+        Map<String, byte[]> stored = readStored(locations);
+        try (DocumentFrames.Decoder decoder = DocumentFrames.decoder()) {
+            for (Map.Entry<String, byte[]> e : stored.entrySet()) {
+                e.setValue(document(decoder, e.getKey(), e.getValue()));
+            }
+        }
+        return stored;
+    }
+
+    /** The BSON document of message {@code id} stored as {@code stored}; a damaged frame is reported as data loss. */
+    public byte[] document(DocumentFrames.Decoder decoder, String id, byte[] stored) {
+        try {
+            return format.unwrap(decoder, stored);
+        } catch (DocumentFormatException ex) {
+            throw new DataLossException("the stored document of message '" + id + "' is unreadable: "
+                    + ex.getMessage() + "; run stowage verify", ex);
+        }
+    }
+
     /** The message stored as {@code document}; damage is reported as data loss. */
     public static Message decode(String id, byte[] document) {
         try {
@@ -58,8 +90,11 @@ public final class MessageReader {
         }
     }
 
-    /** The raw stored documents at {@code locations}, by id; ids whose message is gone are left out. */
-    public Map<String, byte[]> readDocuments(List<MessageLocation> locations) {
+    /**
+     * The documents at {@code locations} as they are stored (plain or a zstd frame), by id; ids
+     * whose message is gone are left out.
+     */
+    public Map<String, byte[]> readStored(List<MessageLocation> locations) {
         Map<String, byte[]> docs = new ConcurrentHashMap<>();
         List<MessageLocation> stale = readOnce(locations, docs);
         if (!stale.isEmpty()) {

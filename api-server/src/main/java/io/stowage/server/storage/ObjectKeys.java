@@ -7,7 +7,8 @@ import java.time.format.DateTimeFormatter;
 
 /**
  * Object keys of segments: {@code stream=<s>/type=<t>/dt=YYYY-MM-DD/hr=HH/<segment>.bson}, by
- * message time in UTC (the blob store adds its prefix).
+ * message time in UTC (the blob store adds its prefix); {@code <segment>.bson.zst} when its
+ * documents are zstd frames ({@link SegmentFormat}).
  *
  * <p>Each stream and type name is encoded so that it is always exactly one path part: bytes
  * other than ASCII letters, digits, {@code -}, {@code _} and {@code .} become {@code %XX}
@@ -28,11 +29,17 @@ public final class ObjectKeys {
     private static final String TYPE = "type=";
     private static final String DT = "dt=";
     private static final String HR = "hr=";
-    private static final String SUFFIX = ".bson";
+    public static final String PLAIN_SUFFIX = ".bson";
+    public static final String COMPRESSED_SUFFIX = ".bson.zst";
 
     public static String segmentKey(String stream, String type, Instant hour, String segmentName) {
+        return segmentKey(stream, type, hour, segmentName, PLAIN_SUFFIX);
+    }
+
+    /** The key of a segment whose name ends in {@code suffix} ({@link SegmentFormat#suffix()}). */
+    public static String segmentKey(String stream, String type, Instant hour, String segmentName, String suffix) {
         return STREAM + encode(stream) + "/" + TYPE + encode(type) + "/" + DT + DAY.format(hour) + "/" + HR
-                + HOUR.format(hour) + "/" + segmentName + SUFFIX;
+                + HOUR.format(hour) + "/" + segmentName + suffix;
     }
 
     /**
@@ -46,7 +53,11 @@ public final class ObjectKeys {
                 && parts[1].startsWith(TYPE) && parts[1].length() > TYPE.length()
                 && parts[2].startsWith(DT) && hasShape(parts[2].substring(DT.length()), "9999-99-99")
                 && parts[3].startsWith(HR) && hasShape(parts[3].substring(HR.length()), "99")
-                && parts[4].endsWith(SUFFIX) && parts[4].length() > SUFFIX.length();
+                && (hasName(parts[4], PLAIN_SUFFIX) || hasName(parts[4], COMPRESSED_SUFFIX));
+    }
+
+    private static boolean hasName(String file, String suffix) {
+        return file.endsWith(suffix) && file.length() > suffix.length();
     }
 
     /** Whether {@code text} is {@code shape} with each 9 an ASCII digit. */

@@ -2,9 +2,11 @@ package io.stowage.server.verify;
 
 import io.stowage.api.v1.Message;
 import io.stowage.common.bson.DocumentFormatException;
+import io.stowage.common.bson.DocumentFrames;
 import io.stowage.common.bson.MessageCodec;
 import io.stowage.common.message.ContentDigest;
 import io.stowage.server.storage.ObjectKeys;
+import io.stowage.server.storage.SegmentFormat;
 import io.stowage.server.storage.blob.BlobLister;
 import io.stowage.server.storage.blob.BlobNotFoundException;
 import io.stowage.server.storage.blob.BlobStore;
@@ -22,8 +24,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Checks the archive both ways. Index to storage: every indexed message's byte range exists in its
- * segment object, is a readable document of that id, and matches the content digest in the index
- * (each segment object is read once). Storage to index: every segment-shaped object under the
+ * segment object, is a readable document of that id (plain BSON, or a zstd frame of one whose
+ * checksum holds), and matches the content digest in the index (each segment object is read once). Storage to index: every segment-shaped object under the
  * prefix is a segment the index knows (other objects are not Stowage's and are left alone). With repair, orphans are deleted and segment counters corrected; damaged or
  * missing data is only reported, since nothing here can bring it back.
  */
@@ -35,16 +37,27 @@ public final class Verifier {
 
     private final SegmentCatalog catalog;
     private final BlobStore blobs;
+    private final SegmentFormat format;
 
     public Verifier(SegmentCatalog catalog, BlobStore blobs) {
+        this(catalog, blobs, SegmentFormat.PLAIN);
+    }
+
+    /** Reads documents of both forms; {@code format} bounds what a compressed one may declare. */
+    public Verifier(SegmentCatalog catalog, BlobStore blobs, SegmentFormat format) {
         this.catalog = catalog;
         this.blobs = blobs;
+        this.format = format;
     }
 
     public VerifyReport verify(boolean repair, VerifyListener listener) {
         long started = System.nanoTime();
         Run run = new Run(repair, listener);
-        run.checkIndex();
+        try {
+            run.checkIndex();
+        } finally {
+            run.frames.close();
+        }
         run.checkObjects();
         VerifyReport report = new VerifyReport(run.messages, run.objects, run.problems, run.repaired,
                 Duration.ofNanos(System.nanoTime() - started));
@@ -63,6 +76,7 @@ public final class Verifier {
         long problems;
         long repaired;
         long lastProgress;
+        final DocumentFrames.Decoder frames = DocumentFrames.decoder();
 
         Run(boolean repair, VerifyListener listener) {
             this.repair = repair;
@@ -126,7 +140,9 @@ public final class Verifier {
             }
             Message msg;
             try {
-                msg = MessageCodec.decode(object, offset, length);
+                msg = DocumentFrames.isFrame(object, offset, length)
+                        ? MessageCodec.decode(format.unwrap(frames, Arrays.copyOfRange(object, offset, offset + length)))
+                        : MessageCodec.decode(object, offset, length);
             } catch (DocumentFormatException e) {
                 report(new Problem(Kind.UNREADABLE_MESSAGE, segment.objectKey(), row.id(), "byte range " + offset + "+"
                         + length + " is not a readable document: " + e.getMessage(), false));

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.stowage.common.config.ConfigException;
 import io.stowage.common.config.SettingsSource;
+import io.stowage.server.storage.SegmentFormat;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
@@ -42,6 +43,23 @@ class ServerConfigTest {
     void anInvalidHttpPortIsNamed() {
         assertThatThrownBy(() -> config(Map.of("STOWAGE_HTTP_PORT", "http")))
                 .isInstanceOf(ConfigException.class).hasMessageContaining("STOWAGE_HTTP_PORT");
+    }
+
+    @Test
+    void segmentsArePlainUnlessZstdIsAskedForAndTheLevelIsChecked() {
+        assertThat(config(Map.of()).segmentFormat().compressed()).isFalse();
+        SegmentFormat zstd = config(Map.of("STOWAGE_SEGMENT_COMPRESSION", "ZSTD", "STOWAGE_SEGMENT_COMPRESSION_LEVEL", "7"))
+                .segmentFormat();
+        assertThat(zstd.compressed()).isTrue();
+        assertThat(zstd.level()).isEqualTo(7);
+        assertThat(zstd.suffix()).isEqualTo(".bson.zst");
+        assertThat(config(Map.of("STOWAGE_MAX_MESSAGE_BYTES", "64MiB")).segmentFormat().maxDocumentBytes())
+                .isEqualTo(1 << 30);
+        assertThatThrownBy(() -> config(Map.of("STOWAGE_SEGMENT_COMPRESSION", "gzip")))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("STOWAGE_SEGMENT_COMPRESSION")
+                .hasMessageContaining("none or zstd");
+        assertThatThrownBy(() -> config(Map.of("STOWAGE_SEGMENT_COMPRESSION_LEVEL", "22")))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("1 to 19");
     }
 
     @Test

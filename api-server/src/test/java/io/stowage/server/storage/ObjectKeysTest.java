@@ -19,6 +19,16 @@ class ObjectKeysTest {
     }
 
     @Test
+    void aCompressedSegmentsKeyEndsInBsonZstAndIsASegmentKey() {
+        Instant hour = Instant.parse("2024-01-02T03:00:00Z");
+        String key = ObjectKeys.segmentKey("s", "t", hour, "n", SegmentFormat.zstd(3).suffix());
+        assertThat(key).isEqualTo("stream=s/type=t/dt=2024-01-02/hr=03/n.bson.zst");
+        assertThat(ObjectKeys.isSegmentKey(key)).isTrue();
+        assertThat(ObjectKeys.isSegmentKey("stream=s/type=t/dt=2024-01-02/hr=03/.bson.zst")).isFalse();
+        assertThat(ObjectKeys.isSegmentKey("stream=s/type=t/dt=2024-01-02/hr=03/n.zst")).isFalse();
+    }
+
+    @Test
     void otherApplicationsObjectsAreNotSegmentKeys() {
         assertThat(ObjectKeys.isSegmentKey("stream=s/type=t/dt=2024-01-02/hr=03/x.json")).isFalse();
         assertThat(ObjectKeys.isSegmentKey("stream=s/type=t/dt=2024-01-02/hr=03/.bson")).isFalse();

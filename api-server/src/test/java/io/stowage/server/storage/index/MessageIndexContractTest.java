@@ -331,8 +331,8 @@ public abstract class MessageIndexContractTest extends SegmentCatalogContractTes
                 .containsExactly(UUID_ID);
 
         long merged = pending("s", "t", 2);
-        assertThat(index.relocate(List.of(segment(seg)), merged, java.util.Map.of(UUID_ID, new int[] {7},
-                SIXTEEN_CHARACTERS, new int[] {0}))).isEqualTo(2);
+        assertThat(index.relocate(List.of(segment(seg)), merged, java.util.Map.of(UUID_ID, new int[] {7, 10},
+                SIXTEEN_CHARACTERS, new int[] {0, 10}))).isEqualTo(2);
         assertThat(index.locate(List.of(UUID_ID))).extracting(MessageLocation::segmentId, MessageLocation::offset)
                 .containsExactly(tuple(merged, 7));
     }

@@ -164,6 +164,20 @@ public abstract class SegmentCatalogContractTest extends IndexContractFixture {
         assertThat(index.messageCount()).isEqualTo(2);
     }
 
+    @Test
+    void relocateTakesTheNewLengthsOfDocumentsWhoseStoredFormChanged() {
+        SegmentRef plain = committedIn("p/hr=11/", T0, "a", "b");
+        long framed = index.addPendingSegments(List.of(new NewSegment("p/hr=11/framed.bson.zst", "s", "t", 13, 2,
+                T0, T0))).get(0);
+
+        index.relocate(List.of(plain), framed, Map.of("a", new int[] {0, 6}, "b", new int[] {6, 7}));
+
+        assertThat(index.locate(List.of("a", "b"))).extracting(MessageLocation::id, MessageLocation::offset,
+                MessageLocation::length).containsExactlyInAnyOrder(org.assertj.core.groups.Tuple.tuple("a", 0, 6),
+                org.assertj.core.groups.Tuple.tuple("b", 6, 7));
+        assertThat(segment(framed)).extracting(SegmentRef::liveCount, SegmentRef::liveBytes).containsExactly(2, 13L);
+    }
+
     /** A committed segment under {@code folder} of stream s, type t, 10 bytes per message at {@code time}. */
     private SegmentRef committedIn(String folder, Instant time, String... ids) {
         long seg = index.addPendingSegments(List.of(new NewSegment(folder + UUID.randomUUID() + ".bson", "s", "t",

@@ -344,9 +344,9 @@ public final class InMemoryIndex implements MessageIndex {
             IndexEntry e = messages.get(n.getKey());
             if (e != null && fromIds.contains(e.segmentId())) {
                 messages.put(e.id(), new IndexEntry(e.id(), to, e.stream(), e.type(), e.time(), n.getValue()[0],
-                        e.length(), e.digest(), e.kafkaPartition(), e.kafkaOffset()));
+                        n.getValue()[1], e.digest(), e.kafkaPartition(), e.kafkaOffset()));
                 moved++;
-                movedBytes += e.length();
+                movedBytes += n.getValue()[1];
             }
         }
         Segment target = segments.get(to);

@@ -215,19 +215,22 @@ final class PostgresSegments {
             }
             List<String> ids = List.copyOf(newOffsets.keySet());
             Integer[] offsets = new Integer[ids.size()];
+            Integer[] lengths = new Integer[ids.size()];
             for (int i = 0; i < offsets.length; i++) {
                 offsets[i] = newOffsets.get(ids.get(i))[0];
+                lengths[i] = newOffsets.get(ids.get(i))[1]; // a rewrite may change the stored form (compression)
             }
             int moved;
             long movedBytes;
             try (PreparedStatement ps = c.prepareStatement("WITH moved AS (UPDATE messages m SET segment_id = ?,"
-                    + " byte_offset = x.off FROM unnest(?::uuid[], ?::text[], ?::int[]) AS x(u, tx, off)"
-                    + " WHERE (m.id_uuid = x.u OR m.id_text = x.tx) AND m.segment_id = ANY(?) RETURNING m.length)"
-                    + " SELECT count(*)::int, coalesce(sum(length), 0)::bigint FROM moved")) {
+                    + " byte_offset = x.off, length = x.len FROM unnest(?::uuid[], ?::text[], ?::int[], ?::int[])"
+                    + " AS x(u, tx, off, len) WHERE (m.id_uuid = x.u OR m.id_text = x.tx) AND m.segment_id = ANY(?)"
+                    + " RETURNING m.length) SELECT count(*)::int, coalesce(sum(length), 0)::bigint FROM moved")) {
                 ps.setLong(1, to);
                 IdColumns.Split.of(ids).bind(c, ps, 2);
                 ps.setArray(4, Sql.array(c, "int4", offsets));
-                ps.setArray(5, Sql.array(c, "int8", fromIds));
+                ps.setArray(5, Sql.array(c, "int4", lengths));
+                ps.setArray(6, Sql.array(c, "int8", fromIds));
                 try (ResultSet rs = ps.executeQuery()) {
                     rs.next();
                     moved = rs.getInt(1);

@@ -83,6 +83,7 @@ public final class Cleaner {
     private Tally cleanLocked() {
         Tally t = new Tally();
         Instant now = clock.instant();
+        long phase = System.nanoTime();
 
         List<SegmentRef> abandoned = index.retireAbandoned(now.minus(settings.pendingGrace()));
         for (SegmentRef s : abandoned) {
@@ -103,8 +104,10 @@ public final class Cleaner {
                 t.expired += out.deleted();
             } while (out.deleted() > 0);
         }
+        phase = logPhase("retire abandoned and expire", phase);
 
         expireCaptures(now);
+        phase = logPhase("expire captures", phase);
 
         // One segment that cannot be rewritten (its object damaged, say) must not stop the rest
         // of the clean: it is logged, left for verify, and the walk goes on by segment id.
@@ -128,8 +131,10 @@ public final class Cleaner {
                 }
             }
         } while (sparse.size() == REWRITE_CHUNK);
+        phase = logPhase("rewrite sparse segments", phase);
 
         t.merged = merger.mergeClosed(SegmentMerger.closedBefore(now, settings.pendingGrace()));
+        phase = logPhase("merge small segments", phase);
 
         for (SegmentRef s : index.deadSegments()) {
             try {
@@ -145,7 +150,15 @@ public final class Cleaner {
                 log.warn("Could not remove dead segment {}; the next clean tries again", s.objectKey(), e);
             }
         }
+        logPhase("remove dead segments", phase);
         return t;
+    }
+
+    /** Logs how long a step of the clean took (DEBUG) and returns now, the start of the next step. */
+    private static long logPhase(String step, long startedNanos) {
+        long now = System.nanoTime();
+        log.debug("Clean: {} took {} ms", step, (now - startedNanos) / 1_000_000);
+        return now;
     }
 
     /**

@@ -11,6 +11,7 @@ import io.stowage.server.storage.index.SegmentRef;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicReference;
@@ -27,6 +28,10 @@ import org.slf4j.LoggerFactory;
 public final class Cleaner {
     private static final Logger log = LoggerFactory.getLogger(Cleaner.class);
     private static final int EXPIRE_CHUNK = 10_000;
+    /** Messages per transaction of expiry by whole segments: a few tenths of a second each. */
+    private static final int EXPIRE_SEGMENTS_CHUNK = 100_000;
+    /** Dead segments forgotten by the index per round trip, once their objects are deleted. */
+    private static final int REMOVE_CHUNK = 1_000;
     private static final int REWRITE_CHUNK = 1_000;
     /** Group captures older than this keep the last of each hour; older than the next, the last of each day. */
     static final Duration GROUP_CAPTURES_HOURLY_AFTER = Duration.ofDays(1);
@@ -99,7 +104,11 @@ public final class Cleaner {
             }
             Instant cutoff = now.minus(period.get());
             DeleteOutcome out;
-            do {
+            do { // the segments that end before the cut, as a whole: most of what expires
+                out = index.expireSegments(stream, cutoff, EXPIRE_SEGMENTS_CHUNK);
+                t.expired += out.deleted();
+            } while (!out.emptied().isEmpty());
+            do { // then message by message, in the segments that reach past the cut
                 out = index.expire(stream, cutoff, EXPIRE_CHUNK);
                 t.expired += out.deleted();
             } while (out.deleted() > 0);
@@ -136,9 +145,17 @@ public final class Cleaner {
         t.merged = merger.mergeClosed(SegmentMerger.closedBefore(now, settings.pendingGrace()));
         phase = logPhase("merge small segments", phase);
 
+        // objects one by one, then the rows in batches: a crash in between leaves rows whose
+        // objects are gone, which the next clean finds dead again (deleting a missing object succeeds)
+        List<Long> removed = new ArrayList<>();
         for (SegmentRef s : index.deadSegments()) {
+            if (removed.size() == REMOVE_CHUNK) {
+                index.removeSegments(removed);
+                removed.clear();
+            }
             try {
-                removeObject(s);
+                deleter.delete(s.objectKey());
+                removed.add(s.id());
                 t.deleted++;
                 t.bytesFreed += s.sizeBytes();
             } catch (StorageUnavailableException e) {
@@ -150,6 +167,7 @@ public final class Cleaner {
                 log.warn("Could not remove dead segment {}; the next clean tries again", s.objectKey(), e);
             }
         }
+        index.removeSegments(removed);
         logPhase("remove dead segments", phase);
         return t;
     }

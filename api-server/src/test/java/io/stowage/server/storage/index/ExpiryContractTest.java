@@ -77,8 +77,8 @@ public abstract class ExpiryContractTest extends IndexContractFixture {
         assertThat(index.expireSegments("s", T0, 1000).emptied()).extracting(SegmentRef::id).containsExactly(done);
 
         // committed after that expiry (a write of old messages that was in flight): indexed, then expired next time
-        assertThat(index.commitSegments(List.of(late), List.of(entry("b", late, "s", "t", T0.minusSeconds(250), 0, 10))))
-                .containsExactly("b");
+        IndexEntry b = entry("b", late, "s", "t", T0.minusSeconds(250), 0, 10);
+        assertThat(index.commitSegments(List.of(late), List.of(b))).containsExactly("b");
         assertThat(index.locate(List.of("b"))).hasSize(1);
         assertThat(index.expireSegments("s", T0, 1000).emptied()).extracting(SegmentRef::id).containsExactly(late);
         assertThat(index.locate(List.of("b"))).isEmpty();

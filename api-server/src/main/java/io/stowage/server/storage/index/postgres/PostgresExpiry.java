@@ -27,6 +27,7 @@ final class PostgresExpiry {
      */
     private static final Duration SLACK = Duration.ofSeconds(1);
 
+    private static final int WHOLE_SEGMENTS_FETCH = 500;
     private static final String WHOLE_SEGMENTS = "SELECT id, min_time, max_time, live_count FROM segments"
             + " WHERE stream_id = ? AND state = 'committed' AND max_time < ? AND live_count > 0"
             + " ORDER BY max_time, id LIMIT ?";
@@ -61,6 +62,8 @@ final class PostgresExpiry {
                 ps.setInt(1, streamId.get());
                 Sql.setTime(ps, 2, cutoff);
                 ps.setInt(3, Math.max(1, limit));
+                // read only as far as the limit needs, not every segment before the cut
+                ps.setFetchSize(WHOLE_SEGMENTS_FETCH);
                 long messages = 0;
                 try (ResultSet rs = ps.executeQuery()) {
                     while (messages < limit && rs.next()) {

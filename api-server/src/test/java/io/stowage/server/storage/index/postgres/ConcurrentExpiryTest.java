@@ -69,7 +69,8 @@ class ConcurrentExpiryTest {
             assertThat(cleaner.messageCount()).isZero();
             assertThat(cleaner.locate(ids)).isEmpty();
             // dead means committed with a live count of exactly 0: none went below, none kept a count
-            assertThat(cleaner.deadSegments()).hasSize(SEGMENTS).extracting(SegmentRef::liveCount, SegmentRef::liveBytes)
+            assertThat(cleaner.deadSegments()).hasSize(SEGMENTS)
+                    .extracting(SegmentRef::liveCount, SegmentRef::liveBytes)
                     .containsOnly(tuple(0, 0L));
         }
     }

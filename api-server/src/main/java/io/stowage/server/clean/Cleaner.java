@@ -12,6 +12,7 @@ import io.stowage.server.storage.index.SegmentRef;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicReference;
@@ -28,6 +29,10 @@ import org.slf4j.LoggerFactory;
 public final class Cleaner {
     private static final Logger log = LoggerFactory.getLogger(Cleaner.class);
     private static final int EXPIRE_CHUNK = 10_000;
+    /** Messages per transaction of expiry by whole segments: a few tenths of a second each. */
+    private static final int EXPIRE_SEGMENTS_CHUNK = 100_000;
+    /** Dead segments forgotten by the index per round trip, once their objects are deleted. */
+    private static final int REMOVE_CHUNK = 1_000;
     private static final int REWRITE_CHUNK = 1_000;
     /** Group captures older than this keep the last of each hour; older than the next, the last of each day. */
     static final Duration GROUP_CAPTURES_HOURLY_AFTER = Duration.ofDays(1);
@@ -90,6 +95,7 @@ public final class Cleaner {
     private Tally cleanLocked() {
         Tally t = new Tally();
         Instant now = clock.instant();
+        long phase = System.nanoTime();
 
         List<SegmentRef> abandoned = index.retireAbandoned(now.minus(settings.pendingGrace()));
         for (SegmentRef s : abandoned) {
@@ -105,13 +111,19 @@ public final class Cleaner {
             }
             Instant cutoff = now.minus(period.get());
             DeleteOutcome out;
-            do {
+            do { // the segments that end before the cut, as a whole: most of what expires
+                out = index.expireSegments(stream, cutoff, EXPIRE_SEGMENTS_CHUNK);
+                t.expired += out.deleted();
+            } while (!out.emptied().isEmpty());
+            do { // then message by message, in the segments that reach past the cut
                 out = index.expire(stream, cutoff, EXPIRE_CHUNK);
                 t.expired += out.deleted();
             } while (out.deleted() > 0);
         }
+        phase = logPhase("retire abandoned and expire", phase);
 
         expireCaptures(now);
+        phase = logPhase("expire captures", phase);
 
         // One segment that cannot be rewritten (its object damaged, say) must not stop the rest
         // of the clean: it is logged, left for verify, and the walk goes on by segment id.
@@ -135,12 +147,22 @@ public final class Cleaner {
                 }
             }
         } while (sparse.size() == REWRITE_CHUNK);
+        phase = logPhase("rewrite sparse segments", phase);
 
         t.merged = merger.mergeClosed(SegmentMerger.closedBefore(now, settings.pendingGrace()));
+        phase = logPhase("merge small segments", phase);
 
+        // objects one by one, then the rows in batches: a crash in between leaves rows whose
+        // objects are gone, which the next clean finds dead again (deleting a missing object succeeds)
+        List<Long> removed = new ArrayList<>();
         for (SegmentRef s : index.deadSegments()) {
+            if (removed.size() == REMOVE_CHUNK) {
+                index.removeSegments(removed);
+                removed.clear();
+            }
             try {
-                removeObject(s);
+                deleter.delete(s.objectKey());
+                removed.add(s.id());
                 t.deleted++;
                 t.bytesFreed += s.sizeBytes();
             } catch (StorageUnavailableException e) {
@@ -152,7 +174,16 @@ public final class Cleaner {
                 log.warn("Could not remove dead segment {}; the next clean tries again", s.objectKey(), e);
             }
         }
+        index.removeSegments(removed);
+        logPhase("remove dead segments", phase);
         return t;
+    }
+
+    /** Logs how long a step of the clean took (DEBUG) and returns now, the start of the next step. */
+    private static long logPhase(String step, long startedNanos) {
+        long now = System.nanoTime();
+        log.debug("Clean: {} took {} ms", step, (now - startedNanos) / 1_000_000);
+        return now;
     }
 
     /**

@@ -57,6 +57,38 @@ class CleanerTest {
     }
 
     @Test
+    void retentionExpiresManyWholeSegmentsAndTheOlderPartOfOneReachingPastTheCut() {
+        Duration period = Duration.ofHours(24).plusMinutes(30); // the cut falls inside an hour, one layout partition
+        Instant cut = NOW.minus(period);
+        RetentionPolicy policy = new RetentionPolicy(Optional.of(period), Map.of());
+        try (MemoryEngine e = MemoryEngine.start(dir, new CleanSettings(policy, GRACE, 1.0))) {
+            List<String> old = new ArrayList<>();
+            for (int b = 0; b < 40; b++) { // one segment per batch, in 40 hours before the cut
+                List<Message> batch = new ArrayList<>();
+                for (int i = 0; i < 3; i++) {
+                    String id = "old-" + b + "-" + i;
+                    old.add(id);
+                    batch.add(event(id, "s", "t", cut.minus(Duration.ofHours(b + 1)).plusSeconds(i), "x"));
+                }
+                e.archive().put(batch);
+            }
+            e.archive().put(List.of(event("before-cut", "s", "t", cut.minusSeconds(60), "x"),
+                    event("after-cut", "s", "t", cut.plusSeconds(60), "x")));
+            assertThat(e.objects()).hasSize(41);
+
+            CleanReport report = e.cleaner().clean();
+
+            assertThat(report.expiredMessages()).isEqualTo(121);
+            assertThat(report.deletedSegments()).isEqualTo(40);
+            assertThat(e.archive().get(old)).isEmpty();
+            assertThat(ids(e, "before-cut", "after-cut")).containsExactly("after-cut");
+            assertThat(e.objects()).hasSize(1);
+            assertThat(e.index().deadSegments()).isEmpty();
+            assertThat(e.cleaner().clean().expiredMessages()).isZero();
+        }
+    }
+
+    @Test
     void deletedBytesArePhysicallyGoneAfterARewrite() {
         try (MemoryEngine e = MemoryEngine.start(dir)) {
             List<Message> batch = new ArrayList<>();

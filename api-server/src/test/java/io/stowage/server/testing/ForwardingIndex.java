@@ -101,6 +101,11 @@ public class ForwardingIndex implements MessageIndex {
     }
 
     @Override
+    public DeleteOutcome expireSegments(String stream, Instant cutoff, int limit) {
+        return real.expireSegments(stream, cutoff, limit);
+    }
+
+    @Override
     public List<SegmentRef> retireAbandoned(Instant cutoff) {
         return real.retireAbandoned(cutoff);
     }

@@ -23,6 +23,18 @@ public interface SegmentCatalog {
     DeleteOutcome expire(String stream, Instant cutoff, int limit);
 
     /**
+     * Expiry by whole segments, the fast part of retention: takes the committed segments of
+     * {@code stream} whose messages are all older than {@code cutoff} (their max time is before it),
+     * those that end first, about {@code limit} messages' worth (at least one segment), deletes all
+     * their messages and leaves the segments with nothing live, in one transaction, as a set: no
+     * accounting message by message. The outcome is that of {@link #expire}; {@code emptied} lists
+     * the segments taken. Messages older than {@code cutoff} in segments that reach past it, or
+     * committed meanwhile, are left to {@link #expire}. Relies on a segment's time range holding
+     * the times of all its messages, which the write path and the merger keep.
+     */
+    DeleteOutcome expireSegments(String stream, Instant cutoff, int limit);
+
+    /**
      * Retires segments still pending that were registered before {@code cutoff}: left by an
      * interrupted write. A write that commits after this indexes none of their messages.
      */
@@ -82,6 +94,11 @@ public interface SegmentCatalog {
 
     /** Forgets a segment whose object is gone, unless it holds live messages. */
     void removeSegment(long segmentId);
+
+    /** As {@link #removeSegment} for many segments; an adapter does it in one round trip. */
+    default void removeSegments(Collection<Long> segmentIds) {
+        segmentIds.forEach(this::removeSegment);
+    }
 
     /**
      * Runs {@code work} while holding the cluster-wide clean lock; returns false without running

@@ -12,7 +12,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.Test;
 
 /** The segment side of the index contract: what the cleaner and the verifier rely on. */
-public abstract class SegmentCatalogContractTest extends IndexContractFixture {
+public abstract class SegmentCatalogContractTest extends ExpiryContractTest {
 
     @Test
     void aSegmentRetiredAsAbandonedIndexesNothing() {

@@ -162,6 +162,23 @@ public final class InMemoryIndex implements MessageIndex {
                 .sorted(Comparator.comparing(IndexEntry::time).thenComparing(IndexEntry::id)).limit(limit).toList());
     }
 
+    @Override
+    public synchronized DeleteOutcome expireSegments(String stream, Instant cutoff, int limit) {
+        open();
+        List<Segment> whole = segments.wholeBefore(stream, micros(cutoff), limit);
+        Set<Long> ids = new HashSet<>();
+        long bytes = 0;
+        for (Segment s : whole) {
+            ids.add(s.id);
+            bytes += s.liveBytes;
+            s.liveCount = 0;
+            s.liveBytes = 0;
+        }
+        int before = messages.size();
+        messages.values().removeIf(e -> ids.contains(e.segmentId()) && e.stream().equals(stream));
+        return new DeleteOutcome(before - messages.size(), bytes, whole.stream().map(Segment::ref).toList());
+    }
+
     /** Removes rows and accounts for them in their segments, as the PostgreSQL statement does. */
     private DeleteOutcome remove(List<IndexEntry> rows) {
         TreeMap<Long, long[]> removed = new TreeMap<>();

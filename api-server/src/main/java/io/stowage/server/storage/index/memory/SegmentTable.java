@@ -77,6 +77,27 @@ final class SegmentTable {
                 .sorted(Comparator.comparing(s -> s.objectKey, bytewise)).limit(limit).map(Segment::ref).toList();
     }
 
+    /**
+     * The committed segments of {@code stream} with a live message that end before {@code cutoff},
+     * those that end first, about {@code limit} messages' worth.
+     */
+    List<Segment> wholeBefore(String stream, Instant cutoff, int limit) {
+        List<Segment> ending = byId.values().stream()
+                .filter(s -> s.is(State.COMMITTED) && s.stream.equals(stream) && s.liveCount > 0)
+                .filter(s -> s.maxTime.isBefore(cutoff))
+                .sorted(Comparator.comparing((Segment s) -> s.maxTime).thenComparingLong(s -> s.id)).toList();
+        List<Segment> taken = new ArrayList<>();
+        long messages = 0;
+        for (Segment s : ending) {
+            if (messages >= limit) {
+                break;
+            }
+            taken.add(s);
+            messages += s.liveCount;
+        }
+        return taken;
+    }
+
     List<Segment> committedOf(String stream) {
         return byId.values().stream().filter(s -> s.stream.equals(stream) && s.is(State.COMMITTED)).toList();
     }

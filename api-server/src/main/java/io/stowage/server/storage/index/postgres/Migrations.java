@@ -23,7 +23,8 @@ final class Migrations {
 
     /** Every migration, oldest first. A new one is added at the end and never edited afterwards. */
     static final List<String> SCRIPTS = List.of("V1__initial_schema.sql", "V2__kafka_order_index.sql",
-            "V3__slimmer_time_index.sql", "V4__comments.sql", "V5__lean_index.sql", "V6__cluster_captures.sql");
+            "V3__slimmer_time_index.sql", "V4__comments.sql", "V5__lean_index.sql", "V6__cluster_captures.sql",
+            "V7__segments_by_end.sql");
 
     private static final long LOCK_KEY = 0x5354_4f57_4147_45L; // "STOWAGE"
 

@@ -31,6 +31,7 @@ public final class PostgresIndex implements MessageIndex {
     private final Database db;
     private final PostgresMessages messages;
     private final PostgresSegments segments;
+    private final PostgresExpiry expiry;
     private final PostgresCounts counts;
     private final PostgresCaptures captures;
 
@@ -42,6 +43,7 @@ public final class PostgresIndex implements MessageIndex {
         this.messages = new PostgresMessages(db, streams, types);
         this.counts = new PostgresCounts(db, streams, types);
         this.segments = new PostgresSegments(db, streams);
+        this.expiry = new PostgresExpiry(db, streams);
         this.captures = new PostgresCaptures(db);
     }
 
@@ -131,7 +133,12 @@ public final class PostgresIndex implements MessageIndex {
 
     @Override
     public DeleteOutcome expire(String stream, Instant cutoff, int limit) {
-        return segments.expire(stream, cutoff, limit);
+        return expiry.expire(stream, cutoff, limit);
+    }
+
+    @Override
+    public DeleteOutcome expireSegments(String stream, Instant cutoff, int limit) {
+        return expiry.expireSegments(stream, cutoff, limit);
     }
 
     @Override
@@ -192,6 +199,11 @@ public final class PostgresIndex implements MessageIndex {
     @Override
     public void removeSegment(long segmentId) {
         segments.removeSegment(segmentId);
+    }
+
+    @Override
+    public void removeSegments(Collection<Long> segmentIds) {
+        segments.removeSegments(List.copyOf(segmentIds));
     }
 
     @Override

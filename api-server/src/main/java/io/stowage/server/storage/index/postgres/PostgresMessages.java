@@ -353,9 +353,14 @@ final class PostgresMessages {
         static final String DELETE_BY_IDS = "WITH del AS (DELETE FROM messages m WHERE " + IdColumns.MATCHES
                 + " RETURNING segment_id, length)," + ACCOUNT;
 
-        // by the rows' physical addresses: a row has no single-column key any more
+        // by the rows' physical addresses: a row has no single-column key any more. The scan starts
+        // at the earliest segment with a live message, not at the stream's first index entry: the
+        // entries of rows just expired stay in the index until VACUUM, and walking them again for
+        // every batch cost more than the delete
         static final String EXPIRE = "WITH del AS (DELETE FROM messages WHERE ctid = ANY(ARRAY("
-                + " SELECT ctid FROM messages WHERE stream_id = ? AND time < ? ORDER BY time LIMIT ?))"
+                + " SELECT ctid FROM messages WHERE stream_id = ? AND time < ? AND time >= coalesce((SELECT"
+                + " min(min_time) - interval '1 second' FROM segments WHERE stream_id = ? AND state = 'committed'"
+                + " AND live_count > 0), '-infinity') ORDER BY time LIMIT ?))"
                 + " RETURNING segment_id, length)," + ACCOUNT;
 
         static DeleteOutcome outcome(PreparedStatement ps) throws SQLException {

@@ -1,6 +1,5 @@
 package io.stowage.server.storage.index.postgres;
 
-import io.stowage.server.storage.index.DeleteOutcome;
 import io.stowage.server.storage.index.IndexedMessage;
 import io.stowage.server.storage.index.MessageLocation;
 import io.stowage.server.storage.index.SegmentRef;
@@ -15,7 +14,6 @@ import java.util.HashSet;
 import java.util.Set;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 
 /** The segment side of {@link PostgresIndex}: what the cleaner and the verifier use. */
 final class PostgresSegments {
@@ -42,21 +40,6 @@ final class PostgresSegments {
                 }
             }
             return names;
-        });
-    }
-
-    DeleteOutcome expire(String stream, Instant cutoff, int limit) {
-        return db.withConnection("expire messages of " + stream, c -> {
-            Optional<Integer> streamId = streams.find(c, stream);
-            if (streamId.isEmpty()) {
-                return DeleteOutcome.NONE;
-            }
-            try (PreparedStatement ps = c.prepareStatement(PostgresMessages.Deletes.EXPIRE)) {
-                ps.setInt(1, streamId.get());
-                Sql.setTime(ps, 2, cutoff);
-                ps.setInt(3, limit);
-                return PostgresMessages.Deletes.outcome(ps);
-            }
         });
     }
 
@@ -258,6 +241,19 @@ final class PostgresSegments {
             try (PreparedStatement ps = c.prepareStatement("DELETE FROM segments WHERE id = ?"
                     + " AND (state = 'retired' OR live_count = 0)")) {
                 ps.setLong(1, segmentId);
+                return ps.executeUpdate();
+            }
+        });
+    }
+
+    void removeSegments(List<Long> segmentIds) {
+        if (segmentIds.isEmpty()) {
+            return;
+        }
+        db.withConnection("forget removed segments", c -> {
+            try (PreparedStatement ps = c.prepareStatement("DELETE FROM segments WHERE id = ANY(?)"
+                    + " AND (state = 'retired' OR live_count = 0)")) {
+                ps.setArray(1, Sql.array(c, "int8", segmentIds.toArray(Long[]::new)));
                 return ps.executeUpdate();
             }
         });

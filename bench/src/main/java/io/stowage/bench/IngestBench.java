@@ -113,6 +113,9 @@ final class IngestBench {
         Progress.say("  Stowage:       %,10.0f records/s %6.1f MB/s  (%.1f s; worker peak RSS %d MiB)",
                 worker.throughput.recordsPerSecond(), worker.throughput.megabytesPerSecond(),
                 worker.throughput.seconds(), worker.peak >> 20);
+        Progress.say("  CPU per record: worker %.1f µs, server %.1f µs (load average %s)",
+                worker.workerCpuNanos / 1000.0 / topic.records(), worker.serverCpuNanos / 1000.0 / topic.records(),
+                java.util.Arrays.toString(Machine.loadAverageNow()));
 
         Throughput raw = RawConsumer.readAll(backends.bootstrapServers(), topic, "raw-" + topicName, timeout);
         Progress.say("  plain consumer:%,10.0f records/s %6.1f MB/s  (%.1f s)", raw.recordsPerSecond(),
@@ -126,7 +129,8 @@ final class IngestBench {
         return new RunFigures(worker.throughput, raw, c.throughput(), worker.peak, c.peakRssBytes(), worker.held);
     }
 
-    private record Worker(Throughput throughput, long peak, boolean held) {}
+    /** What one worker run measured; CPU times cover the same window as the throughput. */
+    private record Worker(Throughput throughput, long peak, boolean held, long workerCpuNanos, long serverCpuNanos) {}
 
     /**
      * Runs a worker on {@code topic} until it has committed everything. The clock starts when the
@@ -153,11 +157,16 @@ final class IngestBench {
                 Sleep.millis(50);
             }
             long started = System.nanoTime();
+            long workerCpu = ProcStatus.cpuNanos(worker.pid()).orElse(0L);
+            long serverCpu = ProcStatus.cpuNanos(server.process().pid()).orElse(0L);
             long done = watch.awaitCommitted("Stowage", "stowage-" + topic.name(), topic, timeout,
                     new WorkerCheck(worker));
+            workerCpu = ProcStatus.cpuNanos(worker.pid()).orElse(workerCpu) - workerCpu;
+            serverCpu = ProcStatus.cpuNanos(server.process().pid()).orElse(serverCpu) - serverCpu;
             long peak = worker.peakRssBytes();
             boolean held = worker.isAlive() && !worker.logContains("OutOfMemoryError");
-            return new Worker(new Throughput(topic.records(), topic.payloadBytes(), done - started), peak, held);
+            return new Worker(new Throughput(topic.records(), topic.payloadBytes(), done - started), peak, held,
+                    workerCpu, serverCpu);
         }
     }
 

@@ -45,4 +45,10 @@ class ProcessFiguresTest {
     void threadsOfAPoolCountTogether() {
         assertThat(JfrSummary.threadGroup("grpc-default-executor-12")).isEqualTo("grpc-default-executor-N");
     }
+
+    @Test
+    void readsCpuTimeFromProcStatEvenWhenTheCommandNameHasSpaces() {
+        String stat = "4242 (java (x) y) S 1 4242 4242 0 -1 4194560 100 0 0 0 250 50 0 0 20 0 30 0 12345\n";
+        assertThat(ProcStatus.parseCpuNanos(stat)).isEqualTo(300 * 10_000_000L);
+    }
 }

@@ -113,8 +113,9 @@ final class IngestBench {
         Progress.say("  Stowage:       %,10.0f records/s %6.1f MB/s  (%.1f s; worker peak RSS %d MiB)",
                 worker.throughput.recordsPerSecond(), worker.throughput.megabytesPerSecond(),
                 worker.throughput.seconds(), worker.peak >> 20);
-        Progress.say("  CPU per record: worker %.1f µs, server %.1f µs (load average %s)",
-                worker.workerCpuNanos / 1000.0 / topic.records(), worker.serverCpuNanos / 1000.0 / topic.records(),
+        Progress.say("  CPU per record: worker %.1f µs (%.1f µs in the second half), server %.1f µs (load average %s)",
+                worker.workerCpuNanos / 1000.0 / topic.records(), worker.workerSecondHalfNanosPerRecord / 1000.0,
+                worker.serverCpuNanos / 1000.0 / topic.records(),
                 java.util.Arrays.toString(Machine.loadAverageNow()));
 
         Throughput raw = RawConsumer.readAll(backends.bootstrapServers(), topic, "raw-" + topicName, timeout);
@@ -130,7 +131,8 @@ final class IngestBench {
     }
 
     /** What one worker run measured; CPU times cover the same window as the throughput. */
-    private record Worker(Throughput throughput, long peak, boolean held, long workerCpuNanos, long serverCpuNanos) {}
+    private record Worker(Throughput throughput, long peak, boolean held, long workerCpuNanos,
+            double workerSecondHalfNanosPerRecord, long serverCpuNanos) {}
 
     /**
      * Runs a worker on {@code topic} until it has committed everything. The clock starts when the
@@ -159,14 +161,21 @@ final class IngestBench {
             long started = System.nanoTime();
             long workerCpu = ProcStatus.cpuNanos(worker.pid()).orElse(0L);
             long serverCpu = ProcStatus.cpuNanos(server.process().pid()).orElse(0L);
-            long done = watch.awaitCommitted("Stowage", "stowage-" + topic.name(), topic, timeout,
-                    new WorkerCheck(worker));
-            workerCpu = ProcStatus.cpuNanos(worker.pid()).orElse(workerCpu) - workerCpu;
+            String group = "stowage-" + topic.name();
+            WorkerCheck check = new WorkerCheck(worker);
+            // the worker's CPU over the second half too: its JVM is fresh, and the first half pays for its JIT
+            watch.awaitCommitted("Stowage", group, topic, topic.records() / 2, timeout, check);
+            long workerCpuAtHalf = ProcStatus.cpuNanos(worker.pid()).orElse(0L);
+            long committedAtHalf = watch.committed(group, topic);
+            long done = watch.awaitCommitted("Stowage", group, topic, timeout, check);
+            long workerCpuEnd = ProcStatus.cpuNanos(worker.pid()).orElse(workerCpu);
+            workerCpu = workerCpuEnd - workerCpu;
+            long secondHalfCpu = workerCpuEnd - workerCpuAtHalf;
             serverCpu = ProcStatus.cpuNanos(server.process().pid()).orElse(serverCpu) - serverCpu;
             long peak = worker.peakRssBytes();
             boolean held = worker.isAlive() && !worker.logContains("OutOfMemoryError");
             return new Worker(new Throughput(topic.records(), topic.payloadBytes(), done - started), peak, held,
-                    workerCpu, serverCpu);
+                    workerCpu, secondHalfCpu / (double) Math.max(1, topic.records() - committedAtHalf), serverCpu);
         }
     }
 

@@ -40,13 +40,19 @@ final class GroupWatch {
      */
     long awaitCommitted(String label, String group, TopicLoader.LoadedTopic topic, Duration timeout, Runnable check)
             throws ExecutionException, InterruptedException {
+        return awaitCommitted(label, group, topic, topic.records(), timeout, check);
+    }
+
+    /** As {@link #awaitCommitted(String, String, TopicLoader.LoadedTopic, Duration, Runnable)}, until {@code target} records. */
+    long awaitCommitted(String label, String group, TopicLoader.LoadedTopic topic, long target, Duration timeout,
+            Runnable check) throws ExecutionException, InterruptedException {
         long started = System.nanoTime();
         long deadline = started + timeout.toNanos();
         long nextReport = started + REPORT_EVERY.toNanos();
         while (true) {
             long committed = committed(group, topic);
             long now = System.nanoTime();
-            if (committed >= topic.records()) {
+            if (committed >= target) {
                 return now;
             }
             check.run();

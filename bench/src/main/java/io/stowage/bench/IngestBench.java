@@ -113,7 +113,8 @@ final class IngestBench {
         Progress.say("  Stowage:       %,10.0f records/s %6.1f MB/s  (%.1f s; worker peak RSS %d MiB)",
                 worker.throughput.recordsPerSecond(), worker.throughput.megabytesPerSecond(),
                 worker.throughput.seconds(), worker.peak >> 20);
-        Progress.say("    %s", worker.cpu.perRecord(topic.records()));
+        Progress.say("    %s; worker %.1f µs in the second half of the run", worker.cpu.perRecord(topic.records()),
+                worker.workerSecondHalfMicrosPerRecord);
 
         Throughput raw = RawConsumer.readAll(backends.bootstrapServers(), topic, "raw-" + topicName, timeout);
         Progress.say("  plain consumer:%,10.0f records/s %6.1f MB/s  (%.1f s)", raw.recordsPerSecond(),
@@ -128,7 +129,12 @@ final class IngestBench {
                 worker.cpu);
     }
 
-    private record Worker(Throughput throughput, long peak, boolean held, ProcCpu.Split cpu) {}
+    /**
+     * What one worker run measured; CPU times cover the same window as the throughput, and the
+     * worker's also its second half (its JVM is fresh, and the first half pays for its JIT).
+     */
+    private record Worker(Throughput throughput, long peak, boolean held, ProcCpu.Split cpu,
+            double workerSecondHalfMicrosPerRecord) {}
 
     private ProcCpu.Split cpuNow(ChildJvm worker) {
         return new ProcCpu.Split(ProcCpu.seconds(worker.pid()), ProcCpu.seconds(server.process().pid()),
@@ -162,12 +168,18 @@ final class IngestBench {
             }
             long started = System.nanoTime();
             ProcCpu.Split cpuBefore = cpuNow(worker);
-            long done = watch.awaitCommitted("Stowage", "stowage-" + topic.name(), topic, timeout,
-                    new WorkerCheck(worker));
-            ProcCpu.Split cpu = cpuNow(worker).minus(cpuBefore);
+            String group = "stowage-" + topic.name();
+            WorkerCheck check = new WorkerCheck(worker);
+            watch.awaitCommitted("Stowage", group, topic, topic.records() / 2, timeout, check);
+            double workerAtHalf = ProcCpu.seconds(worker.pid());
+            long committedAtHalf = watch.committed(group, topic);
+            long done = watch.awaitCommitted("Stowage", group, topic, timeout, check);
+            ProcCpu.Split after = cpuNow(worker);
+            double secondHalf = (after.worker() - workerAtHalf) * 1e6 / Math.max(1, topic.records() - committedAtHalf);
             long peak = worker.peakRssBytes();
             boolean held = worker.isAlive() && !worker.logContains("OutOfMemoryError");
-            return new Worker(new Throughput(topic.records(), topic.payloadBytes(), done - started), peak, held, cpu);
+            return new Worker(new Throughput(topic.records(), topic.payloadBytes(), done - started), peak, held,
+                    after.minus(cpuBefore), secondHalf);
         }
     }
 

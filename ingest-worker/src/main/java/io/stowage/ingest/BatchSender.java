@@ -1,5 +1,6 @@
 package io.stowage.ingest;
 
+import com.google.protobuf.ByteString;
 import io.grpc.Status;
 import io.stowage.api.v1.Message;
 import io.stowage.api.v1.PutBatchResponse;
@@ -162,20 +163,22 @@ final class BatchSender implements BatchSink, AutoCloseable {
         if (acked == 0 || msgs.isEmpty()) {
             return;
         }
-        // Per topic: batches are mostly one topic; attribute the acknowledged count in order.
-        String topic = msgs.get(0).getKafka().getTopic();
+        // Per topic: batches are mostly one topic; attribute the acknowledged count in order. The
+        // topic's bytes are compared, not its text: the mapper gives every record of a topic the same bytes.
+        ByteString topic = msgs.get(0).getKafka().getTopicBytes();
         long run = 0;
         long left = acked;
         for (Message m : msgs) {
-            if (!m.getKafka().getTopic().equals(topic)) {
-                metrics.stored(topic, Math.min(run, left));
+            ByteString t = m.getKafka().getTopicBytes();
+            if (!t.equals(topic)) {
+                metrics.stored(topic.toStringUtf8(), Math.min(run, left));
                 left -= Math.min(run, left);
-                topic = m.getKafka().getTopic();
+                topic = t;
                 run = 0;
             }
             run++;
         }
-        metrics.stored(topic, Math.min(run, left));
+        metrics.stored(topic.toStringUtf8(), Math.min(run, left));
     }
 
     /** Stops: batches still retrying are given up (interrupted) after {@code wait}. */

@@ -63,9 +63,9 @@ final class IngestMetrics {
                 .register(registry);
     }
 
-    void consumed(String topic) {
+    void consumed(String topic, int records) {
         consumed.computeIfAbsent(topic, t -> Counter.builder("stowage.ingest.records.consumed").tag("topic", t)
-                .description("Records read from Kafka").register(registry)).increment();
+                .description("Records read from Kafka").register(registry)).increment(records);
     }
 
     void stored(String topic, long count) {

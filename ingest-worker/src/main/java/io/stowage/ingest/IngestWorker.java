@@ -130,8 +130,9 @@ public final class IngestWorker implements Runnable {
     void pollOnce() {
         ConsumerRecords<byte[], byte[]> records = consumer.poll(POLL);
         lastPollMillis = clock.millis();
-        for (ConsumerRecord<byte[], byte[]> record : records) {
-            add(record);
+        // partition by partition: what is per topic (its id, the metrics) is done once per poll, not per record
+        for (TopicPartition tp : records.partitions()) {
+            add(tp, records.records(tp));
         }
         if (!open.isEmpty() && open.ageMillis(clock.millis()) >= config.linger().toMillis()) {
             seal();
@@ -144,30 +145,34 @@ public final class IngestWorker implements Runnable {
         updateLag();
     }
 
-    private void add(ConsumerRecord<byte[], byte[]> record) {
-        TopicPartition tp = new TopicPartition(record.topic(), record.partition());
-        if (waitingForTopicId.containsKey(tp)) {
+    private void add(TopicPartition tp, List<ConsumerRecord<byte[], byte[]>> records) {
+        if (records.isEmpty() || waitingForTopicId.containsKey(tp)) {
             return; // read again once the topic id is known
         }
-        Optional<String> topicId = topicIds.find(record.topic());
-        if (topicId.isEmpty()) {
-            // wait without blocking the loop: read this record again once the look-up answers
-            consumer.seek(tp, record.offset());
+        Optional<String> found = topicIds.find(tp.topic());
+        if (found.isEmpty()) {
+            // wait without blocking the loop: read these records again once the look-up answers
+            consumer.seek(tp, records.get(0).offset());
             consumer.pause(List.of(tp));
-            waitingForTopicId.put(tp, record.topic());
+            waitingForTopicId.put(tp, tp.topic());
             return;
         }
-        metrics.consumed(record.topic());
-        Message msg = mapper.map(record, topicId.get());
-        long size = msg.getSerializedSize();
-        if (!open.isEmpty() && (open.size() >= config.batchMessages() || open.bytes + size > config.batchBytes())) {
-            seal();
+        String topicId = found.get();
+        metrics.consumed(tp.topic(), records.size());
+        long added = 0;
+        for (ConsumerRecord<byte[], byte[]> record : records) {
+            Message msg = mapper.map(record, topicId);
+            long size = msg.getSerializedSize();
+            if (!open.isEmpty() && (open.size() >= config.batchMessages() || open.bytes + size > config.batchBytes())) {
+                seal();
+            }
+            open.add(msg, topicId, tp, record.offset(), size);
+            added += size;
+            if (open.size() >= config.batchMessages() || open.bytes >= config.batchBytes()) {
+                seal();
+            }
         }
-        open.add(msg, topicId.get(), tp, record.offset(), size);
-        inFlightBytes += size;
-        if (open.size() >= config.batchMessages() || open.bytes >= config.batchBytes()) {
-            seal();
-        }
+        inFlightBytes += added; // a volatile: written once per partition, not per record
     }
 
     /** Closes the open batch: its offsets are tracked from now on, and it waits for the sink. */

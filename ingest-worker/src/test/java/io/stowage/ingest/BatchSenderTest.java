@@ -135,6 +135,24 @@ class BatchSenderTest {
         assertThat(registry.find("stowage.ingest.records.stored").counter()).isNull();
     }
 
+    @Test
+    void storedRecordsAreCountedPerTopicOfABatchThatMixesTopics() throws Exception {
+        Batch batch = batch("a", "b");
+        TopicPartition other = new TopicPartition("orders", 3);
+        for (int offset = 0; offset < 3; offset++) {
+            byte[] value = {(byte) offset};
+            Message m = mapper.map(new ConsumerRecord<>(other.topic(), other.partition(), offset, 1_700_000_000_000L,
+                    TimestampType.CREATE_TIME, 0, 1, null, value, new RecordHeaders(), Optional.empty()), TOPIC_ID);
+            batch.add(m, TOPIC_ID, other, offset, m.getSerializedSize());
+        }
+        batch.add(mapper.map(record(2, "c"), TOPIC_ID), TOPIC_ID, TP, 2, 10);
+
+        assertThat(send(new FakePutBatch(m -> false), batch)).isTrue();
+
+        assertThat(registry.get("stowage.ingest.records.stored").tag("topic", "alerts").counter().count()).isEqualTo(3);
+        assertThat(registry.get("stowage.ingest.records.stored").tag("topic", "orders").counter().count()).isEqualTo(3);
+    }
+
     /** Sends {@code batch} and waits for its outcome: whether it counts as stored. */
     private boolean send(PutBatchCall server, Batch batch) throws Exception {
         sender = new BatchSender(server, mapper, new IngestMetrics(registry), 2);

@@ -176,6 +176,27 @@ class IngestWorkerLoopTest {
     }
 
     @Test
+    void consumedRecordsAreCountedPerTopicOnceTheirTopicIdIsKnown() {
+        String other = "late-topic";
+        TopicPartition late = new TopicPartition(other, 0);
+        LoopFixture f = new LoopFixture(Limits.of(100)).assign(P0, P1, late);
+        f.records(P0, 0, 3);
+        f.records(P1, 0, 2);
+        f.records(late, 0, 4);
+
+        f.poll(1);
+
+        assertThat(f.consumed(LoopFixture.TOPIC)).isEqualTo(5);
+        assertThat(f.registry.find("stowage.ingest.records.consumed").tag("topic", other).counter())
+                .as("held back until the topic id is known, so not consumed yet").isNull();
+        f.topicIds.with(other, "5d1f0c3e-0000-4000-8000-000000000001");
+        f.poll(1);
+        f.records(late, 0, 4);
+        f.poll(1);
+        assertThat(f.consumed(other)).isEqualTo(4);
+    }
+
+    @Test
     void aTopicIdArrivingWhilePausedForBackpressureDoesNotResumeConsumption() {
         String other = "late-topic";
         TopicPartition late = new TopicPartition(other, 0);

@@ -143,6 +143,10 @@ final class LoopFixture {
         return r == null ? List.of() : List.of(r[0], r[1]);
     }
 
+    double consumed(String topic) {
+        return registry.get("stowage.ingest.records.consumed").tag("topic", topic).counter().count();
+    }
+
     double gauge(String name) {
         return registry.get(name).gauge().value();
     }

@@ -1,6 +1,7 @@
 package io.stowage.common.kafka;
 
 import com.google.protobuf.ByteString;
+import com.google.protobuf.UnsafeByteOperations;
 import io.stowage.api.ApiLimits;
 import io.stowage.api.v1.AttributeValue;
 import io.stowage.api.v1.KafkaRecord;
@@ -10,7 +11,9 @@ import io.stowage.common.message.Messages;
 import io.stowage.common.message.Timestamps;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.header.Headers;
@@ -27,6 +30,11 @@ import org.apache.kafka.common.header.Headers;
  *   <li>type: the {@code ce_type} header or the configured rules, else {@code kafka.record};
  *   <li>{@code time} attribute: the record timestamp; {@code binary_data}: the value.
  * </ul>
+ *
+ * <p>It runs once per record on the worker's poll thread, so it does per topic what it can (the
+ * default source, the topic's bytes) and copies no record bytes: the key, the value and header
+ * values are wrapped, not copied, which is safe because the consumer's deserializer hands out
+ * fresh arrays that nobody changes afterwards. Safe for use by several threads.
  */
 public final class RecordMapper {
     public static final String DEFAULT_TYPE = "kafka.record";
@@ -34,29 +42,63 @@ public final class RecordMapper {
     public static final String ORIGINAL_ID_ATTRIBUTE = "originalid";
 
     private static final int MAX_ID_BYTES = ApiLimits.MAX_ID_BYTES;
+    // string fields set as bytes: protobuf then neither measures nor encodes their UTF-8 per message
+    private static final ByteString DEFAULT_TYPE_BYTES = ByteString.copyFromUtf8(DEFAULT_TYPE);
+    private static final ByteString SPEC_VERSION = ByteString.copyFromUtf8("1.0");
+    private static final int MAX_TOPICS_KEPT = 10_000;
 
     private final String clusterId;
     private final List<TypeRule> typeRules;
+    /** The strings of each topic that every one of its records repeats, encoded once. */
+    private final Map<String, TopicStrings> topics = new ConcurrentHashMap<>();
+    /** The last {@code time} attribute made: records of a fast stream share their millisecond. */
+    private volatile TimeAttribute lastTime = new TimeAttribute(Long.MIN_VALUE, null);
 
     public RecordMapper(String clusterId, List<TypeRule> typeRules) {
         this.clusterId = clusterId;
         this.typeRules = List.copyOf(typeRules);
     }
 
-    /** The message for {@code record}; {@code topicId} is the topic's Kafka id. */
+    /**
+     * The message for {@code record}; {@code topicId} is the topic's Kafka id. The message shares
+     * the record's key, value and header value arrays: they must not be changed afterwards.
+     */
     public Message map(ConsumerRecord<byte[], byte[]> record, String topicId) {
-        Message.Builder msg = Message.newBuilder()
-                .setId(chosenId(record).orElseGet(() -> derivedId(record, topicId)))
-                .setSource(header(record, "ce_source").orElse("kafka://" + clusterId + "/" + record.topic()))
-                .setSpecVersion("1.0")
-                .setType(type(record))
-                .setKafka(kafkaRecord(record));
+        TopicStrings topic = topics.get(record.topic());
+        if (topic == null) {
+            if (topics.size() >= MAX_TOPICS_KEPT) {
+                topics.clear(); // topics come and go over the years; this is only a cache
+            }
+            topic = topics.computeIfAbsent(record.topic(), this::topicStrings);
+        }
+        Header[] headers = record.headers().toArray();
+        Message.Builder msg = Message.newBuilder();
+        String asked = requestedId(headers);
+        if (asked != null) {
+            msg.setId(asked);
+        } else {
+            msg.setIdBytes(UnsafeByteOperations.unsafeWrap(
+                    KafkaIds.derivedAscii(clusterId, topicId, record.partition(), record.offset())));
+        }
+        String source = text(lastHeader(headers, "ce_source"));
+        if (source != null) {
+            msg.setSource(source);
+        } else {
+            msg.setSourceBytes(topic.defaultSource());
+        }
+        msg.setSpecVersionBytes(SPEC_VERSION);
+        String type = ruledType(record);
+        if (type != null) {
+            msg.setType(type);
+        } else {
+            msg.setTypeBytes(DEFAULT_TYPE_BYTES);
+        }
+        msg.setKafka(kafkaRecord(record, topic, headers));
         if (Messages.placeable(record.timestamp())) {
-            msg.putAttributes("time", AttributeValue.newBuilder()
-                    .setCeTimestamp(Timestamps.fromMillis(record.timestamp())).build());
+            msg.putAttributes("time", timeAttribute(record.timestamp()));
         }
         if (record.value() != null) {
-            msg.setBinaryData(ByteString.copyFrom(record.value()));
+            msg.setBinaryData(UnsafeByteOperations.unsafeWrap(record.value()));
         }
         return msg.build();
     }
@@ -74,50 +116,76 @@ public final class RecordMapper {
         return KafkaIds.derived(clusterId, topicId, record.partition(), record.offset());
     }
 
-    private static Optional<String> chosenId(ConsumerRecord<byte[], byte[]> record) {
-        return requestedId(record.headers());
-    }
-
     /** The id a record asks for through its headers, if any ({@code _id}, then {@code ce_id}). */
     public static Optional<String> requestedId(Headers headers) {
-        for (Header h : headers.headers("_id")) {
-            if (h.value() != null && h.value().length == 16) {
-                return Optional.of(KafkaIds.fromBinaryUuid(h.value()));
+        return Optional.ofNullable(requestedId(headers.toArray()));
+    }
+
+    private static String requestedId(Header[] headers) {
+        for (Header h : headers) {
+            if ("_id".equals(h.key()) && h.value() != null && h.value().length == 16) {
+                return KafkaIds.fromBinaryUuid(h.value());
             }
         }
-        for (Header h : headers.headers("ce_id")) {
-            if (h.value() != null && h.value().length > 0 && h.value().length <= MAX_ID_BYTES) {
+        for (Header h : headers) {
+            if ("ce_id".equals(h.key()) && h.value() != null && h.value().length > 0
+                    && h.value().length <= MAX_ID_BYTES) {
                 String id = new String(h.value(), StandardCharsets.UTF_8);
                 if (id.indexOf('\0') < 0) {
-                    return Optional.of(id);
+                    return id;
                 }
             }
         }
-        return Optional.empty();
+        return null;
     }
 
-    private String type(ConsumerRecord<byte[], byte[]> record) {
+    /** The type the configured rules give, or null for the default. */
+    private String ruledType(ConsumerRecord<byte[], byte[]> record) {
         for (TypeRule rule : typeRules) {
             Optional<String> type = rule.typeOf(record.headers(), record.value()).filter(t -> t.indexOf('\0') < 0);
             if (type.isPresent()) {
                 return type.get();
             }
         }
-        return DEFAULT_TYPE;
+        return null;
+    }
+
+    private static Header lastHeader(Header[] headers, String name) {
+        for (int i = headers.length - 1; i >= 0; i--) {
+            if (name.equals(headers[i].key())) {
+                return headers[i];
+            }
+        }
+        return null;
     }
 
     /** A header as text, unless it is missing, empty or holds a NUL (which no index can keep). */
-    private static Optional<String> header(ConsumerRecord<byte[], byte[]> record, String name) {
-        Header h = record.headers().lastHeader(name);
+    private static String text(Header h) {
         if (h == null || h.value() == null || h.value().length == 0) {
-            return Optional.empty();
+            return null;
         }
-        return Optional.of(new String(h.value(), StandardCharsets.UTF_8)).filter(v -> v.indexOf('\0') < 0);
+        String v = new String(h.value(), StandardCharsets.UTF_8);
+        return v.indexOf('\0') < 0 ? v : null;
     }
 
-    private static KafkaRecord kafkaRecord(ConsumerRecord<byte[], byte[]> record) {
+    private AttributeValue timeAttribute(long millis) {
+        TimeAttribute last = lastTime;
+        if (last.millis() != millis) {
+            last = new TimeAttribute(millis, AttributeValue.newBuilder()
+                    .setCeTimestamp(Timestamps.fromMillis(millis)).build());
+            lastTime = last;
+        }
+        return last.value();
+    }
+
+    private TopicStrings topicStrings(String topic) {
+        return new TopicStrings(ByteString.copyFromUtf8(topic),
+                ByteString.copyFromUtf8("kafka://" + clusterId + "/" + topic));
+    }
+
+    private static KafkaRecord kafkaRecord(ConsumerRecord<byte[], byte[]> record, TopicStrings topic, Header[] headers) {
         KafkaRecord.Builder k = KafkaRecord.newBuilder()
-                .setTopic(record.topic())
+                .setTopicBytes(topic.name())
                 .setPartition(record.partition())
                 .setOffset(record.offset())
                 .setTimestamp(record.timestamp())
@@ -128,15 +196,21 @@ public final class RecordMapper {
                 })
                 .setNullValue(record.value() == null);
         if (record.key() != null) {
-            k.setKey(ByteString.copyFrom(record.key()));
+            k.setKey(UnsafeByteOperations.unsafeWrap(record.key()));
         }
-        for (Header h : record.headers()) {
+        for (Header h : headers) {
             io.stowage.api.v1.Header.Builder header = io.stowage.api.v1.Header.newBuilder().setKey(h.key());
             if (h.value() != null) {
-                header.setValue(ByteString.copyFrom(h.value()));
+                header.setValue(UnsafeByteOperations.unsafeWrap(h.value()));
             }
             k.addHeaders(header);
         }
         return k.build();
     }
+
+    /** A topic's name and default source, as the UTF-8 bytes that go on the wire. */
+    private record TopicStrings(ByteString name, ByteString defaultSource) {}
+
+    /** A {@code time} attribute and the millisecond it holds. */
+    private record TimeAttribute(long millis, AttributeValue value) {}
 }

@@ -79,7 +79,7 @@ final class Footprint {
         }
         return Entry.of(name, (double) bytes / records, "B",
                         "payload bytes per message (key + value + headers)", (double) payloadBytes / records)
-                .withTarget(Target.ratioAtMost(1.1))
+                .withTarget(Target.ratioAtMost(1.15))
                 .withNote(String.format(Locale.ROOT, "%,d objects, %,.0f MB stored for %,.0f MB of payload in %,d records",
                         objects, bytes / 1e6, payloadBytes / 1e6, records));
     }

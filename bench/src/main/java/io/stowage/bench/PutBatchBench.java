@@ -104,7 +104,7 @@ final class PutBatchBench {
         List<Entry> entries = new ArrayList<>();
         entries.add(Entry.of("B2 PutBatch " + batch + ", " + label, putRate, "msgs/s",
                         "1 " + what + " + 1 PostgreSQL insert per batch", Stats.median(limit))
-                .withTarget(Target.ratioAtLeast(0.5))
+                .withTarget(Target.ratioAtLeast(0.6))
                 .withNote(objects(put)));
         entries.add(Entry.of("B2 one object per message at the backends' limit, " + label,
                         Stats.median(rawPerMessage), "msgs/s", "1 " + what + " + 1 PostgreSQL insert per batch",

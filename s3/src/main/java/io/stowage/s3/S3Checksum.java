@@ -14,8 +14,8 @@ public enum S3Checksum {
     /**
      * {@link #CRC32C} where the store echoes it, else {@link #MD5}: the first write tries CRC32C,
      * and an answer without the echo (a store that does not know the header) makes that write and
-     * every later one use MD5. CRC32C costs a fraction of MD5's CPU (the machine's CRC32C
-     * instruction against some 700 MB/s of MD5 on one core), and MD5 works nearly everywhere.
+     * every later one use MD5. For deployments that may meet either kind of store, also one
+     * whose ETag is no MD5 (SSE-KMS) but that checks checksum headers.
      */
     AUTO("an x-amz-checksum-crc32c header, or the ETag (an MD5) where the store does not echo checksums"),
     /**

@@ -81,12 +81,12 @@ public record ServerConfig(
             "Key prefix for segment objects inside the bucket.", Values::string);
     public static final Setting<Boolean> S3_PATH_STYLE = Setting.of("STOWAGE_S3_PATH_STYLE", "false",
             "Path-style bucket addressing; most S3-compatible servers need true.", Values::bool);
-    public static final Setting<S3Checksum> S3_CHECKSUM = Setting.of("STOWAGE_S3_CHECKSUM", "auto",
-            "How each segment write proves the store kept the bytes sent: auto (crc32c where the store echoes it,"
-                    + " else md5; the first write decides), md5 (Content-MD5, then the ETag must"
+    public static final Setting<S3Checksum> S3_CHECKSUM = Setting.of("STOWAGE_S3_CHECKSUM", "md5",
+            "How each segment write proves the store kept the bytes sent: md5 (Content-MD5, then the ETag must"
                     + " match; AWS S3 and most compatible servers), crc32c or sha256 (an x-amz-checksum-* header the"
                     + " store must echo; for stores whose ETag is not an MD5, e.g. SSE-KMS), trailer (the AWS SDK's"
-                    + " aws-chunked upload with a trailing CRC32; only for stores that decode aws-chunked).",
+                    + " aws-chunked upload with a trailing CRC32; only for stores that decode aws-chunked), auto (crc32c where"
+                    + " the store echoes it, else md5; the first write decides).",
             S3Checksum::parse);
     public static final Setting<Integer> MAX_BATCH_MESSAGES = Setting.of("STOWAGE_MAX_BATCH_MESSAGES",
             Integer.toString(ApiLimits.DEFAULT_MAX_BATCH_MESSAGES),

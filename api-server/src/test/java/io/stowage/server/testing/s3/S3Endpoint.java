@@ -30,7 +30,7 @@ public record S3Endpoint(String name, URI uri, String accessKey, String secretKe
 
     /** Creates {@code bucket} (if new) and opens a store over it with the default proof of writes. */
     public S3BlobStore store(String bucket, String prefix) {
-        return store(bucket, prefix, S3Checksum.AUTO);
+        return store(bucket, prefix, S3Checksum.MD5);
     }
 
     public S3BlobStore store(String bucket, String prefix, S3Checksum checksum) {

@@ -37,9 +37,7 @@ final class PostgresExpiry {
     // change a segment whose rows this transaction holds deleted)
     private static final String EMPTY_SEGMENTS = "UPDATE segments s SET live_count = 0, live_bytes = 0"
             + " FROM segments o, streams st WHERE s.id = ANY(?) AND s.state = 'committed' AND o.id = s.id"
-            + " AND st.id = s.stream_id RETURNING s.id, s.object_key, st.name AS stream,"
-            + " (SELECT t.name FROM types t WHERE t.id = s.type_id) AS type, s.size_bytes, s.live_count,"
-            + " s.live_bytes, s.min_time, s.max_time, o.live_bytes AS deleted_bytes";
+            + " AND st.id = s.stream_id RETURNING " + PostgresSegments.SEGMENT_COLUMNS + ", o.live_bytes AS deleted_bytes";
 
     private final Database db;
     private final NameIds streams;

@@ -18,7 +18,8 @@ import java.util.Map;
 /** The segment side of {@link PostgresIndex}: what the cleaner and the verifier use. */
 final class PostgresSegments {
     private static final long CLEAN_LOCK_KEY = 0x5354_4f57_434c_4eL; // "STOWCLN"
-    private static final String SEGMENT_COLUMNS = "s.id, s.object_key, st.name AS stream,"
+    /** A segment row as SegmentRef reads it; {@code s} is segments, {@code st} streams. */
+    static final String SEGMENT_COLUMNS = "s.id, s.object_key, st.name AS stream,"
             + " (SELECT t.name FROM types t WHERE t.id = s.type_id) AS type, s.size_bytes,"
             + " s.live_count, s.live_bytes, s.min_time, s.max_time";
 

@@ -46,6 +46,8 @@ import java.util.function.Predicate;
 public final class InMemoryIndex implements MessageIndex {
     private final Clock clock;
     private final SegmentTable segments = new SegmentTable();
+    /** How far past its segments' time range expireSegments reaches, as the PostgreSQL adapter does. */
+    private static final java.time.Duration EXPIRY_SLACK = java.time.Duration.ofSeconds(1);
     private final Map<String, IndexEntry> messages = new HashMap<>();
     private final TreeSet<String> streams = new TreeSet<>();
     private final ReentrantLock cleanLock = new ReentrantLock();
@@ -166,17 +168,37 @@ public final class InMemoryIndex implements MessageIndex {
     public synchronized DeleteOutcome expireSegments(String stream, Instant cutoff, int limit) {
         open();
         List<Segment> whole = segments.wholeBefore(stream, micros(cutoff), limit);
+        if (whole.isEmpty()) {
+            return DeleteOutcome.NONE;
+        }
         Set<Long> ids = new HashSet<>();
+        long live = 0;
         long bytes = 0;
+        Instant from = whole.get(0).minTime;
+        Instant to = whole.get(0).maxTime;
         for (Segment s : whole) {
             ids.add(s.id);
+            live += s.liveCount;
             bytes += s.liveBytes;
+            from = s.minTime.isBefore(from) ? s.minTime : from;
+            to = s.maxTime.isAfter(to) ? s.maxTime : to;
+        }
+        // the rows PostgreSQL's statement reaches: those of these segments inside the batch's time range
+        Instant lo = from.minus(EXPIRY_SLACK);
+        Instant hi = to.plus(EXPIRY_SLACK);
+        List<String> victims = messages.values().stream()
+                .filter(e -> ids.contains(e.segmentId()) && e.stream().equals(stream))
+                .filter(e -> !e.time().isBefore(lo) && !e.time().isAfter(hi))
+                .map(IndexEntry::id).toList();
+        if (victims.size() != live) {
+            return DeleteOutcome.NONE; // a segment's time range does not cover its rows: left to expire()
+        }
+        victims.forEach(messages::remove);
+        for (Segment s : whole) {
             s.liveCount = 0;
             s.liveBytes = 0;
         }
-        int before = messages.size();
-        messages.values().removeIf(e -> ids.contains(e.segmentId()) && e.stream().equals(stream));
-        return new DeleteOutcome(before - messages.size(), bytes, whole.stream().map(Segment::ref).toList());
+        return new DeleteOutcome(victims.size(), bytes, whole.stream().map(Segment::ref).toList());
     }
 
     /** Removes rows and accounts for them in their segments, as the PostgreSQL statement does. */

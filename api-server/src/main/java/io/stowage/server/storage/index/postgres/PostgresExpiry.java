@@ -11,6 +11,8 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Retention in PostgreSQL. Most of a day past retention lies in segments that end before the
@@ -21,6 +23,7 @@ import java.util.Optional;
  * accounting per segment, as {@code DeleteBatch} does.
  */
 final class PostgresExpiry {
+    private static final Logger log = LoggerFactory.getLogger(PostgresExpiry.class);
     /**
      * Widens a batch's time range: a segment's bounds and its rows' times come from the same
      * instants, but a rounding to the microsecond somewhere must not leave a row behind.
@@ -37,7 +40,8 @@ final class PostgresExpiry {
     // change a segment whose rows this transaction holds deleted)
     private static final String EMPTY_SEGMENTS = "UPDATE segments s SET live_count = 0, live_bytes = 0"
             + " FROM segments o, streams st WHERE s.id = ANY(?) AND s.state = 'committed' AND o.id = s.id"
-            + " AND st.id = s.stream_id RETURNING " + PostgresSegments.SEGMENT_COLUMNS + ", o.live_bytes AS deleted_bytes";
+            + " AND st.id = s.stream_id RETURNING " + PostgresSegments.SEGMENT_COLUMNS + ", o.live_count AS live_before,"
+            + " o.live_bytes AS deleted_bytes";
 
     private final Database db;
     private final NameIds streams;
@@ -89,17 +93,31 @@ final class PostgresExpiry {
         });
     }
 
+    /**
+     * Sets the batch's segments to nothing live, unless the rows deleted are not exactly the rows
+     * they held: then a segment's time range did not cover its rows (or a segment left the
+     * committed state), and emptying it would let Clean delete an object rows still point at. The
+     * whole batch is rolled back and left to {@link #expire}, which counts row by row.
+     */
     private static DeleteOutcome emptySegments(Connection c, Long[] segmentIds, int deleted) throws SQLException {
         long bytes = 0;
+        long liveBefore = 0;
         List<SegmentRef> emptied = new ArrayList<>();
         try (PreparedStatement ps = c.prepareStatement(EMPTY_SEGMENTS)) {
             ps.setArray(1, Sql.array(c, "int8", segmentIds));
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
+                    liveBefore += rs.getLong("live_before");
                     bytes += rs.getLong("deleted_bytes");
                     emptied.add(PostgresSegments.segmentRef(rs));
                 }
             }
+        }
+        if (liveBefore != deleted || emptied.size() != segmentIds.length) {
+            c.rollback();
+            log.warn("Expiry by whole segments deleted {} rows where the segments held {}; those segments are"
+                    + " expired message by message instead", deleted, liveBefore);
+            return DeleteOutcome.NONE;
         }
         return new DeleteOutcome(deleted, bytes, emptied);
     }

@@ -26,11 +26,27 @@ final class ProcCpu {
         }
     }
 
-    /** CPU seconds of {@code pid} and of its children (PostgreSQL's postmaster and its backends). */
+    /**
+     * CPU seconds of {@code pid} and of its children (PostgreSQL's postmaster and its backends):
+     * the live children's own, and what the children that have exited and been reaped used
+     * (cutime + cstime of {@code pid}), so that short-lived backends and autovacuum workers count.
+     */
     static double secondsWithChildren(long pid) {
-        try (Stream<ProcessHandle> children = ProcessHandle.of(pid).stream().flatMap(ProcessHandle::children)) {
-            return seconds(pid) + children.mapToDouble(c -> seconds(c.pid())).sum();
+        double reaped;
+        try {
+            reaped = reapedTicks(Files.readString(Path.of("/proc", String.valueOf(pid), "stat"))) * SECONDS_PER_TICK;
+        } catch (IOException | RuntimeException e) {
+            reaped = 0;
         }
+        try (Stream<ProcessHandle> children = ProcessHandle.of(pid).stream().flatMap(ProcessHandle::children)) {
+            return seconds(pid) + reaped + children.mapToDouble(c -> seconds(c.pid())).sum();
+        }
+    }
+
+    /** cutime + cstime of a stat line: the CPU of the children that exited and were waited for. */
+    static long reapedTicks(String stat) {
+        String[] f = stat.substring(stat.lastIndexOf(')') + 2).trim().split(" ");
+        return Long.parseLong(f[13]) + Long.parseLong(f[14]);
     }
 
     /** utime + stime of a stat line; the command name in parentheses may hold spaces, so fields count from its end. */

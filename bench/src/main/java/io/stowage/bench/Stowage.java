@@ -91,8 +91,8 @@ final class Stowage {
         env.put("STOWAGE_DB_SCHEMA", schema);
         // the benchmarks measure writing and reading; a clean in the middle would measure itself
         env.put("STOWAGE_CLEAN_INTERVAL", "off");
-        env.putAll(settings);
         env.putAll(passedThrough("BENCH_SERVER_"));
+        env.putAll(settings); // what a benchmark sets on purpose (B5's stored forms) wins over BENCH_SERVER_
         if (store instanceof Store.Directory d) {
             env.put("STOWAGE_DATA_DIR", d.path().toAbsolutePath().toString());
         } else if (store instanceof Store.Bucket b) {

@@ -31,9 +31,18 @@ final class S3ExportTarget {
     static final Setting<S3Checksum> CHECKSUM = Setting.of("STOWAGE_EXPORT_S3_CHECKSUM", "md5",
             "How each uploaded Parquet file proves the store kept the bytes sent, as STOWAGE_S3_CHECKSUM: md5,"
                     + " crc32c, sha256 or trailer. With md5 a file the bucket already holds (same ETag) is not"
-                    + " uploaded again.", S3Checksum::parse);
+                    + " uploaded again.", S3ExportTarget::checksum);
 
     static final List<Setting<?>> SETTINGS = Setting.declaredIn(S3ExportTarget.class);
+
+    /** The server's {@code auto} is not offered: a file the bucket holds is only recognised by an MD5 ETag. */
+    private static S3Checksum checksum(String text) {
+        S3Checksum c = S3Checksum.parse(text);
+        if (c == S3Checksum.AUTO) {
+            throw new IllegalArgumentException("expected one of md5, crc32c, sha256, trailer");
+        }
+        return c;
+    }
 
     static final S3SettingNames NAMES = new S3SettingNames("create it, or name another bucket in --to s3://",
             REGION.env(), CHECKSUM.env());

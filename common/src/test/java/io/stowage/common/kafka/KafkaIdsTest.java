@@ -48,13 +48,15 @@ class KafkaIdsTest {
             assertThat(KafkaIds.derived("cluster", "topic", partition, offset))
                     .isEqualTo(plainDerived("cluster", "topic", partition, offset));
         }
-        Thread other = new Thread(() -> {
+        // on another thread (its own digest): a failed assertion there fails this test through get()
+        java.util.concurrent.FutureTask<Void> other = new java.util.concurrent.FutureTask<>(() -> {
             for (int i = 0; i < 1000; i++) {
                 assertThat(KafkaIds.derived("other", "topic", 1, i)).isEqualTo(plainDerived("other", "topic", 1, i));
             }
+            return null;
         });
-        other.start();
-        other.join();
+        new Thread(other).start();
+        other.get();
         assertThat(KafkaIds.derived("cluster", "topic", 3, 7)).isEqualTo(plainDerived("cluster", "topic", 3, 7));
     }
 

@@ -35,7 +35,7 @@ class S3BlobStoreTest extends BlobStoreContractTest {
         assertThat(all).containsExactly(new BlobLister.BlobInfo("stream=a/x.bson", 2));
     }
 
-    /** The server's default: S3Proxy checks and echoes CRC32C, so writes are proven by it, not by MD5. */
+    /** auto: S3Proxy checks and echoes CRC32C, so writes are proven by it, not by MD5. */
     @Test
     void autoProvesWritesByCrc32cWhereTheStoreEchoesIt() {
         try (S3BlobStore auto = TestBackends.s3Store(TestBackends.uniqueName("auto"), "p", S3Checksum.AUTO)) {

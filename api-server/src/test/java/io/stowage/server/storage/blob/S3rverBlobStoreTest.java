@@ -47,7 +47,7 @@ class S3rverBlobStoreTest extends BlobStoreContractTest {
         }
     }
 
-    /** The server's default on a store that knows no x-amz-checksum-*: the first write is made again with MD5, and so are all later ones. */
+    /** auto on a store that knows no x-amz-checksum-*: the first write is made again with MD5, and so are all later ones. */
     @Test
     void autoFallsBackToMd5WhereTheStoreEchoesNoChecksum() {
         try (S3BlobStore auto = S3rverProcess.endpoint().store(TestBackends.uniqueName("auto"), "p",

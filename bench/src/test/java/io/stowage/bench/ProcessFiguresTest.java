@@ -48,9 +48,9 @@ class ProcessFiguresTest {
 
     @Test
     void readsCpuTicksFromProcStatEvenWithSpacesInTheName() {
-        String stat = "4242 (java (main) x) S 1 4242 4242 0 -1 4194560 5000 0 12 0 1234 56 0 0 20 0 40 0 100 0 0";
+        String stat = "4242 (java (main) x) S 1 4242 4242 0 -1 4194560 5000 0 12 0 1234 56 7 3 20 0 40 0 100 0 0";
         assertThat(ProcCpu.ticks(stat)).isEqualTo(1234 + 56);
-        assertThat(ProcCpu.reapedTicks(stat)).isEqualTo(0 + 20);
+        assertThat(ProcCpu.reapedTicks(stat)).isEqualTo(7 + 3);
         assertThat(ProcCpu.seconds(ProcessHandle.current().pid())).isPositive();
     }
 }

@@ -74,23 +74,24 @@ public final class Archive {
 
     /**
      * Like {@link #get}, with each message's stored document as it is in its segment, and the known
-     * ids that did not fit in {@code budget} bytes of documents (decided by the index's lengths,
-     * before reading), for the caller to ask again. The batch holds its share of the server's
+     * ids that did not fit in {@code budget} bytes of documents (decided by the index's lengths
+     * before reading, and by each document's real length before decompressing it), for the caller
+     * to ask again. The batch holds its share of the server's
      * {@link BytesInFlight} until it is closed: close it once the response is sent.
      */
     public StoredBatch getStored(List<String> ids, long budget) {
         LinkedHashSet<String> unique = uniqueIds(ids);
         ResponseBudget.Split split = ResponseBudget.split(unique, index.locate(unique), budget);
-        BytesInFlight.Permit permit = reads.reserve(split.bytes());
+        List<BytesInFlight.Permit> permits = new ArrayList<>(List.of(reads.reserve(split.bytes())));
         try {
             List<String> cut = new ArrayList<>();
-            List<StoredMessage> found = read(unique, split, budget, cut);
+            List<StoredMessage> found = read(unique, split, budget, cut, permits);
             if (!cut.isEmpty()) {
                 cut.addAll(split.remaining());
             }
-            return new StoredBatch(found, cut.isEmpty() ? split.remaining() : cut, permit);
+            return new StoredBatch(found, cut.isEmpty() ? split.remaining() : cut, List.copyOf(permits));
         } catch (RuntimeException e) {
-            permit.close();
+            permits.forEach(BytesInFlight.Permit::close);
             throw e;
         }
     }
@@ -101,26 +102,35 @@ public final class Archive {
      * (declared by its frame, before it is decompressed): the ids past it go to {@code cut}.
      */
     private List<StoredMessage> read(LinkedHashSet<String> unique, ResponseBudget.Split split, long budget,
-            List<String> cut) {
+            List<String> cut, List<BytesInFlight.Permit> permits) {
         Map<String, byte[]> found = reader.readStored(split.now());
         Map<String, byte[]> digests = found.isEmpty() ? Map.of() : index.findDigests(found.keySet());
-        List<StoredMessage> result = new ArrayList<>(found.size());
+        List<String> kept = new ArrayList<>(found.size());
         long used = 0;
+        long unpacked = 0;
+        for (String id : unique) {
+            byte[] stored = found.get(id);
+            if (stored == null || digests.get(id) == null) {
+                continue; // no digest: deleted while we read
+            }
+            long size = DocumentFrames.documentSize(stored);
+            if (!cut.isEmpty() || (!kept.isEmpty() && used + size > budget)) {
+                cut.add(id);
+                continue;
+            }
+            kept.add(id);
+            used += size;
+            unpacked += DocumentFrames.isFrame(stored) ? size : 0;
+        }
+        // decompressed documents live beside the stored bytes the first permit covers: reserve them too
+        if (unpacked > 0) {
+            permits.add(reads.reserve(unpacked));
+        }
+        List<StoredMessage> result = new ArrayList<>(kept.size());
         try (DocumentFrames.Decoder decoder = DocumentFrames.decoder()) {
-            for (String id : unique) {
-                byte[] stored = found.get(id);
-                byte[] digest = digests.get(id);
-                if (stored == null || digest == null) {
-                    continue; // no digest: deleted while we read
-                }
-                long size = DocumentFrames.documentSize(stored);
-                if (!cut.isEmpty() || (!result.isEmpty() && used + size > budget)) {
-                    cut.add(id);
-                    continue;
-                }
-                byte[] doc = reader.document(decoder, id, stored);
-                used += doc.length;
-                result.add(new StoredMessage(checked(id, MessageReader.decode(id, doc), digest), doc));
+            for (String id : kept) {
+                byte[] doc = reader.document(decoder, id, found.get(id));
+                result.add(new StoredMessage(checked(id, MessageReader.decode(id, doc), digests.get(id)), doc));
             }
         }
         metrics.returned(result.size());
@@ -128,11 +138,11 @@ public final class Archive {
     }
 
     /** Stored messages in request order, and the known ids left for another call; close it when sent. */
-    public record StoredBatch(List<StoredMessage> found, List<String> remaining, BytesInFlight.Permit permit)
+    public record StoredBatch(List<StoredMessage> found, List<String> remaining, List<BytesInFlight.Permit> permits)
             implements AutoCloseable {
         @Override
         public void close() {
-            permit.close();
+            permits.forEach(BytesInFlight.Permit::close);
         }
     }
 

@@ -55,6 +55,11 @@ public final class Archive {
         this.outages = outages;
     }
 
+    /** Bytes of GetBatch calls held under the server's cap right now. */
+    long readBytesInFlight() {
+        return reads.inUse();
+    }
+
     public PutOutcome put(List<Message> batch) {
         PutOutcome outcome = writer.put(batch);
         metrics.put(outcome.acknowledged(), outcome.rejected().size());

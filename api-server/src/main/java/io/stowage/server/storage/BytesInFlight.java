@@ -6,7 +6,8 @@ import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 
 /**
- * A server-wide cap on the stored bytes that GetBatch calls hold in memory at once. The response
+ * A server-wide cap on the bytes that GetBatch calls hold in memory at once: the stored bytes
+ * read, and the documents decompressed from frames beside them. The response
  * budget bounds one call; this bounds them all together, so that many concurrent large reads wait
  * their turn instead of running the heap out (a document is held about three times while a
  * response is built: as read, decoded, and in the response). Counted in KiB so that caps beyond

@@ -8,9 +8,9 @@ import io.stowage.api.ApiLimits;
  * @param maxBatchMessages messages per batch
  * @param maxMessageBytes bytes per message (its protobuf encoding)
  * @param maxBatchBytes bytes per batch (the sum of its messages)
- * @param getResponseBytes stored-document bytes one GetBatch response carries; the ids past it are
+ * @param getResponseBytes document bytes (decompressed) one GetBatch response carries; the ids past it are
  *     left for the caller to ask again (at least one message is always sent)
- * @param getBytesInFlight stored-document bytes all GetBatch calls together hold at once; calls past
+ * @param getBytesInFlight bytes all GetBatch calls together hold at once (stored, and decompressed beside them); calls past
  *     it wait their turn
  */
 public record Limits(int maxBatchMessages, int maxMessageBytes, int maxBatchBytes, int getResponseBytes,

@@ -32,14 +32,15 @@ final class ProcCpu {
      * (cutime + cstime of {@code pid}), so that short-lived backends and autovacuum workers count.
      */
     static double secondsWithChildren(long pid) {
-        double reaped;
+        double own;
         try {
-            reaped = reapedTicks(Files.readString(Path.of("/proc", String.valueOf(pid), "stat"))) * SECONDS_PER_TICK;
+            String stat = Files.readString(Path.of("/proc", String.valueOf(pid), "stat"));
+            own = (ticks(stat) + reapedTicks(stat)) * SECONDS_PER_TICK;
         } catch (IOException | RuntimeException e) {
-            reaped = 0;
+            own = 0;
         }
         try (Stream<ProcessHandle> children = ProcessHandle.of(pid).stream().flatMap(ProcessHandle::children)) {
-            return seconds(pid) + reaped + children.mapToDouble(c -> seconds(c.pid())).sum();
+            return own + children.mapToDouble(c -> seconds(c.pid())).sum();
         }
     }
 

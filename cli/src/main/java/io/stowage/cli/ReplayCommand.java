@@ -1,5 +1,6 @@
 package io.stowage.cli;
 
+import com.google.protobuf.Timestamp;
 import io.stowage.api.v1.CountRequest;
 import io.stowage.api.v1.PartitionCount;
 import io.stowage.api.v1.ScanOrder;
@@ -13,6 +14,7 @@ import java.time.Instant;
 import java.util.Optional;
 import java.util.Properties;
 import java.util.TreeMap;
+import java.util.function.Consumer;
 import java.util.stream.Stream;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -149,15 +151,7 @@ final class ReplayCommand extends ClientCommand {
      */
     private Census census(StowageClient client, String cursor) {
         CountRequest.Builder req = CountRequest.newBuilder().setStream(stream).setCursor(cursor);
-        if (type != null) {
-            req.setType(type);
-        }
-        if (from != null) {
-            req.setFrom(Timestamps.fromInstant(from));
-        }
-        if (to != null) {
-            req.setTo(Timestamps.fromInstant(to));
-        }
+        range(req::setType, req::setFrom, req::setTo);
         Census c = new Census();
         for (PartitionCount p : client.count(req.build()).getPartitionsList()) {
             c.records += p.getMessages();
@@ -172,16 +166,21 @@ final class ReplayCommand extends ClientCommand {
     private ScanRequest request(String cursor, long max) {
         ScanRequest.Builder req = ScanRequest.newBuilder().setStream(stream).setOrder(ScanOrder.SCAN_ORDER_KAFKA_OFFSET)
                 .setCursor(cursor).setLimit((int) Math.min(Integer.MAX_VALUE, Math.max(0, max)));
+        range(req::setType, req::setFrom, req::setTo);
+        return req.build();
+    }
+
+    /** The replay's type and time range, set alike on the Scan that sends and the Count that plans. */
+    private void range(Consumer<String> setType, Consumer<Timestamp> setFrom, Consumer<Timestamp> setTo) {
         if (type != null) {
-            req.setType(type);
+            setType.accept(type);
         }
         if (from != null) {
-            req.setFrom(Timestamps.fromInstant(from));
+            setFrom.accept(Timestamps.fromInstant(from));
         }
         if (to != null) {
-            req.setTo(Timestamps.fromInstant(to));
+            setTo.accept(Timestamps.fromInstant(to));
         }
-        return req.build();
     }
 
     private static String safe(String name) {

@@ -18,6 +18,8 @@ public final class SegmentBuilder implements AutoCloseable {
     private final SegmentFormat format;
     private final DocumentFrames.Encoder frames;
     private final BasicOutputBuffer scratch;
+    /** Unwraps frames copied into a plain segment; makes its context only when the first one comes. */
+    private final DocumentFrames.Decoder unframes = DocumentFrames.decoder();
 
     public SegmentBuilder(int expectedBytes) {
         this(expectedBytes, SegmentFormat.PLAIN);
@@ -59,7 +61,7 @@ public final class SegmentBuilder implements AutoCloseable {
         if (frames != null && !frame) {
             frames.frame(stored, 0, stored.length, out);
         } else if (frames == null && frame) {
-            out.writeBytes(format.unwrap(stored));
+            out.writeBytes(format.unwrap(unframes, stored));
         } else {
             out.writeBytes(stored);
         }
@@ -76,6 +78,7 @@ public final class SegmentBuilder implements AutoCloseable {
 
     @Override
     public void close() {
+        unframes.close();
         if (frames != null) {
             frames.close();
         }

@@ -10,6 +10,9 @@ import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.TreeMap;
 
 /**
  * The servers Stowage runs on, in this process: a Kafka broker, PostgreSQL and an S3-compatible
@@ -34,7 +37,7 @@ final class Backends implements AutoCloseable {
             Progress.say("Starting Kafka, PostgreSQL and the S3-compatible server in %s", dir);
             LocalKafka kafka = LocalKafka.start(dir.resolve("kafka"), 0);
             started.add(kafka);
-            LocalPostgres pg = LocalPostgres.start(dir.resolve("postgres"));
+            LocalPostgres pg = LocalPostgres.start(dir.resolve("postgres"), 0, postgresSettings());
             started.add(pg);
             Files.createDirectories(dir.resolve("s3"));
             LocalS3 s3 = LocalS3.startInDirectory(dir.resolve("s3"));
@@ -46,6 +49,23 @@ final class Backends implements AutoCloseable {
             }
             throw e;
         }
+    }
+
+    /**
+     * PostgreSQL settings from the environment for tuning experiments: {@code BENCH_PG_<name>=value}
+     * sets {@code <name>} (e.g. {@code BENCH_PG_shared_buffers=128MB}), over the embedded defaults.
+     */
+    static Map<String, String> postgresSettings() {
+        Map<String, String> settings = new TreeMap<>();
+        System.getenv().forEach((name, value) -> {
+            if (name.startsWith("BENCH_PG_")) {
+                settings.put(name.substring("BENCH_PG_".length()).toLowerCase(Locale.ROOT), value);
+            }
+        });
+        if (!settings.isEmpty()) {
+            Progress.say("PostgreSQL settings from BENCH_PG_: %s", settings);
+        }
+        return settings;
     }
 
     Path dir() {

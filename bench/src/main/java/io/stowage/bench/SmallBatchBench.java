@@ -25,8 +25,14 @@ import java.util.concurrent.Future;
 final class SmallBatchBench {
     static final int CLIENTS = 8;
     static final int BATCH = 100;
-    /** Per client: the server's code is compiled by the JIT only after hundreds of calls. */
-    private static final int WARMUP_BATCHES = 100;
+    /**
+     * Warm-up rounds, each of a run's size: a fresh server's JIT keeps compiling for hundreds of
+     * thousands of messages (its CPU per batch fell from 5-6 ms to 1.7 ms over the first ten rounds
+     * of 800 batches), so the warm-up goes on until that figure settles, at most this many rounds.
+     */
+    private static final int MAX_WARMUP_ROUNDS = 15;
+    /** Settled: the server's CPU per batch changed by less than this in each of the last two rounds. */
+    private static final double SETTLED = 0.10;
 
     private final Sizes sizes;
     private final Backends backends;
@@ -48,6 +54,7 @@ final class SmallBatchBench {
         Progress.say("B7 small batches: starting a server on %s", store.label());
         List<Run> runs = new ArrayList<>();
         double commitMillis;
+        int warmUpRounds;
         ExecutorService pool = Executors.newFixedThreadPool(CLIENTS);
         List<StowageClient> clients = new ArrayList<>();
         try (ServerProcess server = stowage.server("server-b7", "b7_files", store, sizes.serverHeap(), List.of())) {
@@ -57,9 +64,7 @@ final class SmallBatchBench {
                         .maxBatch(BATCH, ApiLimits.DEFAULT_MAX_BATCH_BYTES).build());
                 messages.add(new BenchMessages("b7-client-" + i, sizes.recordBytes()));
             }
-            int warmup = sizes.quick() ? 20 : WARMUP_BATCHES;
-            Progress.say("B7 warm-up: %d batches per client", warmup);
-            measure(server, pool, clients, messages, warmup);
+            warmUpRounds = warmUp(server, pool, clients, messages, perClient);
             for (int r = 1; r <= sizes.runs(); r++) {
                 Run run = measure(server, pool, clients, messages, perClient);
                 runs.add(run);
@@ -76,8 +81,8 @@ final class SmallBatchBench {
                 sizes.recordBytes() % 1024 == 0 ? sizes.recordBytes() / 1024 + " KiB" : sizes.recordBytes() + " B",
                 CLIENTS);
         String commit = "1 durable PostgreSQL commit";
-        String note = String.format(Locale.ROOT, "%d batches per client per run; baseline: median of 50"
-                + " single-row commits on the same PostgreSQL", perClient);
+        String note = String.format(Locale.ROOT, "%d batches per client per run, after %d warm-up rounds of"
+                + " as many; baseline: median of 50 single-row commits on the same PostgreSQL", perClient, warmUpRounds);
         return List.of(
                 Entry.of(what + ", p50", Stats.median(runs.stream().map(Run::p50Millis).toList()), "ms", commit,
                         commitMillis).withTarget(Target.valueAtMost(15, "ms")).withNote(note),
@@ -88,6 +93,29 @@ final class SmallBatchBench {
                         .withNote(String.format(Locale.ROOT, "the api-server's CPU time per batch: %.1f ms (steadier"
                                 + " than latency on a loaded machine)",
                                 Stats.median(runs.stream().map(Run::serverCpuMillisPerBatch).toList()))));
+    }
+
+    /**
+     * Rounds of {@code batches} per client until the server's CPU time per batch settles (the steady
+     * state of a long-running server), at most {@value #MAX_WARMUP_ROUNDS}; one round when quick.
+     */
+    private int warmUp(ServerProcess server, ExecutorService pool, List<StowageClient> clients,
+            List<BenchMessages> messages, int batches) throws Exception {
+        int rounds = sizes.quick() ? 1 : MAX_WARMUP_ROUNDS;
+        Progress.say("B7 warm-up: rounds of %d batches per client until the server's CPU per batch settles (at most %d)",
+                batches, rounds);
+        double before = Double.NaN;
+        int steady = 0;
+        int r = 0;
+        while (r < rounds && steady < 2) {
+            r++;
+            Run round = measure(server, pool, clients, messages, batches);
+            double cpu = round.serverCpuMillisPerBatch;
+            steady = Math.abs(cpu - before) < SETTLED * before ? steady + 1 : 0;
+            before = cpu;
+            Progress.say("  warm-up %d: p50 %.1f ms, server CPU %.1f ms per batch", r, round.p50Millis, cpu);
+        }
+        return r;
     }
 
     /** Every client sends {@code batches} batches, one after the other; all clients at once. */

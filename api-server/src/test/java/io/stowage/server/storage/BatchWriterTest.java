@@ -100,6 +100,51 @@ class BatchWriterTest {
     }
 
     @Test
+    void aRedeliveryFoundByTheProbeIsLookedUpWholeAndWritesNoObject() {
+        CountingIndex[] counting = new CountingIndex[1];
+        try (MemoryEngine e = MemoryEngine.start(dir, MemoryEngine.KEEP_FOREVER,
+                real -> counting[0] = new CountingIndex(real), UnaryOperator.identity())) {
+            List<Message> batch = List.of(event("a", "s", "t", T, "A"), event("b", "s", "t", T, "B"),
+                    event("c", "s", "t", T, "C"));
+            e.writer().put(batch);
+            counting[0].clear();
+
+            PutOutcome again = e.writer().put(batch);
+
+            assertThat(again.acknowledged()).isEqualTo(3);
+            assertThat(counting[0].calls).containsExactly("registerPending", "findDigests");
+            assertThat(counting[0].probed).containsExactly(List.of("a", "c"));
+            assertThat(counting[0].lookedUp).containsExactly(List.of("a", "b", "c"));
+            assertThat(e.objects()).hasSize(1);
+        }
+    }
+
+    @Test
+    void anIdStoredInTheMiddleOfABatchIsSettledByTheCommitNotByALookUpOfEveryId() {
+        CountingIndex[] counting = new CountingIndex[1];
+        try (MemoryEngine e = MemoryEngine.start(dir, MemoryEngine.KEEP_FOREVER,
+                real -> counting[0] = new CountingIndex(real), UnaryOperator.identity())) {
+            e.writer().put(List.of(event("b", "s", "t", T, "B"), event("d", "s", "t", T, "D")));
+            long first = e.index().locate(List.of("b")).get(0).segmentId();
+            counting[0].clear();
+
+            PutOutcome out = e.writer().put(List.of(event("a", "s", "t", T, "A"), event("b", "s", "t", T, "B"),
+                    event("d", "s", "t", T, "other"), event("c", "s", "t", T, "C")));
+
+            assertThat(out.acknowledged()).isEqualTo(3);
+            assertThat(out.rejected()).extracting(PutOutcome.Rejected::index, PutOutcome.Rejected::reason)
+                    .containsExactly(org.assertj.core.groups.Tuple.tuple(2, "id is already stored with other content"));
+            assertThat(counting[0].calls).containsExactly("registerPending", "commitSegments", "findDigests");
+            assertThat(counting[0].lookedUp).singleElement().satisfies(ids -> assertThat(ids)
+                    .containsExactlyInAnyOrder("b", "d"));
+            assertThat(e.index().locate(List.of("b")).get(0).segmentId()).isEqualTo(first);
+            assertThat(e.index().messageCount()).isEqualTo(4);
+            assertThat(e.archive().get(List.of("a", "b", "c", "d"))).extracting(Message::getTextData)
+                    .containsExactly("A", "B", "C", "D");
+        }
+    }
+
+    @Test
     void anUnusedPendingRowThatARePutFailedToRemoveIsRemovedByClean() {
         AtomicBoolean crashed = new AtomicBoolean();
         UnaryOperator<MessageIndex> crashing = real -> new ForwardingIndex(real) {
@@ -287,21 +332,33 @@ class BatchWriterTest {
     /** Records which write-path calls reach the index. */
     private static final class CountingIndex extends ForwardingIndex {
         final List<String> calls = new CopyOnWriteArrayList<>();
+        /** The ids looked up with the pending rows, per call. */
+        final List<List<String>> probed = new CopyOnWriteArrayList<>();
+        /** The ids looked up alone, per call. */
+        final List<List<String>> lookedUp = new CopyOnWriteArrayList<>();
 
         CountingIndex(MessageIndex real) {
             super(real);
+        }
+
+        void clear() {
+            calls.clear();
+            probed.clear();
+            lookedUp.clear();
         }
 
         @Override
         public PendingWrite registerPending(List<NewSegment> segments,
                 Collection<String> ids) {
             calls.add("registerPending");
+            probed.add(List.copyOf(ids));
             return real.registerPending(segments, ids);
         }
 
         @Override
         public Map<String, byte[]> findDigests(Collection<String> ids) {
             calls.add("findDigests");
+            lookedUp.add(List.copyOf(ids));
             return real.findDigests(ids);
         }
 

@@ -1,6 +1,7 @@
 package io.stowage.server.storage;
 
 import io.stowage.api.v1.Message;
+import io.stowage.common.bson.DocumentBuffer;
 import io.stowage.common.bson.DocumentFrames;
 import io.stowage.common.bson.MessageCodec;
 import java.time.Instant;
@@ -28,11 +29,11 @@ public final class SegmentBuilder implements AutoCloseable {
     public SegmentBuilder(int expectedBytes, SegmentFormat format) {
         this.format = format;
         if (format.compressed()) {
-            out = new BasicOutputBuffer(Math.max(expectedBytes / 2, 1024));
+            out = new DocumentBuffer(Math.max(expectedBytes / 2, 1024));
             frames = DocumentFrames.encoder(format.level());
-            scratch = new BasicOutputBuffer(4096);
+            scratch = new DocumentBuffer(4096);
         } else {
-            out = new BasicOutputBuffer(Math.max(expectedBytes, 1024));
+            out = new DocumentBuffer(Math.max(expectedBytes, 1024));
             frames = null;
             scratch = null;
         }

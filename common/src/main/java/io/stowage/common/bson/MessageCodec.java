@@ -58,7 +58,7 @@ public final class MessageCodec {
 
     /** The stored document of {@code msg}, stored at {@code storedAt}. */
     public static byte[] encode(Message msg, Instant storedAt) {
-        BasicOutputBuffer out = new BasicOutputBuffer(256 + msg.getSerializedSize());
+        BasicOutputBuffer out = new DocumentBuffer(256 + msg.getSerializedSize());
         encodeInto(out, msg, storedAt);
         return out.toByteArray();
     }

@@ -23,7 +23,11 @@ import java.util.concurrent.Callable;
  * ({@link BackendLimit}) and the same batches laid out one segment per message.
  */
 final class PutBatchBench {
+    /** Batches of the raw writes' warm-up (the bench's own JVM is warm by then). */
     private static final int WARMUP_BATCHES = 3;
+    /** Warm-up rounds of PutBatch, each of a run's size, until its rate settles. */
+    private static final int MIN_WARMUP_ROUNDS = 4;
+    private static final int MAX_WARMUP_ROUNDS = 10;
 
     private final Sizes sizes;
     private final Backends backends;
@@ -68,8 +72,15 @@ final class PutBatchBench {
             BenchMessages messages = new BenchMessages("b2-" + lower, sizes.recordBytes());
             BenchMessages spreadMessages = new BenchMessages("b2-spread-" + lower, sizes.recordBytes());
             Segments segments = new Segments(backends, schema);
-            Progress.say("B2 warm-up on %s", label);
-            putAll(client, segments, batches(messages, WARMUP_BATCHES));
+            int least = sizes.quick() ? 1 : MIN_WARMUP_ROUNDS;
+            int most = sizes.quick() ? 1 : MAX_WARMUP_ROUNDS;
+            Progress.say("B2 warm-up on %s: %d to %d rounds of %d batches, until the rate settles", label, least, most,
+                    sizes.putBatches());
+            WarmUp.untilSettled(least, most, r -> {
+                double rate = putAll(client, segments, batches(messages, sizes.putBatches())).messagesPerSecond;
+                Progress.say("  warm-up %d on %s: PutBatch %,.0f msgs/s", r, label, rate);
+                return rate;
+            });
             raw.write(prepared(batches(messages, WARMUP_BATCHES)));
             boolean spreadWorks = trySpread(label, () -> putAll(client, segments, spreadBatches(spreadMessages, 1)));
             for (int r = 1; r <= sizes.runs(); r++) {

@@ -25,14 +25,9 @@ import java.util.concurrent.Future;
 final class SmallBatchBench {
     static final int CLIENTS = 8;
     static final int BATCH = 100;
-    /**
-     * Warm-up rounds, each of a run's size: a fresh server's JIT keeps compiling for hundreds of
-     * thousands of messages (its CPU per batch fell from 5-6 ms to 1.7 ms over the first ten rounds
-     * of 800 batches), so the warm-up goes on until that figure settles, at most this many rounds.
-     */
-    private static final int MAX_WARMUP_ROUNDS = 15;
-    /** Settled: the server's CPU per batch changed by less than this in each of the last two rounds. */
-    private static final double SETTLED = 0.10;
+    /** Warm-up rounds, each of a run's size: the server's CPU per batch settled after about ten. */
+    private static final int MIN_WARMUP_ROUNDS = 10;
+    private static final int MAX_WARMUP_ROUNDS = 20;
 
     private final Sizes sizes;
     private final Backends backends;
@@ -46,7 +41,9 @@ final class SmallBatchBench {
         this.workDir = workDir;
     }
 
-    private record Run(double p50Millis, double p99Millis, double messagesPerSecond, double serverCpuMillisPerBatch) {}
+    /** A run's figures; CPU time per batch of the server, of PostgreSQL and of the bench's JVM (the 8 clients). */
+    private record Run(double p50Millis, double p99Millis, double messagesPerSecond, double serverCpuMillisPerBatch,
+            double postgresCpuMillisPerBatch, double clientsCpuMillisPerBatch) {}
 
     List<Entry> run() throws Exception {
         int perClient = sizes.quick() ? 25 : 100;
@@ -69,8 +66,9 @@ final class SmallBatchBench {
                 Run run = measure(server, pool, clients, messages, perClient);
                 runs.add(run);
                 Progress.say("  run %d: %d clients x %d batches of %d, p50 %.1f ms, p99 %.1f ms, %,.0f msgs/s,"
-                        + " server CPU %.1f ms per batch", r, CLIENTS, perClient, BATCH, run.p50Millis, run.p99Millis,
-                        run.messagesPerSecond, run.serverCpuMillisPerBatch);
+                        + " CPU per batch: server %.1f ms, PostgreSQL %.1f ms, clients %.1f ms", r, CLIENTS, perClient,
+                        BATCH, run.p50Millis, run.p99Millis, run.messagesPerSecond, run.serverCpuMillisPerBatch,
+                        run.postgresCpuMillisPerBatch, run.clientsCpuMillisPerBatch);
             }
             commitMillis = durableCommitMillis();
         } finally {
@@ -90,32 +88,29 @@ final class SmallBatchBench {
                         commitMillis).withTarget(Target.valueAtMost(60, "ms")),
                 Entry.of(what + ", rate", Stats.median(runs.stream().map(Run::messagesPerSecond).toList()), "msgs/s",
                         "1 durable commit per batch, one at a time", BATCH * 1000.0 / commitMillis)
-                        .withNote(String.format(Locale.ROOT, "the api-server's CPU time per batch: %.1f ms (steadier"
-                                + " than latency on a loaded machine)",
-                                Stats.median(runs.stream().map(Run::serverCpuMillisPerBatch).toList()))));
+                        .withNote(String.format(Locale.ROOT, "CPU time per batch: the api-server %.1f ms (steadier"
+                                + " than latency on a loaded machine), PostgreSQL %.1f ms, the clients %.1f ms",
+                                Stats.median(runs.stream().map(Run::serverCpuMillisPerBatch).toList()),
+                                Stats.median(runs.stream().map(Run::postgresCpuMillisPerBatch).toList()),
+                                Stats.median(runs.stream().map(Run::clientsCpuMillisPerBatch).toList()))));
     }
 
     /**
      * Rounds of {@code batches} per client until the server's CPU time per batch settles (the steady
-     * state of a long-running server), at most {@value #MAX_WARMUP_ROUNDS}; one round when quick.
+     * state of a long-running server): {@value #MIN_WARMUP_ROUNDS} to {@value #MAX_WARMUP_ROUNDS}; one round when quick.
      */
     private int warmUp(ServerProcess server, ExecutorService pool, List<StowageClient> clients,
             List<BenchMessages> messages, int batches) throws Exception {
-        int rounds = sizes.quick() ? 1 : MAX_WARMUP_ROUNDS;
-        Progress.say("B7 warm-up: rounds of %d batches per client until the server's CPU per batch settles (at most %d)",
-                batches, rounds);
-        double before = Double.NaN;
-        int steady = 0;
-        int r = 0;
-        while (r < rounds && steady < 2) {
-            r++;
+        int least = sizes.quick() ? 1 : MIN_WARMUP_ROUNDS;
+        int most = sizes.quick() ? 1 : MAX_WARMUP_ROUNDS;
+        Progress.say("B7 warm-up: %d to %d rounds of %d batches per client, until the server's CPU per batch settles",
+                least, most, batches);
+        return WarmUp.untilSettled(least, most, r -> {
             Run round = measure(server, pool, clients, messages, batches);
-            double cpu = round.serverCpuMillisPerBatch;
-            steady = Math.abs(cpu - before) < SETTLED * before ? steady + 1 : 0;
-            before = cpu;
-            Progress.say("  warm-up %d: p50 %.1f ms, server CPU %.1f ms per batch", r, round.p50Millis, cpu);
-        }
-        return r;
+            Progress.say("  warm-up %d: p50 %.1f ms, server CPU %.1f ms per batch", r, round.p50Millis,
+                    round.serverCpuMillisPerBatch);
+            return round.serverCpuMillisPerBatch;
+        });
     }
 
     /** Every client sends {@code batches} batches, one after the other; all clients at once. */
@@ -123,6 +118,9 @@ final class SmallBatchBench {
             List<BenchMessages> messages, int batches) throws Exception {
         List<Future<double[]>> futures = new ArrayList<>();
         double cpuBefore = cpuMillis(server);
+        long postmaster = ProcCpu.postmaster(backends.postgres().dataDir());
+        double postgresBefore = ProcCpu.secondsWithChildren(postmaster);
+        double clientsBefore = ProcCpu.seconds(ProcessHandle.current().pid());
         long started = System.nanoTime();
         for (int i = 0; i < clients.size(); i++) {
             StowageClient client = clients.get(i);
@@ -151,8 +149,10 @@ final class SmallBatchBench {
         }
         long nanos = System.nanoTime() - started;
         double cpu = cpuMillis(server) - cpuBefore;
+        double postgres = (ProcCpu.secondsWithChildren(postmaster) - postgresBefore) * 1000;
+        double bench = (ProcCpu.seconds(ProcessHandle.current().pid()) - clientsBefore) * 1000;
         return new Run(Stats.percentile(all, 50), Stats.percentile(all, 99), all.length * (double) BATCH * 1e9 / nanos,
-                cpu / all.length);
+                cpu / all.length, postgres / all.length, bench / all.length);
     }
 
     /** The server process's CPU time so far (user and system), in ms; NaN where the platform does not say. */

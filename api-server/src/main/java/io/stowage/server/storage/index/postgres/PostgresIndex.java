@@ -35,12 +35,23 @@ public final class PostgresIndex implements MessageIndex {
     private final PostgresCounts counts;
     private final PostgresCaptures captures;
 
+    /**
+     * Commits of at least this many messages go by binary {@code COPY} ({@link CopyCommit}); below,
+     * its extra round trips (a transaction of three statements against one) cost more than it saves.
+     */
+    static final int COPY_FROM = 200;
+
     /** Over an open database, which it closes on {@link #close()}. */
     public PostgresIndex(Database db) {
+        this(db, COPY_FROM);
+    }
+
+    /** As {@link #PostgresIndex(Database)}, committing by {@code COPY} from {@code copyFrom} messages up. */
+    PostgresIndex(Database db, int copyFrom) {
         this.db = db;
         NameIds streams = new NameIds("streams");
         NameIds types = new NameIds("types");
-        this.messages = new PostgresMessages(db, streams, types);
+        this.messages = new PostgresMessages(db, streams, types, copyFrom);
         this.counts = new PostgresCounts(db, streams, types);
         this.segments = new PostgresSegments(db, streams);
         this.expiry = new PostgresExpiry(db, streams);

@@ -35,10 +35,16 @@ final class PostgresMessages {
     private final NameIds streams;
     private final NameIds types;
 
-    PostgresMessages(Database db, NameIds streams, NameIds types) {
+    private final CopyCommit copyCommit;
+    private final int copyFrom;
+
+    /** @param copyFrom commits of at least this many rows go by {@link CopyCommit} first */
+    PostgresMessages(Database db, NameIds streams, NameIds types, int copyFrom) {
         this.db = db;
         this.streams = streams;
         this.types = types;
+        this.copyCommit = new CopyCommit(db, streams);
+        this.copyFrom = copyFrom;
     }
 
     Map<String, byte[]> findDigests(Collection<String> ids) {
@@ -134,6 +140,18 @@ final class PostgresMessages {
     }
 
     Collection<String> commitSegments(List<Long> segmentIds, List<IndexEntry> entries) {
+        if (entries.size() >= copyFrom) {
+            Optional<Collection<String>> copied = copyCommit.commit(segmentIds, entries);
+            if (copied.isPresent()) {
+                return copied.get();
+            }
+            // an id is stored already: the insert below leaves it out and indexes the rest
+        }
+        return insertCommit(segmentIds, entries);
+    }
+
+    /** The rows and the segments' commit in one statement, leaving out ids that are stored. */
+    private Collection<String> insertCommit(List<Long> segmentIds, List<IndexEntry> entries) {
         return db.withConnection("index stored messages", c -> {
             Map<String, Integer> streamIds = streams.ensure(c, entries.stream().map(IndexEntry::stream).toList());
             int n = entries.size();
@@ -170,8 +188,9 @@ final class PostgresMessages {
                     + " FROM unnest(?::uuid[], ?::text[], ?::int[], ?::bigint[], ?::bigint[], ?::int[], ?::int[],"
                     + " ?::bigint[], ?::int[], ?::bigint[]) AS x(u, tx, s, tm, seg, off, len, dig, kp, ko)"
                     + " JOIN locked ON locked.id = x.seg"
-                    // one order for every writer, so two batches with shared ids wait instead of deadlocking
-                    + " ORDER BY x.u, x.tx"
+                    // one order for every writer (CopyCommit's too), so two batches with shared ids
+                    // wait instead of deadlocking
+                    + " ORDER BY x.u, x.tx COLLATE \"C\""
                     // either unique index (uuid or text id) settles a conflict
                     + " ON CONFLICT DO NOTHING RETURNING " + IdColumns.ID + " AS id, m.segment_id, m.length),"
                     + " agg AS (SELECT segment_id, count(*)::int AS n, sum(length)::bigint AS b FROM ins GROUP BY segment_id),"

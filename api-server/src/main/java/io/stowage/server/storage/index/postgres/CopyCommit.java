@@ -1,0 +1,223 @@
+package io.stowage.server.storage.index.postgres;
+
+import io.stowage.server.storage.error.StorageException;
+import io.stowage.server.storage.index.IndexEntry;
+import io.stowage.server.storage.index.MessageIds;
+import java.io.ByteArrayOutputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collection;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.UUID;
+import org.postgresql.PGConnection;
+import org.postgresql.copy.CopyIn;
+
+/**
+ * The commit of a large batch the fast way: the segments set committed, then the message rows by
+ * binary {@code COPY}, in one transaction. {@code COPY} fills heap pages many rows at a time (one
+ * WAL record per page, not per row) and skips the executor's work per row of an
+ * {@code INSERT ... SELECT FROM unnest(...)}: in {@code psql}, 1,000 rows into the messages table
+ * with its indexes took 8.5-8.9 ms by text {@code COPY} against 14-16 ms by the insert.
+ *
+ * <p>{@code COPY} has no {@code ON CONFLICT}: one stored id fails it whole. The write path probes
+ * the batch's first and last ids before, so that is rare (a re-put of part of a batch, or another
+ * writer of the same ids at the same moment); then nothing of the transaction stays, and
+ * {@link #commit} says so, for the caller to commit by the insert that settles each id.
+ *
+ * <p>Rows go in the order of the insert's {@code ORDER BY} (UUIDs by their bytes, then text ids
+ * by their UTF-8 bytes, which is the {@code "C"} collation), so that two writers of the same ids
+ * wait for each other in one order and never deadlock, whichever way each one commits.
+ */
+final class CopyCommit {
+    /** Microseconds from the Unix epoch to PostgreSQL's, 2000-01-01. */
+    private static final long PG_EPOCH_MICROS = 946_684_800_000_000L;
+    private static final byte[] HEADER = {'P', 'G', 'C', 'O', 'P', 'Y', '\n', (byte) 0xFF, '\r', '\n', 0,
+        0, 0, 0, 0, 0, 0, 0, 0};
+    private static final short COLUMNS = 10;
+    private static final String COPY = "COPY messages (id_uuid, id_text, stream_id, time, segment_id, byte_offset,"
+            + " length, digest, kafka_partition, kafka_offset) FROM STDIN (FORMAT binary)";
+    private static final String UNIQUE_VIOLATION = "23505";
+
+    /** The order rows go in: UUID ids by their 16 bytes, then text ids by their UTF-8 bytes. */
+    static final Comparator<Row> LOCK_ORDER = (a, b) -> {
+        if (a.uuid != null && b.uuid != null) {
+            int high = Long.compareUnsigned(a.uuid.getMostSignificantBits(), b.uuid.getMostSignificantBits());
+            return high != 0 ? high
+                    : Long.compareUnsigned(a.uuid.getLeastSignificantBits(), b.uuid.getLeastSignificantBits());
+        }
+        if (a.uuid != null || b.uuid != null) {
+            return a.uuid != null ? -1 : 1; // UUIDs first, as NULLS LAST puts the text ids' null UUIDs last
+        }
+        return Arrays.compareUnsigned(a.text, b.text);
+    };
+
+    private final Database db;
+    private final NameIds streams;
+
+    CopyCommit(Database db, NameIds streams) {
+        this.db = db;
+        this.streams = streams;
+    }
+
+    /**
+     * Commits the segments still pending among {@code segmentIds} with the rows of their messages.
+     * Empty when an id is stored already: nothing was committed then.
+     */
+    Optional<Collection<String>> commit(List<Long> segmentIds, List<IndexEntry> entries) {
+        // numbered outside the transaction: a number it created and then rolled back would stay cached
+        Map<String, Integer> streamIds = db.withConnection("name streams",
+                c -> streams.ensure(c, entries.stream().map(IndexEntry::stream).toList()));
+        try {
+            return Optional.of(db.inTransaction("index stored messages", c -> copy(c, segmentIds, entries, streamIds)));
+        } catch (StorageException e) {
+            if (e.getCause() instanceof SQLException s && UNIQUE_VIOLATION.equals(s.getSQLState())) {
+                return Optional.empty();
+            }
+            throw e;
+        }
+    }
+
+    private static Collection<String> copy(Connection c, List<Long> segmentIds, List<IndexEntry> entries,
+            Map<String, Integer> streamIds) throws SQLException {
+        Map<Long, int[]> live = new HashMap<>(); // per segment: messages, bytes
+        for (IndexEntry e : entries) {
+            int[] counts = live.computeIfAbsent(e.segmentId(), id -> new int[2]);
+            counts[0]++;
+            counts[1] += e.length();
+        }
+        Set<Long> committed = commitPending(c, segmentIds, live);
+        List<Row> rows = new ArrayList<>(entries.size());
+        List<String> copied = new ArrayList<>(entries.size());
+        for (IndexEntry e : entries) {
+            if (committed.contains(e.segmentId())) { // else retired meanwhile: none of its messages is indexed
+                rows.add(new Row(e, streamIds.get(e.stream())));
+                copied.add(e.id());
+            }
+        }
+        rows.sort(LOCK_ORDER);
+        byte[] data = encode(rows);
+        CopyIn in = c.unwrap(PGConnection.class).getCopyAPI().copyIn(COPY);
+        try {
+            in.writeToCopy(data, 0, data.length);
+            in.endCopy();
+        } finally {
+            if (in.isActive()) {
+                in.cancelCopy();
+            }
+        }
+        return copied;
+    }
+
+    /**
+     * Sets the segments that are still pending committed, with their live counts; returns those
+     * that were. Its row locks keep a cleaner from retiring them meanwhile.
+     */
+    private static Set<Long> commitPending(Connection c, List<Long> segmentIds, Map<Long, int[]> live)
+            throws SQLException {
+        int n = segmentIds.size();
+        Long[] ids = segmentIds.toArray(new Long[0]);
+        Integer[] counts = new Integer[n];
+        Long[] bytes = new Long[n];
+        for (int i = 0; i < n; i++) {
+            int[] l = live.getOrDefault(ids[i], new int[2]);
+            counts[i] = l[0];
+            bytes[i] = (long) l[1];
+        }
+        Set<Long> committed = new HashSet<>();
+        try (PreparedStatement ps = c.prepareStatement("UPDATE segments s SET state = 'committed',"
+                + " committed_at = now(), live_count = x.n, live_bytes = x.b"
+                + " FROM unnest(?::bigint[], ?::int[], ?::bigint[]) AS x(id, n, b)"
+                + " WHERE s.id = x.id AND s.state = 'pending' RETURNING s.id")) {
+            ps.setArray(1, Sql.array(c, "int8", ids));
+            ps.setArray(2, Sql.array(c, "int4", counts));
+            ps.setArray(3, Sql.array(c, "int8", bytes));
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    committed.add(rs.getLong(1));
+                }
+            }
+        }
+        return committed;
+    }
+
+    /** The rows in PostgreSQL's binary {@code COPY} format. */
+    static byte[] encode(List<Row> rows) {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream(HEADER.length + rows.size() * 110 + 2);
+        try (DataOutputStream out = new DataOutputStream(bytes)) {
+            out.write(HEADER);
+            for (Row r : rows) {
+                IndexEntry e = r.entry;
+                out.writeShort(COLUMNS);
+                if (r.uuid != null) {
+                    out.writeInt(16);
+                    out.writeLong(r.uuid.getMostSignificantBits());
+                    out.writeLong(r.uuid.getLeastSignificantBits());
+                    out.writeInt(-1);
+                } else {
+                    out.writeInt(-1);
+                    out.writeInt(r.text.length);
+                    out.write(r.text);
+                }
+                int32(out, r.stream);
+                int64(out, Sql.micros(e.time()) - PG_EPOCH_MICROS);
+                int64(out, e.segmentId());
+                int32(out, e.offset());
+                int32(out, e.length());
+                int64(out, IdColumns.digest(e.digest()));
+                if (e.kafkaPartition() == null) {
+                    out.writeInt(-1);
+                } else {
+                    int32(out, e.kafkaPartition());
+                }
+                if (e.kafkaOffset() == null) {
+                    out.writeInt(-1);
+                } else {
+                    int64(out, e.kafkaOffset());
+                }
+            }
+            out.writeShort(-1);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e); // a ByteArrayOutputStream does not fail
+        }
+        return bytes.toByteArray();
+    }
+
+    private static void int32(DataOutputStream out, int value) throws IOException {
+        out.writeInt(Integer.BYTES);
+        out.writeInt(value);
+    }
+
+    private static void int64(DataOutputStream out, long value) throws IOException {
+        out.writeInt(Long.BYTES);
+        out.writeLong(value);
+    }
+
+    /** A row to copy: its entry, its id in the column it goes to, its stream's number. */
+    static final class Row {
+        final IndexEntry entry;
+        final UUID uuid;
+        final byte[] text;
+        final int stream;
+
+        Row(IndexEntry entry, int stream) {
+            this.entry = entry;
+            this.stream = stream;
+            this.uuid = MessageIds.asUuid(entry.id()).orElse(null);
+            this.text = uuid == null ? entry.id().getBytes(StandardCharsets.UTF_8) : null;
+        }
+    }
+}

@@ -1,0 +1,95 @@
+package io.stowage.server.storage.index.postgres;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.stowage.server.storage.index.IndexEntry;
+import io.stowage.server.storage.index.MessageIndex;
+import io.stowage.server.storage.index.MessageIndexContractTest;
+import io.stowage.server.testing.TestBackends;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CyclicBarrier;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The whole index contract with every commit going by binary {@code COPY} first (as commits of
+ * {@link PostgresIndex#COPY_FROM} messages and more do), on the embedded PostgreSQL; plus what is
+ * particular to that way: the fall-back when an id is stored, and the order rows go in.
+ */
+class CopyCommitTest extends MessageIndexContractTest {
+    @Override
+    protected MessageIndex open(String schema) {
+        return new PostgresIndex(TestBackends.database(schema), 1);
+    }
+
+    @Test
+    void writersOfTheSameIdsInOppositeOrdersNeitherDeadlockNorIndexAnIdTwice() throws Exception {
+        for (int round = 0; round < 10; round++) {
+            String x = UUID.randomUUID().toString();
+            String y = "text-" + round;
+            String z = UUID.randomUUID().toString();
+            long one = pending("s", "t", 3);
+            long two = pending("s", "t", 3);
+            CyclicBarrier start = new CyclicBarrier(2);
+            CompletableFuture<Collection<String>> a = commitAfter(start, one, List.of(x, y, z, "a-" + round));
+            CompletableFuture<Collection<String>> b = commitAfter(start, two, List.of(z, y, x, "b-" + round));
+
+            List<String> indexed = new ArrayList<>(a.get());
+            indexed.addAll(b.get());
+            assertThat(indexed).containsOnlyOnce(x, y, z).contains("a-" + round, "b-" + round);
+        }
+        assertThat(index.messageCount()).isEqualTo(50);
+    }
+
+    @Test
+    void rowsGoInTheOrderOfTheInsertsOrderBy() {
+        List<String> ids = List.of("ffffffff-0000-4000-8000-000000000000", "00000000-0000-4000-8000-000000000001",
+                "7fffffff-ffff-4fff-bfff-ffffffffffff", "80000000-0000-4000-8000-000000000000", "Zebra", "apple",
+                "\u00e9clair", "\ud83d\ude00 smile", "A-UPPER-CASE-UUID-LOOKALIKE", "", "0");
+        List<CopyCommit.Row> rows = new ArrayList<>();
+        for (String id : ids) {
+            rows.add(new CopyCommit.Row(new IndexEntry(id, 1, "s", "t", T0, 0, 1, digest(id), null, null), 1));
+        }
+        rows.sort(CopyCommit.LOCK_ORDER);
+
+        List<String> inPostgres = ((PostgresIndex) index).database().withConnection("sort ids", c -> {
+            List<String> sorted = new ArrayList<>();
+            try (Statement st = c.createStatement()) {
+                st.execute("CREATE TEMP TABLE ids (u uuid, tx text)");
+                for (String id : ids) {
+                    boolean uuid = io.stowage.server.storage.index.MessageIds.asUuid(id).isPresent();
+                    st.execute("INSERT INTO ids VALUES (" + (uuid ? "'" + id + "'" : "NULL") + ", "
+                            + (uuid ? "NULL" : "'" + id + "'") + ")");
+                }
+                try (ResultSet rs = st.executeQuery("SELECT coalesce(u::text, tx) FROM ids ORDER BY u, tx COLLATE \"C\"")) {
+                    while (rs.next()) {
+                        sorted.add(rs.getString(1));
+                    }
+                }
+                st.execute("DROP TABLE ids");
+            }
+            return sorted;
+        });
+        assertThat(rows).extracting(r -> r.entry.id()).containsExactlyElementsOf(inPostgres);
+    }
+
+    private CompletableFuture<Collection<String>> commitAfter(CyclicBarrier start, long segment, List<String> ids) {
+        return CompletableFuture.supplyAsync(() -> {
+            try {
+                start.await();
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+            List<IndexEntry> entries = new ArrayList<>();
+            for (int i = 0; i < ids.size(); i++) {
+                entries.add(entry(ids.get(i), segment, "s", "t", T0, i * 10, 10));
+            }
+            return index.commitSegments(List.of(segment), entries);
+        });
+    }
+}

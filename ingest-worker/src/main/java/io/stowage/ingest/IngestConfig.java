@@ -52,7 +52,7 @@ public record IngestConfig(
     public static final Setting<List<TypeRule>> TYPE_FROM = Setting.of("STOWAGE_TYPE_FROM", "header:ce_type",
             "Where the CloudEvent type comes from, tried in order: header:NAME or json:/pointer, comma-separated;"
                     + " else kafka.record.", TypeRule::parseAll);
-    public static final Setting<Integer> BATCH_MESSAGES = Setting.of("STOWAGE_BATCH_MESSAGES", "1000",
+    public static final Setting<Integer> BATCH_MESSAGES = Setting.of("STOWAGE_BATCH_MESSAGES", "3000",
             "Most records per PutBatch.", Values::positiveInt);
     public static final Setting<Long> BATCH_BYTES = Setting.of("STOWAGE_BATCH_BYTES", "4MiB",
             "Most bytes per PutBatch (a larger single record goes alone).", Values::dataSize);

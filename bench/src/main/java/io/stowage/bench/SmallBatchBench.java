@@ -41,7 +41,10 @@ final class SmallBatchBench {
         this.workDir = workDir;
     }
 
-    /** A run's figures; CPU time per batch of the server, of PostgreSQL and of the bench's JVM (the 8 clients). */
+    /**
+     * A run's figures; CPU time per batch of the server, of PostgreSQL and of the bench's JVM (the 8
+     * clients, beside the Kafka broker and the S3 server, which B7 does not use).
+     */
     private record Run(double p50Millis, double p99Millis, double messagesPerSecond, double serverCpuMillisPerBatch,
             double postgresCpuMillisPerBatch, double clientsCpuMillisPerBatch) {}
 
@@ -66,7 +69,7 @@ final class SmallBatchBench {
                 Run run = measure(server, pool, clients, messages, perClient);
                 runs.add(run);
                 Progress.say("  run %d: %d clients x %d batches of %d, p50 %.1f ms, p99 %.1f ms, %,.0f msgs/s,"
-                        + " CPU per batch: server %.1f ms, PostgreSQL %.1f ms, clients %.1f ms", r, CLIENTS, perClient,
+                        + " CPU per batch: server %.1f ms, PostgreSQL %.1f ms, bench (clients) %.1f ms", r, CLIENTS, perClient,
                         BATCH, run.p50Millis, run.p99Millis, run.messagesPerSecond, run.serverCpuMillisPerBatch,
                         run.postgresCpuMillisPerBatch, run.clientsCpuMillisPerBatch);
             }
@@ -89,7 +92,8 @@ final class SmallBatchBench {
                 Entry.of(what + ", rate", Stats.median(runs.stream().map(Run::messagesPerSecond).toList()), "msgs/s",
                         "1 durable commit per batch, one at a time", BATCH * 1000.0 / commitMillis)
                         .withNote(String.format(Locale.ROOT, "CPU time per batch: the api-server %.1f ms (steadier"
-                                + " than latency on a loaded machine), PostgreSQL %.1f ms, the clients %.1f ms",
+                                + " than latency on a loaded machine), PostgreSQL %.1f ms, the bench's JVM (the clients)"
+                                + " %.1f ms",
                                 Stats.median(runs.stream().map(Run::serverCpuMillisPerBatch).toList()),
                                 Stats.median(runs.stream().map(Run::postgresCpuMillisPerBatch).toList()),
                                 Stats.median(runs.stream().map(Run::clientsCpuMillisPerBatch).toList()))));

@@ -30,6 +30,10 @@ final class WarmUp {
         while (r < maxRounds && (r < minRounds || steady < 2)) {
             r++;
             double figure = round.run(r);
+            if (!Double.isFinite(figure) || figure <= 0) {
+                steady = 2; // nothing to watch settle (no CPU time on this platform): the least number of rounds
+                continue;
+            }
             steady = Math.abs(figure - before) < SETTLED * before ? steady + 1 : 0;
             before = figure;
         }

@@ -29,7 +29,7 @@ public final class SegmentBuilder implements AutoCloseable {
     public SegmentBuilder(int expectedBytes, SegmentFormat format) {
         this.format = format;
         if (format.compressed()) {
-            out = new DocumentBuffer(Math.max(expectedBytes / 2, 1024));
+            out = new BasicOutputBuffer(Math.max(expectedBytes / 2, 1024)); // frames only, no strings
             frames = DocumentFrames.encoder(format.level());
             scratch = new DocumentBuffer(4096);
         } else {

@@ -1,6 +1,7 @@
 package io.stowage.server.storage;
 
 import static io.stowage.server.testing.Msgs.event;
+import static io.stowage.server.testing.Msgs.kafka;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -116,6 +117,32 @@ class BatchWriterTest {
             assertThat(counting[0].probed).containsExactly(List.of("a", "c"));
             assertThat(counting[0].lookedUp).containsExactly(List.of("a", "b", "c"));
             assertThat(e.objects()).hasSize(1);
+        }
+    }
+
+    @Test
+    void aKafkaPartitionReDeliveredBetweenFreshOnesIsFoundByTheProbeAndNotWrittenAgain() {
+        CountingIndex[] counting = new CountingIndex[1];
+        try (MemoryEngine e = MemoryEngine.start(dir, MemoryEngine.KEEP_FOREVER,
+                real -> counting[0] = new CountingIndex(real), UnaryOperator.identity())) {
+            Message x = kafka("x", "orders", 1, 7).setTextData("X").build();
+            Message y = kafka("y", "orders", 1, 8).setTextData("Y").build();
+            e.writer().put(List.of(x, y));
+            long stored = e.index().locate(List.of("x")).get(0).segmentId();
+            counting[0].clear();
+
+            PutOutcome out = e.writer().put(List.of(kafka("a", "orders", 0, 3).setTextData("A").build(),
+                    kafka("b", "orders", 0, 4).setTextData("B").build(),
+                    kafka("b2", "orders", 0, 5).setTextData("B2").build(), x, y,
+                    kafka("c", "orders", 2, 9).setTextData("C").build()));
+
+            assertThat(out.acknowledged()).isEqualTo(6);
+            assertThat(counting[0].probed).containsExactly(List.of("a", "b2", "x", "y", "c"));
+            assertThat(counting[0].calls).containsExactly("registerPending", "findDigests", "commitSegments");
+            assertThat(counting[0].lookedUp).containsExactly(List.of("a", "b", "b2", "x", "y", "c"));
+            assertThat(e.index().locate(List.of("x", "y"))).extracting(MessageLocation::segmentId)
+                    .containsOnly(stored);
+            assertThat(e.index().messageCount()).isEqualTo(6);
         }
     }
 

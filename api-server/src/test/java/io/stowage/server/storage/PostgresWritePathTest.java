@@ -16,6 +16,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CyclicBarrier;
@@ -24,7 +25,11 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInfo;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The write path's two round trips against PostgreSQL: the look-up inside the pending insert, the settle of collisions. */
+/**
+ * The write path against PostgreSQL: the probe inside the pending insert, the commit (by binary
+ * {@code COPY} from {@code PostgresIndex.COPY_FROM} messages up, else by insert) and the settle of
+ * collisions.
+ */
 class PostgresWritePathTest {
     private static final Instant T = Instant.parse("2024-01-01T10:15:00Z");
 
@@ -65,6 +70,55 @@ class PostgresWritePathTest {
                 });
             }
             assertThat(index.messageCount()).isEqualTo(30);
+        }
+    }
+
+    @Test
+    void aLargeBatchWithStoredIdsInItsMiddleIndexesTheRestAndSettlesEachStoredId(TestInfo info) {
+        try (MessageIndex index = open(info)) {
+            BatchWriter writer = writer(index);
+            writer.put(List.of(event("m-100", "s", "t", T, "same"), event("m-200", "s", "t", T, "stored")));
+            List<Message> batch = new ArrayList<>();
+            for (int i = 0; i < 300; i++) {
+                batch.add(event("m-" + i, "s", "t", T, i == 200 ? "other" : i == 100 ? "same" : "M" + i));
+            }
+
+            PutOutcome out = writer.put(batch); // a COPY of 300 rows that meets m-100, then the insert
+
+            assertThat(out.acknowledged()).isEqualTo(299);
+            assertThat(out.rejected()).extracting(PutOutcome.Rejected::index, PutOutcome.Rejected::reason)
+                    .containsExactly(org.assertj.core.groups.Tuple.tuple(200, "id is already stored with other content"));
+            assertThat(index.messageCount()).isEqualTo(300);
+            assertThat(index.retireAbandoned(Instant.now().plusSeconds(3600))).isEmpty();
+        }
+    }
+
+    @Test
+    void concurrentWritersOfLargeBatchesSharingIdsInOppositeOrdersStoreEachIdOnce(TestInfo info) throws Exception {
+        try (MessageIndex index = open(info)) {
+            BatchWriter one = writer(index);
+            BatchWriter two = writer(index);
+            for (int round = 0; round < 3; round++) {
+                List<Message> left = new ArrayList<>();
+                List<Message> right = new ArrayList<>();
+                for (int i = 0; i < 250; i++) {
+                    left.add(event("l" + round + "-" + i, "s", "t", T, "L"));
+                    right.add(event("r" + round + "-" + i, "s", "t", T, "R"));
+                }
+                for (int i = 0; i < 50; i++) {
+                    left.add(event("shared" + round + "-" + i, "s", "t", T, "S" + i));
+                    right.add(0, event("shared" + round + "-" + i, "s", "t", T, "S" + i));
+                }
+                CyclicBarrier start = new CyclicBarrier(2);
+                CompletableFuture<PutOutcome> a = CompletableFuture.supplyAsync(() -> putAfter(start, one, left));
+                CompletableFuture<PutOutcome> b = CompletableFuture.supplyAsync(() -> putAfter(start, two, right));
+
+                assertThat(List.of(a.get(), b.get())).allSatisfy(out -> {
+                    assertThat(out.acknowledged()).isEqualTo(300);
+                    assertThat(out.rejected()).isEmpty();
+                });
+            }
+            assertThat(index.messageCount()).isEqualTo(3 * 550);
         }
     }
 

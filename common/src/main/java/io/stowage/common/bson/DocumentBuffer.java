@@ -10,7 +10,9 @@ import org.bson.io.BasicOutputBuffer;
  * (which BSON refuses), go the library's own way, so the bytes and the errors stay the library's.
  */
 public final class DocumentBuffer extends BasicOutputBuffer {
-    private byte[] ascii = new byte[64];
+    /** Most bytes copied at once: a long string goes through in pieces, not through a copy of its size. */
+    private static final int CHUNK = 4096;
+    private byte[] ascii;
 
     public DocumentBuffer(int initialSize) {
         super(initialSize);
@@ -22,12 +24,16 @@ public final class DocumentBuffer extends BasicOutputBuffer {
         if (!isAscii(str, checkForNullCharacters)) {
             return super.writeCharacters(str, checkForNullCharacters);
         }
-        if (ascii.length <= length) {
-            ascii = new byte[Math.max(length + 1, 2 * ascii.length)];
+        int piece = Math.min(length, CHUNK);
+        if (ascii == null || ascii.length < piece) {
+            ascii = new byte[Math.max(64, piece)];
         }
-        copyAscii(str, ascii);
-        ascii[length] = 0;
-        writeBytes(ascii, 0, length + 1);
+        for (int from = 0; from < length; from += ascii.length) {
+            int to = Math.min(length, from + ascii.length);
+            copyAscii(str, from, to, ascii);
+            writeBytes(ascii, 0, to - from);
+        }
+        writeByte(0);
         return length + 1;
     }
 
@@ -43,7 +49,7 @@ public final class DocumentBuffer extends BasicOutputBuffer {
     }
 
     @SuppressWarnings("deprecation") // the low byte of each char, which for ASCII is its UTF-8 encoding
-    private static void copyAscii(String str, byte[] into) {
-        str.getBytes(0, str.length(), into, 0);
+    private static void copyAscii(String str, int from, int to, byte[] into) {
+        str.getBytes(from, to, into, 0);
     }
 }

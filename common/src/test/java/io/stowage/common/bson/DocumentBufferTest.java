@@ -19,7 +19,7 @@ import org.junit.jupiter.api.Test;
 class DocumentBufferTest {
     private static final List<String> STRINGS = List.of("", "a", "_id", "specversion", "plain ASCII text ~!@#$%^&*()",
             "caf\u00e9", "\u65e5\u672c\u8a9e", "emoji \ud83d\ude00 pair", "lone \ud800 high", "lone \udc00 low", "\u007f\u0080",
-            "x".repeat(200), "\u00e9".repeat(70));
+            "x".repeat(200), "\u00e9".repeat(70), "long ".repeat(2000), "y".repeat(4096), "z".repeat(4097));
 
     @Test
     void stringsAndNamesAreWrittenAsTheLibraryWritesThem() {

@@ -41,8 +41,8 @@ public interface MessageIndex extends SegmentCatalog, AutoCloseable {
     /**
      * Indexes the messages of written segments and marks the segments committed, in one
      * transaction. Only segments that are still pending take part: the messages of a segment that
-     * was retired meanwhile (or committed before) are not indexed. An id that another writer
-     * stored in the meantime is left out.
+     * was retired meanwhile (or committed before) are not indexed. An id that is stored already
+     * (by another writer meanwhile, or before) is left out.
      *
      * @return the ids that were indexed
      */

@@ -52,7 +52,7 @@ final class CopyCommit {
             + " length, digest, kafka_partition, kafka_offset) FROM STDIN (FORMAT binary)";
     private static final String UNIQUE_VIOLATION = "23505";
 
-    /** The order rows go in: UUID ids by their 16 bytes, then text ids by their UTF-8 bytes. */
+    /** The order rows go in, that of {@link PostgresMessages#LOCK_ORDER}: UUID ids by their 16 bytes, then text ids by their UTF-8 bytes. */
     static final Comparator<Row> LOCK_ORDER = (a, b) -> {
         if (a.uuid != null && b.uuid != null) {
             int high = Long.compareUnsigned(a.uuid.getMostSignificantBits(), b.uuid.getMostSignificantBits());
@@ -114,10 +114,15 @@ final class CopyCommit {
         try {
             in.writeToCopy(data, 0, data.length);
             in.endCopy();
-        } finally {
+        } catch (SQLException | RuntimeException e) {
             if (in.isActive()) {
-                in.cancelCopy();
+                try {
+                    in.cancelCopy();
+                } catch (SQLException cancel) {
+                    e.addSuppressed(cancel); // the connection is likely gone; the first error says why
+                }
             }
+            throw e;
         }
         return copied;
     }
@@ -138,8 +143,8 @@ final class CopyCommit {
             bytes[i] = (long) l[1];
         }
         Set<Long> committed = new HashSet<>();
-        try (PreparedStatement ps = c.prepareStatement("UPDATE segments s SET state = 'committed',"
-                + " committed_at = now(), live_count = x.n, live_bytes = x.b"
+        try (PreparedStatement ps = c.prepareStatement("UPDATE segments s SET " + PostgresMessages.COMMITTED
+                + ", live_count = x.n, live_bytes = x.b"
                 + " FROM unnest(?::bigint[], ?::int[], ?::bigint[]) AS x(id, n, b)"
                 + " WHERE s.id = x.id AND s.state = 'pending' RETURNING s.id")) {
             ps.setArray(1, Sql.array(c, "int8", ids));

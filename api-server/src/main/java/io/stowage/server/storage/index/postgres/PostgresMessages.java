@@ -26,10 +26,20 @@ import java.util.Set;
 /**
  * The message side of {@link PostgresIndex}: writes, look-ups, deletes, scans and status. Every
  * operation on a batch is a constant number of statements, whatever the batch size: rows go in
- * and out as arrays ({@code unnest}).
+ * and out as arrays ({@code unnest}), and the rows of a large commit go in by binary {@code COPY}
+ * ({@link CopyCommit}).
  */
 final class PostgresMessages {
     private static final String MICROS = Sql.MICROS_TO_TIMESTAMP;
+
+    /**
+     * The order in which a commit inserts rows, and so takes the locks of their ids: one order for
+     * every writer (and {@link CopyCommit}'s), so that two batches with shared ids wait for each
+     * other instead of deadlocking. {@code "C"}: whatever the database's collation.
+     */
+    static final String LOCK_ORDER = "x.u, x.tx COLLATE \"C\"";
+    /** What a segment's commit sets, besides its live count and bytes. */
+    static final String COMMITTED = "state = 'committed', committed_at = now()";
 
     private final Database db;
     private final NameIds streams;
@@ -188,13 +198,11 @@ final class PostgresMessages {
                     + " FROM unnest(?::uuid[], ?::text[], ?::int[], ?::bigint[], ?::bigint[], ?::int[], ?::int[],"
                     + " ?::bigint[], ?::int[], ?::bigint[]) AS x(u, tx, s, tm, seg, off, len, dig, kp, ko)"
                     + " JOIN locked ON locked.id = x.seg"
-                    // one order for every writer (CopyCommit's too), so two batches with shared ids
-                    // wait instead of deadlocking
-                    + " ORDER BY x.u, x.tx COLLATE \"C\""
+                    + " ORDER BY " + LOCK_ORDER
                     // either unique index (uuid or text id) settles a conflict
                     + " ON CONFLICT DO NOTHING RETURNING " + IdColumns.ID + " AS id, m.segment_id, m.length),"
                     + " agg AS (SELECT segment_id, count(*)::int AS n, sum(length)::bigint AS b FROM ins GROUP BY segment_id),"
-                    + " upd AS (UPDATE segments s SET state = 'committed', committed_at = now(),"
+                    + " upd AS (UPDATE segments s SET " + COMMITTED + ","
                     + " live_count = coalesce(agg.n, 0), live_bytes = coalesce(agg.b, 0)"
                     + " FROM locked LEFT JOIN agg ON agg.segment_id = locked.id"
                     + " WHERE s.id = locked.id)"

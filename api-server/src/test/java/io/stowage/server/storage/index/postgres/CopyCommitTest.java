@@ -3,14 +3,18 @@ package io.stowage.server.storage.index.postgres;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.stowage.server.storage.index.IndexEntry;
+import io.stowage.server.storage.index.MessageLocation;
+import io.stowage.server.storage.index.SegmentRef;
 import io.stowage.server.storage.index.MessageIndex;
 import io.stowage.server.storage.index.MessageIndexContractTest;
 import io.stowage.server.testing.TestBackends;
 import java.sql.ResultSet;
 import java.sql.Statement;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
+import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CyclicBarrier;
@@ -60,13 +64,15 @@ class CopyCommitTest extends MessageIndexContractTest {
         List<String> inPostgres = ((PostgresIndex) index).database().withConnection("sort ids", c -> {
             List<String> sorted = new ArrayList<>();
             try (Statement st = c.createStatement()) {
-                st.execute("CREATE TEMP TABLE ids (u uuid, tx text)");
+                // a collation other than "C" for the text ids, so that the order must come from the statement
+                st.execute("CREATE TEMP TABLE ids (u uuid, tx text COLLATE \"und-x-icu\")");
                 for (String id : ids) {
                     boolean uuid = io.stowage.server.storage.index.MessageIds.asUuid(id).isPresent();
                     st.execute("INSERT INTO ids VALUES (" + (uuid ? "'" + id + "'" : "NULL") + ", "
                             + (uuid ? "NULL" : "'" + id + "'") + ")");
                 }
-                try (ResultSet rs = st.executeQuery("SELECT coalesce(u::text, tx) FROM ids ORDER BY u, tx COLLATE \"C\"")) {
+                try (ResultSet rs = st.executeQuery("SELECT coalesce(x.u::text, x.tx) FROM ids x ORDER BY "
+                        + PostgresMessages.LOCK_ORDER)) {
                     while (rs.next()) {
                         sorted.add(rs.getString(1));
                     }
@@ -76,6 +82,43 @@ class CopyCommitTest extends MessageIndexContractTest {
             return sorted;
         });
         assertThat(rows).extracting(r -> r.entry.id()).containsExactlyElementsOf(inPostgres);
+    }
+
+    @Test
+    void aCopyCommitsTheSegmentsStillPendingWithTheirLiveCountsAndLeavesOutRetiredOnes() {
+        long retired = pending("s", "t", 1);
+        index.retireAbandoned(Instant.now().plusSeconds(60));
+        long fresh = pending("s", "t", 2);
+
+        Optional<Collection<String>> copied = copyCommit().commit(List.of(retired, fresh), List.of(
+                entry("r", retired, "s", "t", T0, 0, 10), entry("f1", fresh, "s", "t", T0, 0, 10),
+                entry("f2", fresh, "s", "t", T0, 10, 7)));
+
+        assertThat(copied).hasValueSatisfying(ids -> assertThat(ids).containsExactlyInAnyOrder("f1", "f2"));
+        assertThat(segment(fresh)).extracting(SegmentRef::liveCount, SegmentRef::liveBytes).containsExactly(2, 17L);
+        assertThat(index.locate(List.of("r"))).isEmpty();
+        assertThat(index.isCommitted(retired)).isFalse();
+    }
+
+    @Test
+    void aCopyThatMeetsAStoredIdCommitsNothingAndSaysSo() {
+        long first = committed("a");
+        long second = pending("s", "t", 2);
+
+        Optional<Collection<String>> copied = copyCommit().commit(List.of(second),
+                List.of(entry("b", second, "s", "t", T0, 0, 10), entry("a", second, "s", "t", T0, 10, 10)));
+
+        assertThat(copied).isEmpty();
+        assertThat(index.isCommitted(second)).isFalse();
+        assertThat(index.locate(List.of("a", "b"))).extracting(MessageLocation::id, MessageLocation::segmentId)
+                .containsExactly(org.assertj.core.groups.Tuple.tuple("a", first));
+        // and the index's commit then indexes the rest
+        assertThat(index.commitSegments(List.of(second), List.of(entry("b", second, "s", "t", T0, 0, 10),
+                entry("a", second, "s", "t", T0, 10, 10)))).containsExactly("b");
+    }
+
+    private CopyCommit copyCommit() {
+        return new CopyCommit(((PostgresIndex) index).database(), new NameIds("streams"));
     }
 
     private CompletableFuture<Collection<String>> commitAfter(CyclicBarrier start, long segment, List<String> ids) {

@@ -51,8 +51,17 @@ public final class TestBackends {
         return clean + "-" + COUNTER.incrementAndGet();
     }
 
-    /** A migrated index in a fresh schema. */
+    /**
+     * A migrated index in a fresh schema: on the embedded PostgreSQL, or on the one that
+     * {@code STOWAGE_TEST_DB_URL} names (with {@code STOWAGE_TEST_DB_USER} and
+     * {@code STOWAGE_TEST_DB_PASSWORD}), to run the index tests against another server.
+     */
     public static Database database(String schema) {
+        String url = System.getenv("STOWAGE_TEST_DB_URL");
+        if (url != null && !url.isBlank()) {
+            return Database.connect(url, System.getenv().getOrDefault("STOWAGE_TEST_DB_USER", "postgres"),
+                    System.getenv().getOrDefault("STOWAGE_TEST_DB_PASSWORD", ""), schema, 8);
+        }
         LocalPostgres pg = postgres();
         return Database.connect(pg.jdbcUrl(), pg.user(), pg.password(), schema, 8);
     }

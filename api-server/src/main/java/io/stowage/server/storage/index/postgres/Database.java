@@ -111,22 +111,35 @@ public final class Database implements AutoCloseable {
         }
     }
 
-    /** Runs {@code work} in one transaction, rolled back if it throws. */
+    /**
+     * Runs {@code work} in one transaction, rolled back if it throws. The error that ended the
+     * work is the one reported: on a broken connection, the rollback and the return to auto-commit
+     * fail too ("connection is closed"), and those would hide that the database is unavailable.
+     */
     public <T> T inTransaction(String purpose, SqlWork<T> work) {
         try (Connection c = pool.getConnection()) {
             c.setAutoCommit(false);
+            T result;
             try {
-                T result = work.run(c);
+                result = work.run(c);
                 c.commit();
-                return result;
             } catch (SQLException | RuntimeException e) {
                 rollbackQuietly(c);
+                autoCommitQuietly(c);
                 throw e;
-            } finally {
-                c.setAutoCommit(true);
             }
+            autoCommitQuietly(c); // the pool resets it too when the connection comes back
+            return result;
         } catch (SQLException e) {
             throw translate(purpose, e);
+        }
+    }
+
+    private static void autoCommitQuietly(Connection c) {
+        try {
+            c.setAutoCommit(true);
+        } catch (SQLException e) {
+            log.debug("could not restore auto-commit", e);
         }
     }
 

@@ -34,8 +34,8 @@ import org.postgresql.copy.CopyIn;
  * with its indexes took 8.5-8.9 ms by text {@code COPY} against 14-16 ms by the insert.
  *
  * <p>{@code COPY} has no {@code ON CONFLICT}: one stored id fails it whole. The write path probes
- * the batch's first and last ids before, so that is rare (a re-put of part of a batch, or another
- * writer of the same ids at the same moment); then nothing of the transaction stays, and
+ * the ends of the batch's runs before, so that is rare (a re-put of the middle of a batch, or
+ * another writer of the same ids at the same moment); then nothing of the transaction stays, and
  * {@link #commit} says so, for the caller to commit by the insert that settles each id.
  *
  * <p>Rows go in the order of the insert's {@code ORDER BY} (UUIDs by their bytes, then text ids
@@ -52,7 +52,10 @@ final class CopyCommit {
             + " length, digest, kafka_partition, kafka_offset) FROM STDIN (FORMAT binary)";
     private static final String UNIQUE_VIOLATION = "23505";
 
-    /** The order rows go in, that of {@link PostgresMessages#LOCK_ORDER}: UUID ids by their 16 bytes, then text ids by their UTF-8 bytes. */
+    /**
+     * The order rows go in, that of {@link PostgresMessages#LOCK_ORDER}: UUID ids by their 16
+     * bytes, then text ids by their UTF-8 bytes.
+     */
     static final Comparator<Row> LOCK_ORDER = (a, b) -> {
         if (a.uuid != null && b.uuid != null) {
             int high = Long.compareUnsigned(a.uuid.getMostSignificantBits(), b.uuid.getMostSignificantBits());

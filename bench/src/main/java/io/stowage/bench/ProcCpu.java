@@ -10,7 +10,8 @@ import java.util.stream.Stream;
  * CPU time of processes from {@code /proc/<pid>/stat} (Linux): user plus system time, in clock
  * ticks of 10 ms (the kernel's USER_HZ, 100 on every Linux of this kind). B1 reads it before and
  * after a run to say where the machine's CPU went per record: the worker, the server, PostgreSQL,
- * and this process (the Kafka broker and the S3 server).
+ * and this process (the Kafka broker and the S3 server); B5 and B7 read the server's (and B7
+ * PostgreSQL's) the same way. 0 where there is no {@code /proc}.
  */
 final class ProcCpu {
     static final double SECONDS_PER_TICK = 0.01;

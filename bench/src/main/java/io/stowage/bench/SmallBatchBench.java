@@ -121,7 +121,8 @@ final class SmallBatchBench {
     private Run measure(ServerProcess server, ExecutorService pool, List<StowageClient> clients,
             List<BenchMessages> messages, int batches) throws Exception {
         List<Future<double[]>> futures = new ArrayList<>();
-        double cpuBefore = cpuMillis(server);
+        long serverPid = server.process().pid();
+        double serverBefore = ProcCpu.seconds(serverPid);
         long postmaster = ProcCpu.postmaster(backends.postgres().dataDir());
         double postgresBefore = ProcCpu.secondsWithChildren(postmaster);
         double clientsBefore = ProcCpu.seconds(ProcessHandle.current().pid());
@@ -152,17 +153,11 @@ final class SmallBatchBench {
             }
         }
         long nanos = System.nanoTime() - started;
-        double cpu = cpuMillis(server) - cpuBefore;
+        double cpu = (ProcCpu.seconds(serverPid) - serverBefore) * 1000;
         double postgres = (ProcCpu.secondsWithChildren(postmaster) - postgresBefore) * 1000;
         double bench = (ProcCpu.seconds(ProcessHandle.current().pid()) - clientsBefore) * 1000;
         return new Run(Stats.percentile(all, 50), Stats.percentile(all, 99), all.length * (double) BATCH * 1e9 / nanos,
                 cpu / all.length, postgres / all.length, bench / all.length);
-    }
-
-    /** The server process's CPU time so far (user and system), in ms; NaN where the platform does not say. */
-    static double cpuMillis(ServerProcess server) {
-        return ProcessHandle.of(server.process().pid()).flatMap(h -> h.info().totalCpuDuration())
-                .map(d -> d.toNanos() / 1e6).orElse(Double.NaN);
     }
 
     /** The median latency of a durable single-row commit, in ms: the floor of a durable PutBatch. */

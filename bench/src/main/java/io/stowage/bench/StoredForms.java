@@ -26,9 +26,9 @@ final class StoredForms {
                 try (ServerProcess server = stowage.server("server-" + name, name.replace('-', '_'),
                         new Store.Bucket(name), sizes.serverHeap(), List.of(),
                         Map.of("STOWAGE_SEGMENT_COMPRESSION", form))) {
-                    double cpuBefore = SmallBatchBench.cpuMillis(server);
+                    double cpuBefore = ProcCpu.seconds(server.process().pid());
                     Filler.Filled f = Filler.fillTo(records, backends, server, sizes.recordBytes(), kind);
-                    double cpuPerThousand = (SmallBatchBench.cpuMillis(server) - cpuBefore) * 1000 / f.records();
+                    double cpuPerThousand = (ProcCpu.seconds(server.process().pid()) - cpuBefore) * 1e6 / f.records();
                     Entry e = Footprint.storage(backends, name, f.records(), f.payloadBytes(),
                             String.format(Locale.ROOT, "B5 stored bytes per message, %s values, %s", kind, form));
                     // CPU time, unlike a rate, is not much moved by what else runs on the machine

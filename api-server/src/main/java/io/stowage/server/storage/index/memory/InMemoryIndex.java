@@ -44,10 +44,10 @@ import java.util.function.Predicate;
  * them. For fast tests of the engine's logic; nothing survives the process.
  */
 public final class InMemoryIndex implements MessageIndex {
+    /** How far past its segments' time range expireSegments reaches, as the PostgreSQL adapter does. */
+    private static final Duration EXPIRY_SLACK = Duration.ofSeconds(1);
     private final Clock clock;
     private final SegmentTable segments = new SegmentTable();
-    /** How far past its segments' time range expireSegments reaches, as the PostgreSQL adapter does. */
-    private static final java.time.Duration EXPIRY_SLACK = java.time.Duration.ofSeconds(1);
     private final Map<String, IndexEntry> messages = new HashMap<>();
     private final TreeSet<String> streams = new TreeSet<>();
     private final ReentrantLock cleanLock = new ReentrantLock();

@@ -219,26 +219,27 @@ public final class BatchWriter {
     }
 
     /**
-     * The ids looked up before writing: the first and last of each layout partition, and of each
-     * run of one Kafka partition's records within it (Kafka re-delivers a partition from its last
-     * committed offset, so after a rebalance a batch can hold a re-delivered partition between
-     * fresh ones). Looking up every id cost PostgreSQL as much CPU as indexing it (4-5 ms for 1,000
-     * ids, measured with {@code psql} on a million rows), and the commit finds the stored ids anyway.
-     * The probe only decides whether the batch holds a re-delivery: then every id is looked up and
-     * no object is written for what is stored. An id stored otherwise (the middle of a run) is
-     * written once more as dead bytes and settled by the commit.
+     * The ids looked up before writing: for each layout partition, the first and last id of each
+     * Kafka partition's records in it (of all its messages for those put directly). Kafka
+     * re-delivers a partition from its last committed offset, so a re-delivered partition's first
+     * record in the batch is one that is stored, wherever its records sit in the batch (a worker
+     * sends them in runs; another client may interleave partitions). Looking up every id cost
+     * PostgreSQL as much CPU as indexing it (4-5 ms for 1,000 ids, measured with {@code psql} on a
+     * million rows), and the commit finds the stored ids anyway. The probe only decides whether the
+     * batch holds a re-delivery: then every id is looked up and no object is written for what is
+     * stored. An id stored otherwise is written once more as dead bytes and settled by the commit.
      */
     private static List<String> probe(Collection<List<Candidate>> partitions) {
         Set<String> probe = new LinkedHashSet<>();
         for (List<Candidate> members : partitions) {
-            probe.add(members.get(0).msg.getId());
-            for (int i = 1; i < members.size(); i++) {
-                if (kafkaPartition(members.get(i)) != kafkaPartition(members.get(i - 1))) {
-                    probe.add(members.get(i - 1).msg.getId());
-                    probe.add(members.get(i).msg.getId());
-                }
+            Map<Integer, Candidate[]> ends = new LinkedHashMap<>(); // Kafka partition -> its first and last
+            for (Candidate c : members) {
+                ends.computeIfAbsent(kafkaPartition(c), k -> new Candidate[] {c, c})[1] = c;
             }
-            probe.add(members.get(members.size() - 1).msg.getId());
+            for (Candidate[] firstAndLast : ends.values()) {
+                probe.add(firstAndLast[0].msg.getId());
+                probe.add(firstAndLast[1].msg.getId());
+            }
         }
         return List.copyOf(probe);
     }

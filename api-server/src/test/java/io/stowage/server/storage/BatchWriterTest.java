@@ -147,6 +147,28 @@ class BatchWriterTest {
     }
 
     @Test
+    void interleavedKafkaPartitionsAreProbedByTheirEndsAndAReDeliveredOneIsFound() {
+        CountingIndex[] counting = new CountingIndex[1];
+        try (MemoryEngine e = MemoryEngine.start(dir, MemoryEngine.KEEP_FOREVER,
+                real -> counting[0] = new CountingIndex(real), UnaryOperator.identity())) {
+            Message x = kafka("x", "orders", 1, 7).setTextData("X").build();
+            Message y = kafka("y", "orders", 1, 8).setTextData("Y").build();
+            e.writer().put(List.of(x, y));
+            counting[0].clear();
+
+            // partitions 0 and 1 alternate, as a client that does not group by partition sends them
+            PutOutcome out = e.writer().put(List.of(kafka("a", "orders", 0, 3).setTextData("A").build(), x,
+                    kafka("b", "orders", 0, 4).setTextData("B").build(), y,
+                    kafka("c", "orders", 0, 5).setTextData("C").build()));
+
+            assertThat(out.acknowledged()).isEqualTo(5);
+            assertThat(counting[0].probed).containsExactly(List.of("a", "c", "x", "y"));
+            assertThat(counting[0].lookedUp).containsExactly(List.of("a", "x", "b", "y", "c"));
+            assertThat(e.index().messageCount()).isEqualTo(5);
+        }
+    }
+
+    @Test
     void anIdStoredInTheMiddleOfABatchIsSettledByTheCommitNotByALookUpOfEveryId() {
         CountingIndex[] counting = new CountingIndex[1];
         try (MemoryEngine e = MemoryEngine.start(dir, MemoryEngine.KEEP_FOREVER,

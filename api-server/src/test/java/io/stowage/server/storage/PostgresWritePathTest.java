@@ -24,11 +24,13 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInfo;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * The write path against PostgreSQL: the probe inside the pending insert, the commit (by binary
- * {@code COPY} from {@code PostgresIndex.COPY_FROM} messages up, else by insert) and the settle of
- * collisions.
+ * {@code COPY} from {@code PostgresIndex.COPY_FROM} messages up, else by a plain insert; either
+ * way by the insert that settles conflicts when a stored id fails it) and the settle of collisions.
  */
 class PostgresWritePathTest {
     private static final Instant T = Instant.parse("2024-01-01T10:15:00Z");
@@ -66,35 +68,41 @@ class PostgresWritePathTest {
         }
     }
 
-    @Test
-    void aLargeBatchWithStoredIdsInItsMiddleIndexesTheRestAndSettlesEachStoredId(TestInfo info) {
+    /** 150: a plain insert, 300: a {@code COPY}; either fails on the stored id and the insert that settles runs. */
+    @ParameterizedTest
+    @ValueSource(ints = {150, 300})
+    void aBatchWithStoredIdsInItsMiddleIndexesTheRestAndSettlesEachStoredId(int size, TestInfo info) {
         try (MessageIndex index = open(info)) {
             BatchWriter writer = writer(index);
-            writer.put(List.of(event("m-100", "s", "t", T, "same"), event("m-200", "s", "t", T, "stored")));
+            int same = size / 3;
+            int other = 2 * size / 3;
+            writer.put(List.of(event("m-" + same, "s", "t", T, "same"), event("m-" + other, "s", "t", T, "stored")));
             List<Message> batch = new ArrayList<>();
-            for (int i = 0; i < 300; i++) {
-                batch.add(event("m-" + i, "s", "t", T, i == 200 ? "other" : i == 100 ? "same" : "M" + i));
+            for (int i = 0; i < size; i++) {
+                batch.add(event("m-" + i, "s", "t", T, i == other ? "other" : i == same ? "same" : "M" + i));
             }
 
-            PutOutcome out = writer.put(batch); // a COPY of 300 rows that meets m-100, then the insert
+            PutOutcome out = writer.put(batch);
 
-            assertThat(out.acknowledged()).isEqualTo(299);
+            assertThat(out.acknowledged()).isEqualTo(size - 1);
             assertThat(out.rejected()).extracting(PutOutcome.Rejected::index, PutOutcome.Rejected::reason)
-                    .containsExactly(org.assertj.core.groups.Tuple.tuple(200, "id is already stored with other content"));
-            assertThat(index.messageCount()).isEqualTo(300);
+                    .containsExactly(org.assertj.core.groups.Tuple.tuple(other, "id is already stored with other content"));
+            assertThat(index.messageCount()).isEqualTo(size);
             assertThat(index.retireAbandoned(Instant.now().plusSeconds(3600))).isEmpty();
         }
     }
 
-    @Test
-    void concurrentWritersOfLargeBatchesSharingIdsInOppositeOrdersStoreEachIdOnce(TestInfo info) throws Exception {
+    @ParameterizedTest
+    @ValueSource(ints = {100, 250})
+    void concurrentWritersOfBatchesSharingIdsInOppositeOrdersStoreEachIdOnce(int own, TestInfo info)
+            throws Exception {
         try (MessageIndex index = open(info)) {
             BatchWriter one = writer(index);
             BatchWriter two = writer(index);
             for (int round = 0; round < 3; round++) {
                 List<Message> left = new ArrayList<>();
                 List<Message> right = new ArrayList<>();
-                for (int i = 0; i < 250; i++) {
+                for (int i = 0; i < own; i++) {
                     left.add(event("l" + round + "-" + i, "s", "t", T, "L"));
                     right.add(event("r" + round + "-" + i, "s", "t", T, "R"));
                 }
@@ -104,7 +112,7 @@ class PostgresWritePathTest {
                 }
                 assertBothAcknowledgedWhole(one, left, two, right);
             }
-            assertThat(index.messageCount()).isEqualTo(3 * 550);
+            assertThat(index.messageCount()).isEqualTo(3 * (2 * own + 50));
         }
     }
 

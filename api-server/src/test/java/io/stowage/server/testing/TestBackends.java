@@ -21,6 +21,11 @@ import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
  */
 public final class TestBackends {
     private static final AtomicInteger COUNTER = new AtomicInteger();
+    /**
+     * Tells this test run's names from an earlier run's: a database given by STOWAGE_TEST_DB_URL
+     * keeps the schemas of every run, and a name used again would find the old rows there.
+     */
+    private static final String RUN = Long.toString(System.currentTimeMillis() % 1_000_000_000L, 36);
     private static LocalPostgres postgres;
     private static LocalS3 s3;
 
@@ -48,7 +53,7 @@ public final class TestBackends {
         if (clean.length() > 40) {
             clean = clean.substring(0, 40);
         }
-        return clean + "-" + COUNTER.incrementAndGet();
+        return clean + "-" + RUN + "-" + COUNTER.incrementAndGet();
     }
 
     /**

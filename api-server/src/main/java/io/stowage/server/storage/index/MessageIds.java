@@ -32,13 +32,32 @@ public final class MessageIds {
         if (id.length() != UUID_TEXT_LENGTH) {
             return Optional.empty();
         }
+        // one pass that checks the form and reads the 32 hex digits into the two halves
+        long high = 0;
+        long low = 0;
+        int digits = 0;
         for (int i = 0; i < UUID_TEXT_LENGTH; i++) {
             char c = id.charAt(i);
-            boolean dash = i == 8 || i == 13 || i == 18 || i == 23;
-            if (dash ? c != '-' : !((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'))) {
+            if (i == 8 || i == 13 || i == 18 || i == 23) {
+                if (c != '-') {
+                    return Optional.empty();
+                }
+                continue;
+            }
+            int value;
+            if (c >= '0' && c <= '9') {
+                value = c - '0';
+            } else if (c >= 'a' && c <= 'f') {
+                value = c - 'a' + 10;
+            } else {
                 return Optional.empty();
             }
+            if (digits++ < 16) {
+                high = (high << 4) | value;
+            } else {
+                low = (low << 4) | value;
+            }
         }
-        return Optional.of(UUID.fromString(id));
+        return Optional.of(new UUID(high, low));
     }
 }

@@ -25,6 +25,17 @@ class MessageIdsTest {
     }
 
     @Test
+    void theTextOfAnyUuidReadsBackAsThatUuid() {
+        List<UUID> uuids = new ArrayList<>(List.of(new UUID(0, 0), new UUID(-1, -1), new UUID(Long.MIN_VALUE, 1)));
+        for (int i = 0; i < 1000; i++) {
+            uuids.add(UUID.randomUUID());
+        }
+        for (UUID u : uuids) {
+            assertThat(MessageIds.asUuid(u.toString())).contains(u);
+        }
+    }
+
+    @Test
     void idsAreOrderedByCodePointAsTheBytesOfTheirUtf8() {
         List<String> ids = new ArrayList<>(List.of("\uD83D\uDE00", "\uFF21", "a", "B", "3426d090", "3426D090", ""));
         ids.sort(MessageIds.ORDER);

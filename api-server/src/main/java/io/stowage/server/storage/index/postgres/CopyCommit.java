@@ -3,10 +3,7 @@ package io.stowage.server.storage.index.postgres;
 import io.stowage.server.storage.error.StorageException;
 import io.stowage.server.storage.index.IndexEntry;
 import io.stowage.server.storage.index.MessageIds;
-import java.io.ByteArrayOutputStream;
-import java.io.DataOutputStream;
-import java.io.IOException;
-import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -14,7 +11,6 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Collection;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -48,9 +44,10 @@ final class CopyCommit {
     private static final byte[] HEADER = {'P', 'G', 'C', 'O', 'P', 'Y', '\n', (byte) 0xFF, '\r', '\n', 0,
         0, 0, 0, 0, 0, 0, 0, 0};
     private static final short COLUMNS = 10;
+    /** Each field is its length (4 bytes, -1 for null) and its value. */
+    private static final int FIELD = Integer.BYTES;
     private static final String COPY = "COPY messages (id_uuid, id_text, stream_id, time, segment_id, byte_offset,"
             + " length, digest, kafka_partition, kafka_offset) FROM STDIN (FORMAT binary)";
-    private static final String UNIQUE_VIOLATION = "23505";
 
     /**
      * The order rows go in, that of {@link PostgresMessages#LOCK_ORDER}: UUID ids by their 16
@@ -78,23 +75,24 @@ final class CopyCommit {
 
     /**
      * Commits the segments still pending among {@code segmentIds} with the rows of their messages.
-     * Empty when an id is stored already: nothing was committed then.
+     * Returns the entries indexed (those of the segments still pending); empty when an id is stored
+     * already: nothing was committed then.
      */
-    Optional<Collection<String>> commit(List<Long> segmentIds, List<IndexEntry> entries) {
+    Optional<List<IndexEntry>> commit(List<Long> segmentIds, List<IndexEntry> entries) {
         // numbered outside the transaction: a number it created and then rolled back would stay cached
         Map<String, Integer> streamIds = db.withConnection("name streams",
                 c -> streams.ensure(c, entries.stream().map(IndexEntry::stream).toList()));
         try {
             return Optional.of(db.inTransaction("index stored messages", c -> copy(c, segmentIds, entries, streamIds)));
         } catch (StorageException e) {
-            if (e.getCause() instanceof SQLException s && UNIQUE_VIOLATION.equals(s.getSQLState())) {
+            if (Sql.isUniqueViolation(e)) {
                 return Optional.empty();
             }
             throw e;
         }
     }
 
-    private static Collection<String> copy(Connection c, List<Long> segmentIds, List<IndexEntry> entries,
+    private static List<IndexEntry> copy(Connection c, List<Long> segmentIds, List<IndexEntry> entries,
             Map<String, Integer> streamIds) throws SQLException {
         Map<Long, int[]> live = new HashMap<>(); // per segment: messages, bytes
         for (IndexEntry e : entries) {
@@ -104,11 +102,11 @@ final class CopyCommit {
         }
         Set<Long> committed = commitPending(c, segmentIds, live);
         List<Row> rows = new ArrayList<>(entries.size());
-        List<String> copied = new ArrayList<>(entries.size());
+        List<IndexEntry> copied = new ArrayList<>(entries.size());
         for (IndexEntry e : entries) {
             if (committed.contains(e.segmentId())) { // else retired meanwhile: none of its messages is indexed
                 rows.add(new Row(e, streamIds.get(e.stream())));
-                copied.add(e.id());
+                copied.add(e);
             }
         }
         rows.sort(LOCK_ORDER);
@@ -162,56 +160,55 @@ final class CopyCommit {
         return committed;
     }
 
-    /** The rows in PostgreSQL's binary {@code COPY} format. */
+    /** The rows in PostgreSQL's binary {@code COPY} format, into an array of their exact size. */
     static byte[] encode(List<Row> rows) {
-        ByteArrayOutputStream bytes = new ByteArrayOutputStream(HEADER.length + rows.size() * 110 + 2);
-        try (DataOutputStream out = new DataOutputStream(bytes)) {
-            out.write(HEADER);
-            for (Row r : rows) {
-                IndexEntry e = r.entry;
-                out.writeShort(COLUMNS);
-                if (r.uuid != null) {
-                    out.writeInt(16);
-                    out.writeLong(r.uuid.getMostSignificantBits());
-                    out.writeLong(r.uuid.getLeastSignificantBits());
-                    out.writeInt(-1);
-                } else {
-                    out.writeInt(-1);
-                    out.writeInt(r.text.length);
-                    out.write(r.text);
-                }
-                int32(out, r.stream);
-                int64(out, Sql.micros(e.time()) - PG_EPOCH_MICROS);
-                int64(out, e.segmentId());
-                int32(out, e.offset());
-                int32(out, e.length());
-                int64(out, IdColumns.digest(e.digest()));
-                if (e.kafkaPartition() == null) {
-                    out.writeInt(-1);
-                } else {
-                    int32(out, e.kafkaPartition());
-                }
-                if (e.kafkaOffset() == null) {
-                    out.writeInt(-1);
-                } else {
-                    int64(out, e.kafkaOffset());
-                }
-            }
-            out.writeShort(-1);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e); // a ByteArrayOutputStream does not fail
+        int size = HEADER.length + Short.BYTES;
+        for (Row r : rows) {
+            size += rowBytes(r);
         }
-        return bytes.toByteArray();
+        ByteBuffer out = ByteBuffer.allocate(size); // big-endian, as COPY wants
+        out.put(HEADER);
+        for (Row r : rows) {
+            IndexEntry e = r.entry;
+            out.putShort(COLUMNS);
+            if (r.uuid != null) {
+                out.putInt(16).putLong(r.uuid.getMostSignificantBits()).putLong(r.uuid.getLeastSignificantBits());
+                out.putInt(-1);
+            } else {
+                out.putInt(-1);
+                out.putInt(r.text.length).put(r.text);
+            }
+            out.putInt(Integer.BYTES).putInt(r.stream);
+            out.putInt(Long.BYTES).putLong(Sql.micros(e.time()) - PG_EPOCH_MICROS);
+            out.putInt(Long.BYTES).putLong(e.segmentId());
+            out.putInt(Integer.BYTES).putInt(e.offset());
+            out.putInt(Integer.BYTES).putInt(e.length());
+            out.putInt(Long.BYTES).putLong(IdColumns.digest(e.digest()));
+            if (e.kafkaPartition() == null) {
+                out.putInt(-1);
+            } else {
+                out.putInt(Integer.BYTES).putInt(e.kafkaPartition());
+            }
+            if (e.kafkaOffset() == null) {
+                out.putInt(-1);
+            } else {
+                out.putInt(Long.BYTES).putLong(e.kafkaOffset());
+            }
+        }
+        out.putShort((short) -1);
+        if (out.hasRemaining()) {
+            throw new IllegalStateException("COPY rows took " + out.position() + " of the " + size + " bytes counted");
+        }
+        return out.array();
     }
 
-    private static void int32(DataOutputStream out, int value) throws IOException {
-        out.writeInt(Integer.BYTES);
-        out.writeInt(value);
-    }
-
-    private static void int64(DataOutputStream out, long value) throws IOException {
-        out.writeInt(Long.BYTES);
-        out.writeLong(value);
+    /** The bytes {@link #encode} writes for {@code r}. */
+    private static int rowBytes(Row r) {
+        int id = r.uuid != null ? FIELD + 16 + FIELD : FIELD + FIELD + r.text.length;
+        int fixed = 6 * FIELD + Integer.BYTES + Long.BYTES + Long.BYTES + Integer.BYTES + Integer.BYTES + Long.BYTES;
+        int kafka = (r.entry.kafkaPartition() == null ? FIELD : FIELD + Integer.BYTES)
+                + (r.entry.kafkaOffset() == null ? FIELD : FIELD + Long.BYTES);
+        return Short.BYTES + id + fixed + kafka;
     }
 
     /** A row to copy: its entry, its id in the column it goes to, its stream's number. */

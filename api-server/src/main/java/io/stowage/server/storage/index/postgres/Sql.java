@@ -1,5 +1,6 @@
 package io.stowage.server.storage.index.postgres;
 
+import io.stowage.server.storage.error.StorageException;
 import java.sql.Array;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -15,7 +16,14 @@ final class Sql {
     /** SQL that turns a bigint of microseconds since the epoch into a timestamptz, exactly. */
     static final String MICROS_TO_TIMESTAMP = "(timestamptz 'epoch' + %s * interval '1 microsecond')";
 
+    private static final String UNIQUE_VIOLATION = "23505";
+
     private Sql() {}
+
+    /** The statement failed because a row it wrote has a key that is stored already. */
+    static boolean isUniqueViolation(StorageException e) {
+        return e.getCause() instanceof SQLException s && UNIQUE_VIOLATION.equals(s.getSQLState());
+    }
 
     static Array texts(Connection c, Collection<String> values) throws SQLException {
         return c.createArrayOf("text", values.toArray(new String[0]));

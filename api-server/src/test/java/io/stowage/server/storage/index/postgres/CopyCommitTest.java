@@ -90,11 +90,12 @@ class CopyCommitTest extends MessageIndexContractTest {
         index.retireAbandoned(Instant.now().plusSeconds(60));
         long fresh = pending("s", "t", 2);
 
-        Optional<Collection<String>> copied = copyCommit().commit(List.of(retired, fresh), List.of(
+        Optional<List<IndexEntry>> copied = copyCommit().commit(List.of(retired, fresh), List.of(
                 entry("r", retired, "s", "t", T0, 0, 10), entry("f1", fresh, "s", "t", T0, 0, 10),
                 entry("f2", fresh, "s", "t", T0, 10, 7)));
 
-        assertThat(copied).hasValueSatisfying(ids -> assertThat(ids).containsExactlyInAnyOrder("f1", "f2"));
+        assertThat(copied).hasValueSatisfying(entries -> assertThat(entries).extracting(IndexEntry::id)
+                .containsExactlyInAnyOrder("f1", "f2"));
         assertThat(segment(fresh)).extracting(SegmentRef::liveCount, SegmentRef::liveBytes).containsExactly(2, 17L);
         assertThat(index.locate(List.of("r"))).isEmpty();
         assertThat(index.isCommitted(retired)).isFalse();
@@ -105,7 +106,7 @@ class CopyCommitTest extends MessageIndexContractTest {
         long first = committed("a");
         long second = pending("s", "t", 2);
 
-        Optional<Collection<String>> copied = copyCommit().commit(List.of(second),
+        Optional<List<IndexEntry>> copied = copyCommit().commit(List.of(second),
                 List.of(entry("b", second, "s", "t", T0, 0, 10), entry("a", second, "s", "t", T0, 10, 10)));
 
         assertThat(copied).isEmpty();

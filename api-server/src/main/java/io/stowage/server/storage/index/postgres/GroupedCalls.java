@@ -1,0 +1,143 @@
+package io.stowage.server.storage.index.postgres;
+
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Function;
+import java.util.function.ToIntFunction;
+
+/**
+ * Calls of one kind that arrive while another is running are run together, as one, once it is
+ * done: a group commit. The first caller runs its call alone; the callers that come meanwhile
+ * wait, and when it returns, one of them runs all the waiting calls (up to a total weight) in one
+ * piece of work, on its own thread, and hands each caller its own result. Nothing waits for a
+ * timer: a call runs at once when nothing else does, and a group is as large as the load makes it.
+ *
+ * <p>PostgreSQL spends a good part of a small write on the statement rather than on its rows
+ * (planning, the round trip, the commit and its WAL flush), so concurrent PutBatch calls that
+ * share one statement cost it less each. A failure of the shared work fails every call of the
+ * group with the same exception; each caller then answers its client as it would alone.
+ *
+ * @param <R> a call's request
+ * @param <T> a call's result
+ */
+final class GroupedCalls<R, T> {
+    private final Function<List<R>, List<T>> work;
+    private final ToIntFunction<R> weight;
+    private final int maxWeight;
+    private final ReentrantLock lock = new ReentrantLock();
+    private final Condition done = lock.newCondition();
+    private final ArrayDeque<Call<R, T>> waiting = new ArrayDeque<>();
+    private boolean running;
+
+    /**
+     * @param work runs a group; returns one result per request, in the requests' order
+     * @param weight a request's weight (its rows); a group holds more than {@code maxWeight} only
+     *     when its first request alone does
+     */
+    GroupedCalls(Function<List<R>, List<T>> work, ToIntFunction<R> weight, int maxWeight) {
+        this.work = work;
+        this.weight = weight;
+        this.maxWeight = maxWeight;
+    }
+
+    /** Runs {@code request}, alone or with others, and returns its result or throws its group's failure. */
+    T run(R request) {
+        Call<R, T> call = new Call<>(request);
+        List<Call<R, T>> group;
+        lock.lock();
+        try {
+            waiting.add(call);
+            while (!call.finished && (running || call.taken)) {
+                done.awaitUninterruptibly();
+            }
+            if (call.finished) {
+                return call.result();
+            }
+            running = true;
+            group = take(call);
+        } finally {
+            lock.unlock();
+        }
+        List<T> results = null;
+        Throwable failure = null;
+        try {
+            results = work.apply(group.stream().map(c -> c.request).toList());
+            if (results.size() != group.size()) {
+                throw new IllegalStateException(results.size() + " results for a group of " + group.size());
+            }
+        } catch (RuntimeException | Error e) {
+            failure = e;
+        }
+        lock.lock();
+        try {
+            for (int i = 0; i < group.size(); i++) {
+                Call<R, T> c = group.get(i);
+                c.finished = true;
+                c.failure = failure;
+                c.result = failure == null ? results.get(i) : null;
+            }
+            running = false;
+            done.signalAll();
+        } finally {
+            lock.unlock();
+        }
+        return call.result();
+    }
+
+    /** How many calls wait for their turn (for tests). */
+    int waiting() {
+        lock.lock();
+        try {
+            return waiting.size();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** The leader's own call, then the waiting ones in their order while the weight allows. */
+    private List<Call<R, T>> take(Call<R, T> leader) {
+        List<Call<R, T>> group = new ArrayList<>();
+        waiting.remove(leader);
+        group.add(leader);
+        int total = weight.applyAsInt(leader.request);
+        for (Iterator<Call<R, T>> it = waiting.iterator(); it.hasNext(); ) {
+            Call<R, T> c = it.next();
+            int w = weight.applyAsInt(c.request);
+            if (total + w > maxWeight) {
+                break; // first come, first served: the rest form the next group
+            }
+            total += w;
+            group.add(c);
+            it.remove();
+        }
+        group.forEach(c -> c.taken = true);
+        return group;
+    }
+
+    /** One caller's request, and once its group ran, its result or the group's failure. */
+    private static final class Call<R, T> {
+        final R request;
+        boolean taken;
+        boolean finished;
+        T result;
+        Throwable failure;
+
+        Call(R request) {
+            this.request = request;
+        }
+
+        T result() {
+            if (failure instanceof RuntimeException e) {
+                throw e;
+            }
+            if (failure instanceof Error e) {
+                throw e;
+            }
+            return result;
+        }
+    }
+}

@@ -1,0 +1,110 @@
+package io.stowage.server.storage.index.postgres;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.stowage.server.storage.index.IndexContractFixture;
+import io.stowage.server.storage.index.IndexEntry;
+import io.stowage.server.storage.index.MessageIndex;
+import io.stowage.server.storage.index.MessageLocation;
+import io.stowage.server.testing.TestBackends;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CyclicBarrier;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Commits of concurrent calls share statements (a group commit): each call must still get back
+ * exactly the ids indexed in its own segment, also when two calls of one group carry the same id
+ * (then the group's {@code COPY} or plain insert fails and the insert that settles runs).
+ */
+class GroupCommitTest extends IndexContractFixture {
+    private static final int WRITERS = 8;
+
+    @Override
+    protected MessageIndex open(String schema) {
+        return new PostgresIndex(TestBackends.database(schema));
+    }
+
+    @Test
+    void concurrentCommitsSharingIdsIndexEachIdOnceAndTellEachCallWhatItIndexed() throws Exception {
+        int total = 0;
+        ExecutorService threads = Executors.newFixedThreadPool(WRITERS);
+        try {
+            total = commitRounds(threads);
+        } finally {
+            threads.shutdownNow();
+        }
+        assertThat(index.messageCount()).isEqualTo(total);
+    }
+
+    private int commitRounds(ExecutorService threads) throws Exception {
+        int total = 0;
+        for (int round = 0; round < 20; round++) {
+            // ids of its own per writer (UUIDs and text), and 5 shared with the next writer; a group
+            // of 40 + 5 per call goes by COPY, of 15 + 5 by a plain insert
+            int ownIds = round % 2 == 0 ? 40 : 15;
+            List<List<String>> ids = new ArrayList<>();
+            for (int w = 0; w < WRITERS; w++) {
+                List<String> own = new ArrayList<>();
+                for (int i = 0; i < ownIds; i++) {
+                    own.add(i % 2 == 0 ? UUID.randomUUID().toString() : "r" + round + "-w" + w + "-" + i);
+                }
+                ids.add(own);
+            }
+            for (int w = 0; w < WRITERS; w++) {
+                for (int i = 0; i < 5; i++) {
+                    String shared = "r" + round + "-shared-" + w + "-" + i;
+                    ids.get(w).add(shared);
+                    ids.get((w + 1) % WRITERS).add(0, shared);
+                }
+            }
+            long[] segments = new long[WRITERS];
+            for (int w = 0; w < WRITERS; w++) {
+                segments[w] = pending("s", "t", ids.get(w).size());
+            }
+            CyclicBarrier start = new CyclicBarrier(WRITERS);
+            List<CompletableFuture<Collection<String>>> calls = new ArrayList<>();
+            for (int w = 0; w < WRITERS; w++) {
+                calls.add(commitAfter(threads, start, segments[w], ids.get(w)));
+            }
+
+            Map<String, Long> claimedBy = new HashMap<>();
+            for (int w = 0; w < WRITERS; w++) {
+                for (String id : calls.get(w).get()) {
+                    assertThat(ids.get(w)).contains(id);
+                    assertThat(claimedBy.put(id, segments[w])).as("%s claimed twice", id).isNull();
+                }
+            }
+            List<String> all = ids.stream().flatMap(List::stream).distinct().toList();
+            assertThat(claimedBy).hasSize(all.size());
+            for (MessageLocation l : index.locate(all)) {
+                assertThat(l.segmentId()).as(l.id()).isEqualTo(claimedBy.get(l.id()));
+            }
+            total += all.size();
+        }
+        return total;
+    }
+
+    private CompletableFuture<Collection<String>> commitAfter(ExecutorService threads, CyclicBarrier start,
+            long segment, List<String> ids) {
+        return CompletableFuture.supplyAsync(() -> {
+            try {
+                start.await();
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+            List<IndexEntry> entries = new ArrayList<>();
+            for (int i = 0; i < ids.size(); i++) {
+                entries.add(entry(ids.get(i), segment, "s", "t", T0, i * 10, 10));
+            }
+            return index.commitSegments(List.of(segment), entries);
+        }, threads);
+    }
+}

@@ -56,9 +56,10 @@ class PostgresWritePathTest {
 
     @Test
     void concurrentWritersOfOverlappingBatchesStoreEachIdOnce(TestInfo info) throws Exception {
-        try (MessageIndex index = open(info)) {
+        String schema = schema(info);
+        try (MessageIndex index = open(schema); MessageIndex otherServer = open(schema)) {
             BatchWriter one = writer(index);
-            BatchWriter two = writer(index);
+            BatchWriter two = writer(otherServer);
             for (int round = 0; round < 10; round++) {
                 List<Message> left = List.of(event("x" + round, "s", "t", T, "X"), event("y" + round, "s", "t", T, "Y"));
                 List<Message> right = List.of(event("y" + round, "s", "t", T, "Y"), event("z" + round, "s", "t", T, "Z"));
@@ -96,9 +97,11 @@ class PostgresWritePathTest {
     @ValueSource(ints = {100, 250})
     void concurrentWritersOfBatchesSharingIdsInOppositeOrdersStoreEachIdOnce(int own, TestInfo info)
             throws Exception {
-        try (MessageIndex index = open(info)) {
+        // two servers on one database: their commits are not grouped, and meet in PostgreSQL
+        String schema = schema(info);
+        try (MessageIndex index = open(schema); MessageIndex otherServer = open(schema)) {
             BatchWriter one = writer(index);
-            BatchWriter two = writer(index);
+            BatchWriter two = writer(otherServer);
             for (int round = 0; round < 3; round++) {
                 List<Message> left = new ArrayList<>();
                 List<Message> right = new ArrayList<>();
@@ -128,7 +131,15 @@ class PostgresWritePathTest {
     }
 
     private MessageIndex open(TestInfo info) {
-        return new PostgresIndex(TestBackends.database(TestBackends.uniqueName(info.getTestMethod().orElseThrow().getName())));
+        return open(schema(info));
+    }
+
+    private static String schema(TestInfo info) {
+        return TestBackends.uniqueName(info.getTestMethod().orElseThrow().getName());
+    }
+
+    private static MessageIndex open(String schema) {
+        return new PostgresIndex(TestBackends.database(schema));
     }
 
     private BatchWriter writer(MessageIndex index) {

@@ -2,7 +2,6 @@ package io.stowage.server.storage.index.postgres;
 
 import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.List;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
@@ -12,9 +11,10 @@ import java.util.function.ToIntFunction;
 /**
  * Calls of one kind that arrive while another is running are run together, as one, once it is
  * done: a group commit. The first caller runs its call alone; the callers that come meanwhile
- * wait, and when it returns, one of them runs all the waiting calls (up to a total weight) in one
- * piece of work, on its own thread, and hands each caller its own result. Nothing waits for a
- * timer: a call runs at once when nothing else does, and a group is as large as the load makes it.
+ * wait, and when it returns, one of them runs the calls that waited longest (up to a total weight)
+ * in one piece of work, on its own thread, and hands each caller its own result. Nothing waits
+ * for a timer: a call runs at once when nothing else does, and a group is as large as the load
+ * makes it. One group runs at a time.
  *
  * <p>PostgreSQL spends a good part of a small write on the statement rather than on its rows
  * (planning, the round trip, the commit and its WAL flush), so concurrent PutBatch calls that
@@ -47,45 +47,30 @@ final class GroupedCalls<R, T> {
     /** Runs {@code request}, alone or with others, and returns its result or throws its group's failure. */
     T run(R request) {
         Call<R, T> call = new Call<>(request);
-        List<Call<R, T>> group;
         lock.lock();
         try {
             waiting.add(call);
-            while (!call.finished && (running || call.taken)) {
-                done.awaitUninterruptibly();
+            while (!call.finished) {
+                if (running) {
+                    done.awaitUninterruptibly();
+                    continue;
+                }
+                // nothing runs: this thread runs the oldest waiting calls, its own among them or not
+                running = true;
+                List<Call<R, T>> group = takeOldest();
+                lock.unlock();
+                try {
+                    runGroup(group);
+                } finally {
+                    lock.lock();
+                    running = false;
+                    done.signalAll();
+                }
             }
-            if (call.finished) {
-                return call.result();
-            }
-            running = true;
-            group = take(call);
+            return call.result();
         } finally {
             lock.unlock();
         }
-        List<T> results = null;
-        Throwable failure = null;
-        try {
-            results = work.apply(group.stream().map(c -> c.request).toList());
-            if (results.size() != group.size()) {
-                throw new IllegalStateException(results.size() + " results for a group of " + group.size());
-            }
-        } catch (RuntimeException | Error e) {
-            failure = e;
-        }
-        lock.lock();
-        try {
-            for (int i = 0; i < group.size(); i++) {
-                Call<R, T> c = group.get(i);
-                c.finished = true;
-                c.failure = failure;
-                c.result = failure == null ? results.get(i) : null;
-            }
-            running = false;
-            done.signalAll();
-        } finally {
-            lock.unlock();
-        }
-        return call.result();
     }
 
     /** How many calls wait for their turn (for tests). */
@@ -98,30 +83,49 @@ final class GroupedCalls<R, T> {
         }
     }
 
-    /** The leader's own call, then the waiting ones in their order while the weight allows. */
-    private List<Call<R, T>> take(Call<R, T> leader) {
+    /** The calls that waited longest, in order, while the weight allows; at least one. */
+    private List<Call<R, T>> takeOldest() {
         List<Call<R, T>> group = new ArrayList<>();
-        waiting.remove(leader);
-        group.add(leader);
-        int total = weight.applyAsInt(leader.request);
-        for (Iterator<Call<R, T>> it = waiting.iterator(); it.hasNext(); ) {
-            Call<R, T> c = it.next();
-            int w = weight.applyAsInt(c.request);
-            if (total + w > maxWeight) {
+        int total = 0;
+        while (!waiting.isEmpty()) {
+            int w = weight.applyAsInt(waiting.peek().request);
+            if (!group.isEmpty() && total + w > maxWeight) {
                 break; // first come, first served: the rest form the next group
             }
             total += w;
-            group.add(c);
-            it.remove();
+            group.add(waiting.poll());
         }
-        group.forEach(c -> c.taken = true);
         return group;
+    }
+
+    /** Runs the work of a group outside the lock, then hands out the results (or the failure) under it. */
+    private void runGroup(List<Call<R, T>> group) {
+        List<T> results = null;
+        Throwable failure = null;
+        try {
+            results = work.apply(group.stream().map(c -> c.request).toList());
+            if (results.size() != group.size()) {
+                throw new IllegalStateException(results.size() + " results for a group of " + group.size());
+            }
+        } catch (Throwable t) { // whatever it is, every call of the group must learn of it, and finish
+            failure = t;
+        }
+        lock.lock();
+        try {
+            for (int i = 0; i < group.size(); i++) {
+                Call<R, T> c = group.get(i);
+                c.failure = failure;
+                c.result = failure == null ? results.get(i) : null;
+                c.finished = true;
+            }
+        } finally {
+            lock.unlock();
+        }
     }
 
     /** One caller's request, and once its group ran, its result or the group's failure. */
     private static final class Call<R, T> {
         final R request;
-        boolean taken;
         boolean finished;
         T result;
         Throwable failure;
@@ -136,6 +140,9 @@ final class GroupedCalls<R, T> {
             }
             if (failure instanceof Error e) {
                 throw e;
+            }
+            if (failure != null) {
+                throw new IllegalStateException("the group this call ran in failed", failure);
             }
             return result;
         }

@@ -1,6 +1,7 @@
 package io.stowage.server.storage.index.postgres;
 
 import io.stowage.server.storage.error.StorageException;
+import io.stowage.server.storage.error.StorageUnavailableException;
 import io.stowage.server.storage.index.DeleteOutcome;
 import io.stowage.server.storage.index.IndexEntry;
 import io.stowage.server.storage.index.MessageIndex.PendingWrite;
@@ -24,6 +25,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The message side of {@link PostgresIndex}: writes, look-ups, deletes, scans and status. Every
@@ -32,6 +35,7 @@ import java.util.Set;
  * ({@link CopyCommit}).
  */
 final class PostgresMessages {
+    private static final Logger log = LoggerFactory.getLogger(PostgresMessages.class);
     private static final String MICROS = Sql.MICROS_TO_TIMESTAMP;
 
     /**
@@ -51,7 +55,7 @@ final class PostgresMessages {
 
     private final CopyCommit copyCommit;
     private final int copyFrom;
-    private final GroupedCalls<CommitCall, Collection<String>> commits;
+    private final GroupedCalls<CommitCall, Committed> commits;
 
     /** @param copyFrom commits of at least this many rows go by {@link CopyCommit} first */
     PostgresMessages(Database db, NameIds streams, NameIds types, int copyFrom) {
@@ -163,15 +167,40 @@ final class PostgresMessages {
      * {@code COPY}. Returns the ids indexed.
      */
     Collection<String> commitSegments(List<Long> segmentIds, List<IndexEntry> entries) {
-        return commits.run(new CommitCall(segmentIds, entries));
+        return commits.run(new CommitCall(segmentIds, entries)).idsOrThrow();
     }
 
-    /** Commits a group of calls together and tells each call which of its entries were indexed. */
-    private List<Collection<String>> commitTogether(List<CommitCall> group) {
-        if (group.size() == 1) {
-            CommitCall only = group.get(0);
-            return List.of(commit(only.segmentIds(), only.entries()).stream().map(IndexEntry::id).toList());
+    /**
+     * Commits a group of calls together and tells each call which of its entries were indexed.
+     * When that fails and the database is not down (a deadlock with another writer, or something
+     * in one call's rows), each call is committed alone, so that only the call concerned fails. A
+     * commit is safe to run again: it indexes only into segments still pending, and a call whose
+     * rows a failed attempt did commit finds them stored and settles them.
+     */
+    private List<Committed> commitTogether(List<CommitCall> group) {
+        if (group.size() > 1) {
+            try {
+                return commitAsOne(group);
+            } catch (StorageException e) {
+                if (e instanceof StorageUnavailableException u && u.dependency().isPresent()) {
+                    throw e; // the database is down: each call alone would fail the same way, one after the other
+                }
+                log.debug("A group of {} commits failed, committing each alone: {}", group.size(), e.getMessage());
+            }
         }
+        List<Committed> results = new ArrayList<>(group.size());
+        for (CommitCall call : group) {
+            try {
+                results.add(Committed.ids(commit(call.segmentIds(), call.entries()).stream()
+                        .map(IndexEntry::id).toList()));
+            } catch (RuntimeException e) {
+                results.add(Committed.failed(e));
+            }
+        }
+        return results;
+    }
+
+    private List<Committed> commitAsOne(List<CommitCall> group) {
         List<Long> segmentIds = new ArrayList<>();
         List<IndexEntry> entries = new ArrayList<>();
         for (CommitCall call : group) {
@@ -180,11 +209,29 @@ final class PostgresMessages {
         }
         Set<IndexEntry> indexed = Collections.newSetFromMap(new IdentityHashMap<>());
         indexed.addAll(commit(segmentIds, entries));
-        List<Collection<String>> results = new ArrayList<>(group.size());
+        List<Committed> results = new ArrayList<>(group.size());
         for (CommitCall call : group) {
-            results.add(call.entries().stream().filter(indexed::contains).map(IndexEntry::id).toList());
+            results.add(Committed.ids(call.entries().stream().filter(indexed::contains).map(IndexEntry::id).toList()));
         }
         return results;
+    }
+
+    /** The outcome of one call's commit: the ids indexed, or why it failed. */
+    private record Committed(Collection<String> ids, RuntimeException failure) {
+        static Committed ids(Collection<String> ids) {
+            return new Committed(ids, null);
+        }
+
+        static Committed failed(RuntimeException failure) {
+            return new Committed(null, failure);
+        }
+
+        Collection<String> idsOrThrow() {
+            if (failure != null) {
+                throw failure;
+            }
+            return ids;
+        }
     }
 
     /**
@@ -253,7 +300,9 @@ final class PostgresMessages {
         // The segments are locked first and must still be pending: a cleaner that retired one
         // as abandoned (its write took longer than the grace period) wins, and none of its
         // messages is indexed, so no row can point at an object the cleaner deletes.
-        String sql = "WITH locked AS (SELECT id FROM segments WHERE id = ANY(?) AND state = 'pending' FOR UPDATE),"
+        // segments locked in the order of their ids, as the COPY commit does
+        String sql = "WITH locked AS (SELECT id FROM segments WHERE id = ANY(?) AND state = 'pending'"
+                + " ORDER BY id FOR UPDATE),"
                 + " ins AS ("
                 + " INSERT INTO messages AS m (id_uuid, id_text, stream_id, time, segment_id, byte_offset, length,"
                 + " digest, kafka_partition, kafka_offset)"
@@ -289,7 +338,12 @@ final class PostgresMessages {
             List<IndexEntry> inserted = new ArrayList<>();
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
-                    inserted.add(bySegmentAndId.get(rs.getLong(2) + "/" + rs.getString(1)));
+                    IndexEntry e = bySegmentAndId.get(rs.getLong(2) + "/" + rs.getString(1));
+                    if (e == null) {
+                        throw new IllegalStateException("the commit returned a row it was not given: segment "
+                                + rs.getLong(2) + ", id " + rs.getString(1));
+                    }
+                    inserted.add(e);
                 }
             }
             return inserted;

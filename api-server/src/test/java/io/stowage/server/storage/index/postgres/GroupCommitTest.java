@@ -1,7 +1,9 @@
 package io.stowage.server.storage.index.postgres;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.stowage.server.storage.error.StorageException;
 import io.stowage.server.storage.index.IndexContractFixture;
 import io.stowage.server.storage.index.IndexEntry;
 import io.stowage.server.storage.index.MessageIndex;
@@ -47,8 +49,9 @@ class GroupCommitTest extends IndexContractFixture {
     private int commitRounds(ExecutorService threads) throws Exception {
         int total = 0;
         for (int round = 0; round < 20; round++) {
-            // ids of its own per writer (UUIDs and text), and 5 shared with the next writer; a group
-            // of 40 + 5 per call goes by COPY, of 15 + 5 by a plain insert
+            // ids of its own per writer (UUIDs and text), and 5 shared with each neighbour: a call of
+            // 50 rows, and a group of them, goes by COPY; a call of 25 by a plain insert, and so does a
+            // group of up to 7 of them
             int ownIds = round % 2 == 0 ? 40 : 15;
             List<List<String>> ids = new ArrayList<>();
             for (int w = 0; w < WRITERS; w++) {
@@ -90,6 +93,40 @@ class GroupCommitTest extends IndexContractFixture {
             total += all.size();
         }
         return total;
+    }
+
+    @Test
+    void aCallWhoseRowsTheDatabaseRefusesFailsAloneAndTheOthersOfItsGroupAreIndexed() throws Exception {
+        ExecutorService threads = Executors.newFixedThreadPool(WRITERS);
+        try {
+            for (int round = 0; round < 5; round++) {
+                long[] segments = new long[WRITERS];
+                List<List<String>> ids = new ArrayList<>();
+                for (int w = 0; w < WRITERS; w++) {
+                    List<String> own = new ArrayList<>();
+                    for (int i = 0; i < 20; i++) {
+                        own.add(w == 3 && i == 7 ? "nul\u0000" + round : "r" + round + "-w" + w + "-" + i);
+                    }
+                    ids.add(own);
+                    segments[w] = pending("s", "t", own.size());
+                }
+                CyclicBarrier start = new CyclicBarrier(WRITERS);
+                List<CompletableFuture<Collection<String>>> calls = new ArrayList<>();
+                for (int w = 0; w < WRITERS; w++) {
+                    calls.add(commitAfter(threads, start, segments[w], ids.get(w)));
+                }
+                for (int w = 0; w < WRITERS; w++) {
+                    if (w == 3) {
+                        assertThatThrownBy(calls.get(w)::get).hasCauseInstanceOf(StorageException.class);
+                    } else {
+                        assertThat(calls.get(w).get()).containsExactlyInAnyOrderElementsOf(ids.get(w));
+                    }
+                }
+            }
+            assertThat(index.messageCount()).isEqualTo(5 * (WRITERS - 1) * 20);
+        } finally {
+            threads.shutdownNow();
+        }
     }
 
     private CompletableFuture<Collection<String>> commitAfter(ExecutorService threads, CyclicBarrier start,

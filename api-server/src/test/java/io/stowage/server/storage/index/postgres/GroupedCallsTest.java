@@ -12,7 +12,9 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 
+@Timeout(30)
 class GroupedCallsTest {
     /** Work that records each group, and holds the first group until released. */
     private final List<List<Integer>> groups = new CopyOnWriteArrayList<>();
@@ -27,6 +29,9 @@ class GroupedCallsTest {
         }
         if (requests.contains(-1)) {
             throw new IllegalArgumentException("a request of -1 fails its group");
+        }
+        if (requests.contains(-2)) {
+            throw new AssertionError("a request of -2 fails its group with an Error");
         }
         return requests.stream().map(r -> "result of " + r).toList();
     };
@@ -100,6 +105,31 @@ class GroupedCallsTest {
                     .hasCauseInstanceOf(IllegalArgumentException.class);
         }
         assertThat(calls.run(6)).isEqualTo("result of 6");
+    }
+
+    @Test
+    void anErrorOfTheWorkReachesTheCallerAndLaterCallsStillRun() {
+        releaseFirst.countDown();
+        GroupedCalls<Integer, String> calls = new GroupedCalls<>(work, r -> 1, 10);
+
+        assertThatThrownBy(() -> calls.run(-2)).isInstanceOf(AssertionError.class);
+        assertThat(calls.run(8)).isEqualTo("result of 8");
+    }
+
+    @Test
+    void manyCallersEachGetTheirOwnResult() throws Exception {
+        releaseFirst.countDown();
+        GroupedCalls<Integer, String> calls = new GroupedCalls<>(work, r -> 1, 3);
+        List<CompletableFuture<String>> results = new ArrayList<>();
+        for (int i = 0; i < 500; i++) {
+            int request = i;
+            results.add(CompletableFuture.supplyAsync(() -> calls.run(request)));
+        }
+        for (int i = 0; i < 500; i++) {
+            assertThat(results.get(i).get()).isEqualTo("result of " + i);
+        }
+        assertThat(groups).allSatisfy(g -> assertThat(g).hasSizeBetween(1, 3));
+        assertThat(groups.stream().mapToInt(List::size).sum()).isEqualTo(500);
     }
 
     private static void awaitWaiting(GroupedCalls<?, ?> calls, int count) throws InterruptedException {

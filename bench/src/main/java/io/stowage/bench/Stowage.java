@@ -80,8 +80,9 @@ final class Stowage {
     /** Likewise, with {@code settings} (STOWAGE_* variables) for this server. */
     ServerProcess server(String name, String schema, Store store, String heap, List<String> extraJvmOptions,
             Map<String, String> settings) {
-        int grpcPort = freePort();
-        int httpPort = freePort();
+        int[] ports = freePorts(2);
+        int grpcPort = ports[0];
+        int httpPort = ports[1];
         Map<String, String> env = new HashMap<>();
         env.put("STOWAGE_GRPC_HOST", "127.0.0.1");
         env.put("STOWAGE_GRPC_PORT", String.valueOf(grpcPort));
@@ -160,10 +161,34 @@ final class Stowage {
 
     /** A port free now (taken by the child a moment later). */
     static int freePort() {
-        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            return socket.getLocalPort();
+        return freePorts(1)[0];
+    }
+
+    /**
+     * {@code count} different ports free now: all held open until each is known, since a port
+     * closed and asked for again can come back the same (a server once got one port for its gRPC
+     * and its HTTP endpoint, and refused to start).
+     */
+    static int[] freePorts(int count) {
+        List<ServerSocket> held = new ArrayList<>();
+        try {
+            int[] ports = new int[count];
+            for (int i = 0; i < count; i++) {
+                ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress());
+                held.add(socket);
+                ports[i] = socket.getLocalPort();
+            }
+            return ports;
         } catch (IOException e) {
             throw new UncheckedIOException("no free port", e);
+        } finally {
+            for (ServerSocket socket : held) {
+                try {
+                    socket.close();
+                } catch (IOException e) {
+                    // closing a listening socket that accepted nothing does not fail in practice
+                }
+            }
         }
     }
 }

@@ -103,9 +103,9 @@ public final class BatchWriter {
      * messages are all stored is not written and its pending row is removed.
      * <li>the objects, durable when {@code put} returns.
      * <li>{@link MessageIndex#commitSegments}: the rows of the messages not known to be stored and
-     * the segments' commit, one transaction; an id that is stored (by another writer since step 1,
-     * or before and not probed) is left out ({@code ON CONFLICT DO NOTHING}) and settled by
-     * {@link #settleRaces}.
+     * the segments' commit, one transaction (which PostgreSQL shares with the commits of concurrent
+     * calls); an id that is stored (by another writer since step 1, or before and not probed) is
+     * left out and settled by {@link #settleRaces}.
      * </ol>
      * Crash windows: before step 1 commits, nothing is left. Between 1 and 3 (objects written or
      * not), pending rows are left: Clean retires those older than the grace period and deletes

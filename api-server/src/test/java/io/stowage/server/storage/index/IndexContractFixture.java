@@ -4,9 +4,14 @@ import io.stowage.common.message.ContentDigest;
 import io.stowage.server.testing.TestBackends;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collection;
 import java.util.List;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CyclicBarrier;
+import java.util.concurrent.Executor;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.TestInfo;
@@ -71,6 +76,26 @@ public abstract class IndexContractFixture {
     protected static IndexEntry kafkaEntry(String id, long seg, Instant time, int offset, int partition,
             long kafkaOffset) {
         return new IndexEntry(id, seg, "t", "x", time, offset, 1, digest(id), partition, kafkaOffset);
+    }
+
+    /**
+     * Commits {@code ids} into {@code into} (as rows of {@code segment}, stream "s", type "t") on
+     * one of {@code threads} once every party of {@code start} is there: writers that meet.
+     */
+    protected static CompletableFuture<Collection<String>> commitAfter(MessageIndex into, Executor threads,
+            CyclicBarrier start, long segment, List<String> ids) {
+        return CompletableFuture.supplyAsync(() -> {
+            try {
+                start.await();
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+            List<IndexEntry> entries = new ArrayList<>();
+            for (int i = 0; i < ids.size(); i++) {
+                entries.add(entry(ids.get(i), segment, "s", "t", T0, i * 10, 10));
+            }
+            return into.commitSegments(List.of(segment), entries);
+        }, threads);
     }
 
     protected static byte[] digest(String id) {

@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.stowage.server.storage.error.StorageException;
 import io.stowage.server.storage.index.IndexContractFixture;
-import io.stowage.server.storage.index.IndexEntry;
 import io.stowage.server.storage.index.MessageIndex;
 import io.stowage.server.storage.index.MessageLocation;
 import io.stowage.server.testing.TestBackends;
@@ -75,7 +74,7 @@ class GroupCommitTest extends IndexContractFixture {
             CyclicBarrier start = new CyclicBarrier(WRITERS);
             List<CompletableFuture<Collection<String>>> calls = new ArrayList<>();
             for (int w = 0; w < WRITERS; w++) {
-                calls.add(commitAfter(threads, start, segments[w], ids.get(w)));
+                calls.add(commitAfter(index, threads, start, segments[w], ids.get(w)));
             }
 
             Map<String, Long> claimedBy = new HashMap<>();
@@ -113,7 +112,7 @@ class GroupCommitTest extends IndexContractFixture {
                 CyclicBarrier start = new CyclicBarrier(WRITERS);
                 List<CompletableFuture<Collection<String>>> calls = new ArrayList<>();
                 for (int w = 0; w < WRITERS; w++) {
-                    calls.add(commitAfter(threads, start, segments[w], ids.get(w)));
+                    calls.add(commitAfter(index, threads, start, segments[w], ids.get(w)));
                 }
                 for (int w = 0; w < WRITERS; w++) {
                     if (w == 3) {
@@ -127,21 +126,5 @@ class GroupCommitTest extends IndexContractFixture {
         } finally {
             threads.shutdownNow();
         }
-    }
-
-    private CompletableFuture<Collection<String>> commitAfter(ExecutorService threads, CyclicBarrier start,
-            long segment, List<String> ids) {
-        return CompletableFuture.supplyAsync(() -> {
-            try {
-                start.await();
-            } catch (Exception e) {
-                throw new IllegalStateException(e);
-            }
-            List<IndexEntry> entries = new ArrayList<>();
-            for (int i = 0; i < ids.size(); i++) {
-                entries.add(entry(ids.get(i), segment, "s", "t", T0, i * 10, 10));
-            }
-            return index.commitSegments(List.of(segment), entries);
-        }, threads);
     }
 }

@@ -24,16 +24,17 @@ import org.postgresql.copy.CopyIn;
 
 /**
  * The commit of many rows (a large batch, or a group of small ones) the fast way: the segments set
- * committed, then the message rows by binary {@code COPY}, in one transaction. {@code COPY} fills heap pages many rows at a time (one
- * WAL record per page, not per row) and skips the executor's work per row of an
- * {@code INSERT ... SELECT FROM unnest(...)}: in {@code psql}, 1,000 rows into the messages table
- * with its indexes took 8.5-8.9 ms by text {@code COPY} against 14-16 ms by the insert.
+ * committed, then the message rows by binary {@code COPY}, in one transaction. {@code COPY} fills
+ * heap pages many rows at a time (one WAL record per page, not per row) and skips the executor's
+ * work per row of an {@code INSERT ... SELECT FROM unnest(...)}: in {@code psql}, 1,000 rows into
+ * the messages table with its indexes took 8.5-8.9 ms by text {@code COPY} against 14-16 ms by the
+ * insert.
  *
  * <p>{@code COPY} has no {@code ON CONFLICT}: one stored id fails it whole. The write path probes
  * the ends of each Kafka partition's records before, so that is rare (a re-put of the middle of a
  * batch, or another writer of the same ids at the same moment, or in the same group); then nothing
- * of the transaction stays, and
- * {@link #commit} says so, for the caller to commit by the insert that settles each id.
+ * of the transaction stays, and {@link #commit} says so, for the caller to commit by the insert
+ * that settles each id.
  *
  * <p>Rows go in the order of the insert's {@code ORDER BY} (UUIDs by their bytes, then text ids
  * by their UTF-8 bytes, which is the {@code "C"} collation), so that two writers of the same ids

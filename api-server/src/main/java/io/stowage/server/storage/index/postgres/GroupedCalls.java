@@ -46,7 +46,7 @@ final class GroupedCalls<R, T> {
 
     /** Runs {@code request}, alone or with others, and returns its result or throws its group's failure. */
     T run(R request) {
-        Call<R, T> call = new Call<>(request);
+        Call<R, T> call = new Call<>(request, weight.applyAsInt(request));
         lock.lock();
         try {
             waiting.add(call);
@@ -87,8 +87,8 @@ final class GroupedCalls<R, T> {
     private List<Call<R, T>> takeOldest() {
         List<Call<R, T>> group = new ArrayList<>();
         int total = 0;
-        while (!waiting.isEmpty()) {
-            int w = weight.applyAsInt(waiting.peek().request);
+        while (!waiting.isEmpty()) { // weights were taken outside the lock: nothing here throws
+            int w = waiting.peek().weight;
             if (!group.isEmpty() && total + w > maxWeight) {
                 break; // first come, first served: the rest form the next group
             }
@@ -126,12 +126,14 @@ final class GroupedCalls<R, T> {
     /** One caller's request, and once its group ran, its result or the group's failure. */
     private static final class Call<R, T> {
         final R request;
+        final int weight;
         boolean finished;
         T result;
         Throwable failure;
 
-        Call(R request) {
+        Call(R request, int weight) {
             this.request = request;
+            this.weight = weight;
         }
 
         T result() {

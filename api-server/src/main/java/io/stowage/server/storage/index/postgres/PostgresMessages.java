@@ -174,8 +174,9 @@ final class PostgresMessages {
      * Commits a group of calls together and tells each call which of its entries were indexed.
      * When that fails and the database is not down (a deadlock with another writer, or something
      * in one call's rows), each call is committed alone, so that only the call concerned fails. A
-     * commit is safe to run again: it indexes only into segments still pending, and a call whose
-     * rows a failed attempt did commit finds them stored and settles them.
+     * commit is safe to run again: it indexes only into segments still pending, so a call whose
+     * rows a failed attempt did commit indexes nothing the second time, and the write path finds
+     * them stored and settles them.
      */
     private List<Committed> commitTogether(List<CommitCall> group) {
         if (group.size() > 1) {
@@ -189,12 +190,20 @@ final class PostgresMessages {
             }
         }
         List<Committed> results = new ArrayList<>(group.size());
+        RuntimeException outage = null;
         for (CommitCall call : group) {
+            if (outage != null) {
+                results.add(Committed.failed(outage)); // the database went down: the rest would wait for it in turn
+                continue;
+            }
             try {
                 results.add(Committed.ids(commit(call.segmentIds(), call.entries()).stream()
                         .map(IndexEntry::id).toList()));
             } catch (RuntimeException e) {
                 results.add(Committed.failed(e));
+                if (e instanceof StorageUnavailableException u && u.dependency().isPresent()) {
+                    outage = e;
+                }
             }
         }
         return results;

@@ -46,9 +46,11 @@ final class PostgresSegments {
 
     List<SegmentRef> retireAbandoned(Instant cutoff) {
         return db.withConnection("retire abandoned segments", c -> {
-            try (PreparedStatement ps = c.prepareStatement("UPDATE segments s SET state = 'retired' FROM streams st"
-                    + " WHERE st.id = s.stream_id AND s.state = 'pending' AND s.created_at < ?"
-                    + " RETURNING " + SEGMENT_COLUMNS)) {
+            // locked in the order of their ids, as the commits lock theirs, so neither deadlocks the other
+            try (PreparedStatement ps = c.prepareStatement("WITH overdue AS (SELECT id FROM segments"
+                    + " WHERE state = 'pending' AND created_at < ? ORDER BY id FOR UPDATE)"
+                    + " UPDATE segments s SET state = 'retired' FROM overdue, streams st"
+                    + " WHERE s.id = overdue.id AND st.id = s.stream_id RETURNING " + SEGMENT_COLUMNS)) {
                 Sql.setTime(ps, 1, cutoff);
                 return segments(ps);
             }

@@ -48,9 +48,9 @@ class GroupCommitTest extends IndexContractFixture {
     private int commitRounds(ExecutorService threads) throws Exception {
         int total = 0;
         for (int round = 0; round < 20; round++) {
-            // ids of its own per writer (UUIDs and text), and 5 shared with each neighbour: a call of
-            // 50 rows, and a group of them, goes by COPY; a call of 25 by a plain insert, and so does a
-            // group of up to 7 of them
+            // ids of its own per writer (UUIDs and text), and 5 shared with each neighbour: calls of
+            // 50 rows go alone by a plain insert and in a group of 4 or more by COPY; calls of 25 by a
+            // plain insert, alone or in a group of up to 7
             int ownIds = round % 2 == 0 ? 40 : 15;
             List<List<String>> ids = new ArrayList<>();
             for (int w = 0; w < WRITERS; w++) {

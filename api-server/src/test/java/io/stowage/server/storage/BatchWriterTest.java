@@ -40,6 +40,15 @@ class BatchWriterTest {
     @TempDir
     Path dir;
 
+    /** The index of the engine {@link #countingEngine} started: what the write path asked of it. */
+    private CountingIndex counting;
+
+    /** An engine whose index records the calls the write path makes, in {@link #counting}. */
+    private MemoryEngine countingEngine() {
+        return MemoryEngine.start(dir, MemoryEngine.KEEP_FOREVER, real -> counting = new CountingIndex(real),
+                UnaryOperator.identity());
+    }
+
     @Test
     void aBatchIsStoredAsOneSegmentPerLayoutPartition() {
         try (MemoryEngine e = MemoryEngine.start(dir)) {
@@ -70,31 +79,27 @@ class BatchWriterTest {
 
     @Test
     void aFreshBatchTakesTwoIndexRoundTripsAndNoSeparateLookUp() {
-        CountingIndex[] counting = new CountingIndex[1];
-        try (MemoryEngine e = MemoryEngine.start(dir, MemoryEngine.KEEP_FOREVER,
-                real -> counting[0] = new CountingIndex(real), UnaryOperator.identity())) {
+        try (MemoryEngine e = countingEngine()) {
             PutOutcome out = e.writer().put(List.of(event("a", "s", "t", T, "A"), event("b", "s", "u", T, "B")));
 
             assertThat(out.acknowledged()).isEqualTo(2);
-            assertThat(counting[0].calls).containsExactly("registerPending", "commitSegments");
+            assertThat(counting.calls).containsExactly("registerPending", "commitSegments");
         }
     }
 
     @Test
     void aRePutOfStoredIdsWritesNoObjectAndLeavesNoPendingSegment() {
-        CountingIndex[] counting = new CountingIndex[1];
-        try (MemoryEngine e = MemoryEngine.start(dir, MemoryEngine.KEEP_FOREVER,
-                real -> counting[0] = new CountingIndex(real), UnaryOperator.identity())) {
+        try (MemoryEngine e = countingEngine()) {
             List<Message> batch = List.of(event("a", "s", "t", T, "A"), event("b", "s", "u", T, "B"));
             e.writer().put(batch);
-            counting[0].calls.clear();
+            counting.calls.clear();
 
             PutOutcome again = e.writer().put(batch);
 
             assertThat(again.acknowledged()).isEqualTo(2);
             assertThat(again.rejected()).isEmpty();
             assertThat(e.objects()).hasSize(2);
-            assertThat(counting[0].calls).doesNotContain("commitSegments");
+            assertThat(counting.calls).doesNotContain("commitSegments");
             assertThat(e.index().retireAbandoned(Instant.MAX)).isEmpty();
             assertThat(e.index().deadSegments()).isEmpty();
         }
@@ -102,34 +107,30 @@ class BatchWriterTest {
 
     @Test
     void aRedeliveryFoundByTheProbeIsLookedUpWholeAndWritesNoObject() {
-        CountingIndex[] counting = new CountingIndex[1];
-        try (MemoryEngine e = MemoryEngine.start(dir, MemoryEngine.KEEP_FOREVER,
-                real -> counting[0] = new CountingIndex(real), UnaryOperator.identity())) {
+        try (MemoryEngine e = countingEngine()) {
             List<Message> batch = List.of(event("a", "s", "t", T, "A"), event("b", "s", "t", T, "B"),
                     event("c", "s", "t", T, "C"));
             e.writer().put(batch);
-            counting[0].clear();
+            counting.clear();
 
             PutOutcome again = e.writer().put(batch);
 
             assertThat(again.acknowledged()).isEqualTo(3);
-            assertThat(counting[0].calls).containsExactly("registerPending", "findDigests");
-            assertThat(counting[0].probed).containsExactly(List.of("a", "c"));
-            assertThat(counting[0].lookedUp).containsExactly(List.of("a", "b", "c"));
+            assertThat(counting.calls).containsExactly("registerPending", "findDigests");
+            assertThat(counting.probed).containsExactly(List.of("a", "c"));
+            assertThat(counting.lookedUp).containsExactly(List.of("a", "b", "c"));
             assertThat(e.objects()).hasSize(1);
         }
     }
 
     @Test
     void aKafkaPartitionReDeliveredBetweenFreshOnesIsFoundByTheProbeAndNotWrittenAgain() {
-        CountingIndex[] counting = new CountingIndex[1];
-        try (MemoryEngine e = MemoryEngine.start(dir, MemoryEngine.KEEP_FOREVER,
-                real -> counting[0] = new CountingIndex(real), UnaryOperator.identity())) {
+        try (MemoryEngine e = countingEngine()) {
             Message x = kafka("x", "orders", 1, 7).setTextData("X").build();
             Message y = kafka("y", "orders", 1, 8).setTextData("Y").build();
             e.writer().put(List.of(x, y));
             long stored = e.index().locate(List.of("x")).get(0).segmentId();
-            counting[0].clear();
+            counting.clear();
 
             PutOutcome out = e.writer().put(List.of(kafka("a", "orders", 0, 3).setTextData("A").build(),
                     kafka("b", "orders", 0, 4).setTextData("B").build(),
@@ -137,9 +138,9 @@ class BatchWriterTest {
                     kafka("c", "orders", 2, 9).setTextData("C").build()));
 
             assertThat(out.acknowledged()).isEqualTo(6);
-            assertThat(counting[0].probed).containsExactly(List.of("a", "b2", "x", "y", "c"));
-            assertThat(counting[0].calls).containsExactly("registerPending", "findDigests", "commitSegments");
-            assertThat(counting[0].lookedUp).containsExactly(List.of("a", "b", "b2", "x", "y", "c"));
+            assertThat(counting.probed).containsExactly(List.of("a", "b2", "x", "y", "c"));
+            assertThat(counting.calls).containsExactly("registerPending", "findDigests", "commitSegments");
+            assertThat(counting.lookedUp).containsExactly(List.of("a", "b", "b2", "x", "y", "c"));
             assertThat(e.index().locate(List.of("x", "y"))).extracting(MessageLocation::segmentId)
                     .containsOnly(stored);
             assertThat(e.index().messageCount()).isEqualTo(6);
@@ -148,13 +149,11 @@ class BatchWriterTest {
 
     @Test
     void interleavedKafkaPartitionsAreProbedByTheirEndsAndAReDeliveredOneIsFound() {
-        CountingIndex[] counting = new CountingIndex[1];
-        try (MemoryEngine e = MemoryEngine.start(dir, MemoryEngine.KEEP_FOREVER,
-                real -> counting[0] = new CountingIndex(real), UnaryOperator.identity())) {
+        try (MemoryEngine e = countingEngine()) {
             Message x = kafka("x", "orders", 1, 7).setTextData("X").build();
             Message y = kafka("y", "orders", 1, 8).setTextData("Y").build();
             e.writer().put(List.of(x, y));
-            counting[0].clear();
+            counting.clear();
 
             // partitions 0 and 1 alternate, as a client that does not group by partition sends them
             PutOutcome out = e.writer().put(List.of(kafka("a", "orders", 0, 3).setTextData("A").build(), x,
@@ -162,20 +161,18 @@ class BatchWriterTest {
                     kafka("c", "orders", 0, 5).setTextData("C").build()));
 
             assertThat(out.acknowledged()).isEqualTo(5);
-            assertThat(counting[0].probed).containsExactly(List.of("a", "c", "x", "y"));
-            assertThat(counting[0].lookedUp).containsExactly(List.of("a", "x", "b", "y", "c"));
+            assertThat(counting.probed).containsExactly(List.of("a", "c", "x", "y"));
+            assertThat(counting.lookedUp).containsExactly(List.of("a", "x", "b", "y", "c"));
             assertThat(e.index().messageCount()).isEqualTo(5);
         }
     }
 
     @Test
     void anIdStoredInTheMiddleOfABatchIsSettledByTheCommitNotByALookUpOfEveryId() {
-        CountingIndex[] counting = new CountingIndex[1];
-        try (MemoryEngine e = MemoryEngine.start(dir, MemoryEngine.KEEP_FOREVER,
-                real -> counting[0] = new CountingIndex(real), UnaryOperator.identity())) {
+        try (MemoryEngine e = countingEngine()) {
             e.writer().put(List.of(event("b", "s", "t", T, "B"), event("d", "s", "t", T, "D")));
             long first = e.index().locate(List.of("b")).get(0).segmentId();
-            counting[0].clear();
+            counting.clear();
 
             PutOutcome out = e.writer().put(List.of(event("a", "s", "t", T, "A"), event("b", "s", "t", T, "B"),
                     event("d", "s", "t", T, "other"), event("c", "s", "t", T, "C")));
@@ -183,8 +180,8 @@ class BatchWriterTest {
             assertThat(out.acknowledged()).isEqualTo(3);
             assertThat(out.rejected()).extracting(PutOutcome.Rejected::index, PutOutcome.Rejected::reason)
                     .containsExactly(org.assertj.core.groups.Tuple.tuple(2, "id is already stored with other content"));
-            assertThat(counting[0].calls).containsExactly("registerPending", "commitSegments", "findDigests");
-            assertThat(counting[0].lookedUp).singleElement().satisfies(ids -> assertThat(ids)
+            assertThat(counting.calls).containsExactly("registerPending", "commitSegments", "findDigests");
+            assertThat(counting.lookedUp).singleElement().satisfies(ids -> assertThat(ids)
                     .containsExactlyInAnyOrder("b", "d"));
             assertThat(e.index().locate(List.of("b")).get(0).segmentId()).isEqualTo(first);
             assertThat(e.index().messageCount()).isEqualTo(4);

@@ -7,6 +7,7 @@ import io.stowage.api.v1.Header;
 import io.stowage.api.v1.KafkaRecord;
 import io.stowage.api.v1.Message;
 import io.stowage.api.v1.TimestampType;
+import io.stowage.common.bson.DocumentWriter.Name;
 import io.stowage.common.message.Messages;
 import io.stowage.common.message.Timestamps;
 import java.nio.ByteBuffer;
@@ -15,14 +16,11 @@ import java.time.Instant;
 import java.util.Map;
 import java.util.TreeMap;
 import org.bson.BsonArray;
-import org.bson.BsonBinary;
-import org.bson.BsonBinaryWriter;
 import org.bson.BsonDocument;
 import org.bson.BsonInvalidOperationException;
 import org.bson.BsonSerializationException;
 import org.bson.BsonType;
 import org.bson.BsonValue;
-import org.bson.BsonWriter;
 import org.bson.RawBsonDocument;
 import org.bson.io.BasicOutputBuffer;
 
@@ -54,6 +52,37 @@ import org.bson.io.BasicOutputBuffer;
 public final class MessageCodec {
     public static final int FORMAT_VERSION = 1;
 
+    private static final Name ID = new Name("_id");
+    private static final Name FV = new Name("fv");
+    private static final Name SOURCE = new Name("source");
+    private static final Name SPEC_VERSION = new Name("specversion");
+    private static final Name TYPE = new Name("type");
+    private static final Name TIME = new Name("time");
+    private static final Name ATTRIBUTES = new Name("attributes");
+    private static final Name BINARY_DATA = new Name("binary_data");
+    private static final Name TEXT_DATA = new Name("text_data");
+    private static final Name PROTO_DATA = new Name("proto_data");
+    private static final Name TYPE_URL = new Name("type_url");
+    private static final Name VALUE = new Name("value");
+    private static final Name CE_BOOLEAN = new Name("ce_boolean");
+    private static final Name CE_INTEGER = new Name("ce_integer");
+    private static final Name CE_STRING = new Name("ce_string");
+    private static final Name CE_BYTES = new Name("ce_bytes");
+    private static final Name CE_URI = new Name("ce_uri");
+    private static final Name CE_URI_REF = new Name("ce_uri_ref");
+    private static final Name CE_TIMESTAMP = new Name("ce_timestamp");
+    private static final Name NANOS = new Name("nanos");
+    private static final Name KAFKA = new Name("kafka");
+    private static final Name TOPIC = new Name("topic");
+    private static final Name PARTITION = new Name("partition");
+    private static final Name OFFSET = new Name("offset");
+    private static final Name TIMESTAMP = new Name("timestamp");
+    private static final Name TIMESTAMP_TYPE = new Name("timestamp_type");
+    private static final Name KEY = new Name("key");
+    private static final Name HEADERS = new Name("headers");
+    private static final Name NULL_VALUE = new Name("null_value");
+    private static final Name STORED_AT = new Name("stored_at");
+
     private MessageCodec() {}
 
     /** The stored document of {@code msg}, stored at {@code storedAt}. */
@@ -65,18 +94,16 @@ public final class MessageCodec {
 
     /** Appends the stored document of {@code msg} to {@code out}; returns its length in bytes. */
     public static int encodeInto(BasicOutputBuffer out, Message msg, Instant storedAt) {
-        int start = out.getPosition();
-        try (BsonBinaryWriter writer = new BsonBinaryWriter(out)) {
-            writer.writeStartDocument();
-            writer.writeString("_id", msg.getId());
-            writer.writeInt32("fv", FORMAT_VERSION);
-            writeCloudEvent(writer, msg, Messages.time(msg, storedAt));
-            if (msg.hasKafka()) {
-                writeKafka(writer, msg.getKafka());
-            }
-            writer.writeDateTime("stored_at", storedAt.toEpochMilli());
-            writer.writeEndDocument();
+        DocumentWriter w = new DocumentWriter(out);
+        int start = w.startDocument();
+        w.string(ID, msg.getId());
+        w.int32(FV, FORMAT_VERSION);
+        writeCloudEvent(w, msg, Messages.time(msg, storedAt));
+        if (msg.hasKafka()) {
+            writeKafka(w, msg.getKafka());
         }
+        w.dateTime(STORED_AT, storedAt.toEpochMilli());
+        w.end(start);
         return out.getPosition() - start;
     }
 
@@ -101,76 +128,79 @@ public final class MessageCodec {
         return decode(bytes, 0, bytes.length);
     }
 
-    private static void writeCloudEvent(BsonWriter writer, Message msg, Instant time) {
-        writer.writeString("source", msg.getSource());
-        writer.writeString("specversion", msg.getSpecVersion());
-        writer.writeString("type", msg.getType());
-        writer.writeDateTime("time", time.toEpochMilli());
+    private static void writeCloudEvent(DocumentWriter w, Message msg, Instant time) {
+        w.string(SOURCE, msg.getSource());
+        w.string(SPEC_VERSION, msg.getSpecVersion());
+        w.string(TYPE, msg.getType());
+        w.dateTime(TIME, time.toEpochMilli());
         if (msg.getAttributesCount() > 0) {
-            writer.writeStartDocument("attributes");
-            for (Map.Entry<String, AttributeValue> e : new TreeMap<>(msg.getAttributesMap()).entrySet()) {
-                writer.writeStartDocument(e.getKey());
-                writeAttributeValue(writer, e.getValue());
-                writer.writeEndDocument();
+            int attributes = w.startDocument(ATTRIBUTES);
+            Map<String, AttributeValue> byName = msg.getAttributesMap();
+            for (Map.Entry<String, AttributeValue> e : (msg.getAttributesCount() == 1 ? byName
+                    : new TreeMap<>(byName)).entrySet()) {
+                int attribute = w.startDocument(e.getKey());
+                writeAttributeValue(w, e.getValue());
+                w.end(attribute);
             }
-            writer.writeEndDocument();
+            w.end(attributes);
         }
         switch (msg.getDataCase()) {
-            case BINARY_DATA -> writer.writeBinaryData("binary_data", new BsonBinary(msg.getBinaryData().toByteArray()));
-            case TEXT_DATA -> writer.writeString("text_data", msg.getTextData());
+            case BINARY_DATA -> w.binary(BINARY_DATA, msg.getBinaryData());
+            case TEXT_DATA -> w.string(TEXT_DATA, msg.getTextData());
             case PROTO_DATA -> {
-                writer.writeStartDocument("proto_data");
-                writer.writeString("type_url", msg.getProtoData().getTypeUrl());
-                writer.writeBinaryData("value", new BsonBinary(msg.getProtoData().getValue().toByteArray()));
-                writer.writeEndDocument();
+                int any = w.startDocument(PROTO_DATA);
+                w.string(TYPE_URL, msg.getProtoData().getTypeUrl());
+                w.binary(VALUE, msg.getProtoData().getValue());
+                w.end(any);
             }
             case DATA_NOT_SET -> { }
         }
     }
 
-    private static void writeAttributeValue(BsonWriter writer, AttributeValue value) {
+    private static void writeAttributeValue(DocumentWriter w, AttributeValue value) {
         switch (value.getAttrCase()) {
-            case CE_BOOLEAN -> writer.writeBoolean("ce_boolean", value.getCeBoolean());
-            case CE_INTEGER -> writer.writeInt32("ce_integer", value.getCeInteger());
-            case CE_STRING -> writer.writeString("ce_string", value.getCeString());
-            case CE_BYTES -> writer.writeBinaryData("ce_bytes", new BsonBinary(value.getCeBytes().toByteArray()));
-            case CE_URI -> writer.writeString("ce_uri", value.getCeUri());
-            case CE_URI_REF -> writer.writeString("ce_uri_ref", value.getCeUriRef());
+            case CE_BOOLEAN -> w.bool(CE_BOOLEAN, value.getCeBoolean());
+            case CE_INTEGER -> w.int32(CE_INTEGER, value.getCeInteger());
+            case CE_STRING -> w.string(CE_STRING, value.getCeString());
+            case CE_BYTES -> w.binary(CE_BYTES, value.getCeBytes());
+            case CE_URI -> w.string(CE_URI, value.getCeUri());
+            case CE_URI_REF -> w.string(CE_URI_REF, value.getCeUriRef());
             case CE_TIMESTAMP -> {
                 Instant t = Timestamps.toInstant(value.getCeTimestamp());
-                writer.writeDateTime("ce_timestamp", t.toEpochMilli());
+                w.dateTime(CE_TIMESTAMP, t.toEpochMilli());
                 if (t.getNano() % 1_000_000 != 0) {
-                    writer.writeInt32("nanos", t.getNano());
+                    w.int32(NANOS, t.getNano());
                 }
             }
             case ATTR_NOT_SET -> { }
         }
     }
 
-    private static void writeKafka(BsonWriter writer, KafkaRecord kafka) {
-        writer.writeStartDocument("kafka");
-        writer.writeString("topic", kafka.getTopic());
-        writer.writeInt32("partition", kafka.getPartition());
-        writer.writeInt64("offset", kafka.getOffset());
-        writer.writeInt64("timestamp", kafka.getTimestamp());
-        writer.writeString("timestamp_type", kafka.getTimestampType().name());
+    private static void writeKafka(DocumentWriter w, KafkaRecord kafka) {
+        int record = w.startDocument(KAFKA);
+        w.string(TOPIC, kafka.getTopic());
+        w.int32(PARTITION, kafka.getPartition());
+        w.int64(OFFSET, kafka.getOffset());
+        w.int64(TIMESTAMP, kafka.getTimestamp());
+        w.string(TIMESTAMP_TYPE, kafka.getTimestampType().name());
         if (kafka.hasKey()) {
-            writer.writeBinaryData("key", new BsonBinary(kafka.getKey().toByteArray()));
+            w.binary(KEY, kafka.getKey());
         }
-        writer.writeStartArray("headers");
-        for (Header header : kafka.getHeadersList()) {
-            writer.writeStartDocument();
-            writer.writeString("key", header.getKey());
+        int headers = w.startArray(HEADERS);
+        for (int i = 0; i < kafka.getHeadersCount(); i++) {
+            Header header = kafka.getHeaders(i);
+            int element = w.startArrayDocument(i);
+            w.string(KEY, header.getKey());
             if (header.hasValue()) {
-                writer.writeBinaryData("value", new BsonBinary(header.getValue().toByteArray()));
+                w.binary(VALUE, header.getValue());
             } else {
-                writer.writeNull("value");
+                w.nullValue(VALUE);
             }
-            writer.writeEndDocument();
+            w.end(element);
         }
-        writer.writeEndArray();
-        writer.writeBoolean("null_value", kafka.getNullValue());
-        writer.writeEndDocument();
+        w.end(headers);
+        w.bool(NULL_VALUE, kafka.getNullValue());
+        w.end(record);
     }
 
     private static Message decode(BsonDocument doc) {

@@ -75,7 +75,7 @@ public final class Storage implements AutoCloseable {
             blobs.checkAccess();
             BlobStoreProbe.check(blobs);
             MessageIndex index = PostgresIndex.connect(db.url(), db.user(), db.password(), config.dbSchema(),
-                    config.dbPoolSize(), registry);
+                    config.dbPoolSize(), config.dbLockTimeout(), registry);
             log.info("Segments in {}, index in {}", blobs.location(), index.description());
             try {
                 return new Storage(blobs, index, config, Clock.systemUTC(), registry);

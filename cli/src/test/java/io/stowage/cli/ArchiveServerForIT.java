@@ -30,7 +30,9 @@ final class ArchiveServerForIT implements AutoCloseable {
     /** Runs {@code work} while holding the clean lock, as another server that is cleaning would. */
     boolean whileAnotherServerCleans(Runnable work) {
         try (var other = io.stowage.server.storage.index.postgres.PostgresIndex.connect(pg.jdbcUrl(), pg.user(),
-                pg.password(), "stowage", 1, new io.micrometer.core.instrument.simple.SimpleMeterRegistry())) {
+                pg.password(), "stowage", 1,
+                java.util.Optional.of(io.stowage.server.storage.index.postgres.Database.DEFAULT_LOCK_TIMEOUT),
+                new io.micrometer.core.instrument.simple.SimpleMeterRegistry())) {
             return other.withCleanLock(work);
         }
     }

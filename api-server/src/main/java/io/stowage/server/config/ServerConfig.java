@@ -41,6 +41,7 @@ public record ServerConfig(
         Optional<String> dbPassword,
         String dbSchema,
         int dbPoolSize,
+        Optional<Duration> dbLockTimeout,
         Optional<S3Settings> s3,
         Limits limits,
         CleanSettings clean,
@@ -70,6 +71,11 @@ public record ServerConfig(
     public static final Setting<Integer> DB_POOL_SIZE = Setting.of("STOWAGE_DB_POOL_SIZE", "16",
             "Most connections to PostgreSQL; at least 2 (a clean holds one for its lock while it works with another).",
             ServerConfig::poolSize);
+    public static final Setting<Optional<Duration>> DB_LOCK_TIMEOUT = Setting.of("STOWAGE_DB_LOCK_TIMEOUT", "10s",
+            "How long a statement of the index waits for a row or table lock that another transaction holds"
+                    + " before its call fails with UNAVAILABLE (the caller retries); off waits as long as it takes."
+                    + " Commits go one group at a time, so without it one stuck transaction would hold them all.",
+            Values::optionalDuration);
     public static final Setting<String> S3_BUCKET = Setting.of("STOWAGE_S3_BUCKET", null,
             "S3 bucket for segment objects. Unset: files under STOWAGE_DATA_DIR/segments.", Values::string);
     public static final Setting<URI> S3_ENDPOINT = Setting.of("STOWAGE_S3_ENDPOINT", null,
@@ -185,7 +191,8 @@ public record ServerConfig(
                     + ": give the HTTP endpoint a port of its own");
         }
         return new ServerConfig(src.get(GRPC_HOST), grpcPort, src.get(ProcessSettings.HTTP_ADDRESS), httpPort, src.get(DATA_DIR), dbUrl, src.find(DB_USER),
-                src.find(DB_PASSWORD), src.get(DB_SCHEMA), src.get(DB_POOL_SIZE), s3, limits, clean,
+                src.find(DB_PASSWORD), src.get(DB_SCHEMA), src.get(DB_POOL_SIZE),
+                src.get(DB_LOCK_TIMEOUT), s3, limits, clean,
                 src.get(CLEAN_INTERVAL), src.get(IO_THREADS), src.get(ProcessSettings.SHUTDOWN_GRACE), tls(src),
                 src.find(TOKENS_FILE).map(file -> read(TOKENS_FILE, file, TokenFile::read)),
                 new SegmentFormat(src.get(SEGMENT_COMPRESSION), src.get(SEGMENT_COMPRESSION_LEVEL),
@@ -281,13 +288,13 @@ public record ServerConfig(
 
     /** A copy with another gRPC port (tests and {@code stowage dev}). */
     public ServerConfig withGrpcPort(int port) {
-        return new ServerConfig(grpcHost, port, httpAddress, httpPort, dataDir, dbUrl, dbUser, dbPassword, dbSchema, dbPoolSize, s3,
+        return new ServerConfig(grpcHost, port, httpAddress, httpPort, dataDir, dbUrl, dbUser, dbPassword, dbSchema, dbPoolSize, dbLockTimeout, s3,
                 limits, clean, cleanInterval, ioThreads, shutdownGrace, tls, tokens, segmentFormat);
     }
 
     /** A copy with another port for metrics and health (tests and {@code stowage dev}). */
     public ServerConfig withHttpPort(int port) {
-        return new ServerConfig(grpcHost, grpcPort, httpAddress, port, dataDir, dbUrl, dbUser, dbPassword, dbSchema, dbPoolSize, s3,
+        return new ServerConfig(grpcHost, grpcPort, httpAddress, port, dataDir, dbUrl, dbUser, dbPassword, dbSchema, dbPoolSize, dbLockTimeout, s3,
                 limits, clean, cleanInterval, ioThreads, shutdownGrace, tls, tokens, segmentFormat);
     }
 }

@@ -37,8 +37,12 @@ public final class GrpcErrors {
             return Status.INVALID_ARGUMENT.withDescription(e.getMessage()).asRuntimeException();
         }
         if (e instanceof StorageUnavailableException unavailable) {
-            unavailable.dependency().ifPresentOrElse(d -> outages.failed(d, e),
-                    () -> log.warn("{}: storage unavailable", method, e));
+            // not an outage (a lock not granted in time, a concurrent change): one line per call, the
+            // message says what held it up; the stack trace only at DEBUG
+            unavailable.dependency().ifPresentOrElse(d -> outages.failed(d, e), () -> {
+                log.warn("{}: {}", method, e.getMessage());
+                log.debug("{}: storage unavailable", method, e);
+            });
             return Status.UNAVAILABLE.withDescription(e.getMessage() + "; retry later").asRuntimeException();
         }
         if (e instanceof ServerBusyException) {

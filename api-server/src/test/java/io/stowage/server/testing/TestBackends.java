@@ -8,6 +8,7 @@ import io.stowage.server.storage.blob.S3BlobStore;
 import io.stowage.s3.S3Checksum;
 import io.stowage.s3.S3Settings;
 import io.stowage.server.storage.index.postgres.Database;
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
@@ -62,13 +63,18 @@ public final class TestBackends {
      * {@code STOWAGE_TEST_DB_PASSWORD}), to run the index tests against another server.
      */
     public static Database database(String schema) {
+        return database(schema, Optional.of(Database.DEFAULT_LOCK_TIMEOUT));
+    }
+
+    /** ... whose statements wait at most {@code lockTimeout} for a lock. */
+    public static Database database(String schema, Optional<Duration> lockTimeout) {
         String url = System.getenv("STOWAGE_TEST_DB_URL");
         if (url != null && !url.isBlank()) {
             return Database.connect(url, System.getenv().getOrDefault("STOWAGE_TEST_DB_USER", "postgres"),
-                    System.getenv().getOrDefault("STOWAGE_TEST_DB_PASSWORD", ""), schema, 8);
+                    System.getenv().getOrDefault("STOWAGE_TEST_DB_PASSWORD", ""), schema, 8, lockTimeout);
         }
         LocalPostgres pg = postgres();
-        return Database.connect(pg.jdbcUrl(), pg.user(), pg.password(), schema, 8);
+        return Database.connect(pg.jdbcUrl(), pg.user(), pg.password(), schema, 8, lockTimeout);
     }
 
     /** A fresh bucket on the local S3 server and a store over it. */

@@ -27,10 +27,16 @@ public final class Database implements AutoCloseable {
     private final HikariDataSource pool;
     private final String description;
 
-    private Database(HikariDataSource pool, String description) {
+    private final Optional<Duration> lockTimeout;
+
+    private Database(HikariDataSource pool, String description, Optional<Duration> lockTimeout) {
         this.pool = pool;
         this.description = description;
+        this.lockTimeout = lockTimeout;
     }
+
+    /** How long a statement waits for a lock another transaction holds unless told otherwise. */
+    public static final Duration DEFAULT_LOCK_TIMEOUT = Duration.ofSeconds(10);
 
     /**
      * Connects, creates {@code schema} if needed and applies pending migrations.
@@ -38,17 +44,26 @@ public final class Database implements AutoCloseable {
      * @param poolSize most connections held open
      */
     public static Database connect(String jdbcUrl, String user, String password, String schema, int poolSize) {
-        return connect(jdbcUrl, user, password, schema, poolSize, Optional.empty());
+        return connect(jdbcUrl, user, password, schema, poolSize, Optional.of(DEFAULT_LOCK_TIMEOUT), Optional.empty());
+    }
+
+    /**
+     * ... and a statement that waits longer than {@code lockTimeout} for a lock another
+     * transaction holds fails (empty: it waits as long as that takes).
+     */
+    public static Database connect(String jdbcUrl, String user, String password, String schema, int poolSize,
+            Optional<Duration> lockTimeout) {
+        return connect(jdbcUrl, user, password, schema, poolSize, lockTimeout, Optional.empty());
     }
 
     /** Also publishes the pool's metrics ({@code hikaricp_connections_*}) to {@code registry}. */
     public static Database connect(String jdbcUrl, String user, String password, String schema, int poolSize,
-            MeterRegistry registry) {
-        return connect(jdbcUrl, user, password, schema, poolSize, Optional.of(registry));
+            Optional<Duration> lockTimeout, MeterRegistry registry) {
+        return connect(jdbcUrl, user, password, schema, poolSize, lockTimeout, Optional.of(registry));
     }
 
     private static Database connect(String jdbcUrl, String user, String password, String schema, int poolSize,
-            Optional<MeterRegistry> registry) {
+            Optional<Duration> lockTimeout, Optional<MeterRegistry> registry) {
         HikariConfig config = new HikariConfig();
         config.setJdbcUrl(jdbcUrl);
         config.setUsername(user);
@@ -64,13 +79,17 @@ public final class Database implements AutoCloseable {
         // Plan each statement for its values: a cached generic plan of a Kafka-order scan walks
         // the time index and sorts the whole stream for every page. Planning costs well under a
         // millisecond next to the set-based statements it plans.
-        config.setConnectionInitSql("SET plan_cache_mode = force_custom_plan");
+        // A lock timeout: one transaction left holding a segment's row (a stuck client of the database,
+        // a cleaner of another server) would otherwise stop every commit of this server, since its
+        // commits go one group at a time. The migrations wait for each other without it.
+        config.setConnectionInitSql("SET plan_cache_mode = force_custom_plan; SET lock_timeout = "
+                + lockTimeout.map(Duration::toMillis).orElse(0L));
         config.addDataSourceProperty("ApplicationName", "stowage");
         config.addDataSourceProperty("tcpKeepAlive", "true");
         registry.ifPresent(r -> config.setMetricsTrackerFactory(new MicrometerMetricsTrackerFactory(r)));
         String description = redact(jdbcUrl) + " (schema " + schema + ")";
         HikariDataSource pool = new HikariDataSource(config);
-        Database db = new Database(pool, description);
+        Database db = new Database(pool, description, lockTimeout);
         try {
             db.withConnection("apply schema migrations", c -> {
                 Migrations.apply(c, schema);
@@ -155,6 +174,14 @@ public final class Database implements AutoCloseable {
             return new StorageUnavailableException("the index database gave way to a concurrent change (" + purpose
                     + "): " + e.getMessage(), e);
         }
+        if (state.equals(Sql.LOCK_NOT_AVAILABLE)) {
+            // not an outage: the database answers, but another transaction has held what this needs too long
+            return new StorageUnavailableException("the index database at " + description + " is held up (" + purpose
+                    + "): a lock that another transaction holds was not granted within "
+                    + lockTimeout.map(Database::describe).orElse("the lock timeout")
+                    + " (STOWAGE_DB_LOCK_TIMEOUT); pg_stat_activity shows which transaction waits and which holds it",
+                    e);
+        }
         if (e instanceof SQLTransientConnectionException || state.startsWith("08") || state.startsWith("57P")
                 || state.startsWith("53")) {
             return new StorageUnavailableException(Dependency.INDEX, "the index database at " + description
@@ -169,6 +196,10 @@ public final class Database implements AutoCloseable {
         } catch (SQLException e) {
             log.debug("rollback failed", e);
         }
+    }
+
+    private static String describe(Duration d) {
+        return d.toMillis() % 1000 == 0 ? d.toSeconds() + " s" : d.toMillis() + " ms";
     }
 
     private static String redact(String jdbcUrl) {

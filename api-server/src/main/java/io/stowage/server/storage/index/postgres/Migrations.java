@@ -26,7 +26,7 @@ final class Migrations {
             "V3__slimmer_time_index.sql", "V4__comments.sql", "V5__lean_index.sql", "V6__cluster_captures.sql",
             "V7__segments_by_end.sql");
 
-    private static final long LOCK_KEY = 0x5354_4f57_4147_45L; // "STOWAGE"
+    static final long LOCK_KEY = 0x5354_4f57_4147_45L; // "STOWAGE"
 
     private Migrations() {}
 
@@ -39,6 +39,7 @@ final class Migrations {
         boolean autoCommit = c.getAutoCommit();
         c.setAutoCommit(false);
         try (Statement st = c.createStatement()) {
+            st.execute("SET LOCAL lock_timeout = 0"); // wait for the other server's migrations as long as they take
             st.execute("SELECT pg_advisory_xact_lock(" + LOCK_KEY + ")");
             st.execute("CREATE SCHEMA IF NOT EXISTS " + quoteIdentifier(schema));
             st.execute("SET LOCAL search_path TO " + quoteIdentifier(schema));

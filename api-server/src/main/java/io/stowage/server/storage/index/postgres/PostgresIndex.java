@@ -60,11 +60,12 @@ public final class PostgresIndex implements MessageIndex {
 
     /**
      * Connects, creates {@code schema} if needed and applies pending migrations, with the pool's
-     * metrics in {@code registry}.
+     * metrics in {@code registry}; a statement waits at most {@code lockTimeout} for a lock another
+     * transaction holds.
      */
     public static PostgresIndex connect(String jdbcUrl, String user, String password, String schema, int poolSize,
-            MeterRegistry registry) {
-        return new PostgresIndex(Database.connect(jdbcUrl, user, password, schema, poolSize, registry));
+            Optional<Duration> lockTimeout, MeterRegistry registry) {
+        return new PostgresIndex(Database.connect(jdbcUrl, user, password, schema, poolSize, lockTimeout, registry));
     }
 
     /** The database, for tests of what only PostgreSQL shows (such as damage done with SQL). */

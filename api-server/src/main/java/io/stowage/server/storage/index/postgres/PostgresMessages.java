@@ -172,8 +172,8 @@ final class PostgresMessages {
 
     /**
      * Commits a group of calls together and tells each call which of its entries were indexed.
-     * When that fails and the database is not down (a deadlock with another writer, or something
-     * in one call's rows), each call is committed alone, so that only the call concerned fails. A
+     * When that fails for a reason of its own (a deadlock with another writer, or something in one
+     * call's rows), each call is committed alone, so that only the call concerned fails. A
      * commit is safe to run again: it indexes only into segments still pending, so a call whose
      * rows a failed attempt did commit indexes nothing the second time, and the write path finds
      * them stored and settles them.
@@ -183,17 +183,17 @@ final class PostgresMessages {
             try {
                 return commitAsOne(group);
             } catch (StorageException e) {
-                if (e instanceof StorageUnavailableException u && u.dependency().isPresent()) {
-                    throw e; // the database is down: each call alone would fail the same way, one after the other
+                if (endsTheGroup(e)) {
+                    throw e; // each call alone would fail the same way, one after the other
                 }
                 log.debug("A group of {} commits failed, committing each alone: {}", group.size(), e.getMessage());
             }
         }
         List<Committed> results = new ArrayList<>(group.size());
-        RuntimeException outage = null;
+        RuntimeException endedBy = null;
         for (CommitCall call : group) {
-            if (outage != null) {
-                results.add(Committed.failed(outage)); // the database went down: the rest would wait for it in turn
+            if (endedBy != null) {
+                results.add(Committed.failed(endedBy)); // the rest would wait for the same in turn
                 continue;
             }
             try {
@@ -201,12 +201,20 @@ final class PostgresMessages {
                         .map(IndexEntry::id).toList()));
             } catch (RuntimeException e) {
                 results.add(Committed.failed(e));
-                if (e instanceof StorageUnavailableException u && u.dependency().isPresent()) {
-                    outage = e;
+                if (e instanceof StorageException failure && endsTheGroup(failure)) {
+                    endedBy = e;
                 }
             }
         }
         return results;
+    }
+
+    /**
+     * Whether a failure is one that the group's other calls would meet too, each in its turn: the
+     * database is down, or a lock that another transaction holds was not granted in time.
+     */
+    private static boolean endsTheGroup(StorageException e) {
+        return e instanceof StorageUnavailableException u && u.dependency().isPresent() || Sql.isLockTimeout(e);
     }
 
     private List<Committed> commitAsOne(List<CommitCall> group) {

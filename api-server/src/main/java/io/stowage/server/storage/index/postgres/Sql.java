@@ -21,6 +21,14 @@ final class Sql {
     private Sql() {}
 
     /** The statement failed because a row it wrote has a key that is stored already. */
+    /** lock_timeout passed while the statement waited for a lock. */
+    static final String LOCK_NOT_AVAILABLE = "55P03";
+
+    /** Whether {@code e} is a lock that was not granted within the lock timeout. */
+    static boolean isLockTimeout(StorageException e) {
+        return e.getCause() instanceof SQLException s && LOCK_NOT_AVAILABLE.equals(s.getSQLState());
+    }
+
     static boolean isUniqueViolation(StorageException e) {
         return e.getCause() instanceof SQLException s && UNIQUE_VIOLATION.equals(s.getSQLState());
     }

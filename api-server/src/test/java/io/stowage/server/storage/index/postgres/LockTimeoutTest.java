@@ -1,0 +1,147 @@
+package io.stowage.server.storage.index.postgres;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.stowage.server.storage.error.StorageUnavailableException;
+import io.stowage.server.storage.index.IndexContractFixture;
+import io.stowage.server.storage.index.MessageIndex;
+import io.stowage.server.testing.TestBackends;
+import java.sql.Array;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CyclicBarrier;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/**
+ * Commits go one group at a time, so a transaction of someone else left holding a segment's row
+ * must not hold them up for good: past the lock timeout they fail as UNAVAILABLE with what to
+ * look at, and go through once the lock is gone. Without a lock timeout these tests hang (and fail
+ * by their own timeout).
+ */
+@Timeout(value = 2, unit = TimeUnit.MINUTES)
+class LockTimeoutTest extends IndexContractFixture {
+    private static final Duration LOCK_TIMEOUT = Duration.ofMillis(300);
+    private static final int CALLS = 4;
+
+    @Override
+    protected MessageIndex open(String schema) {
+        return new PostgresIndex(TestBackends.database(schema, Optional.of(LOCK_TIMEOUT)));
+    }
+
+    private Database database() {
+        return ((PostgresIndex) index).database();
+    }
+
+    @Test
+    void commitsHeldUpByAnotherTransactionsLockFailAsUnavailableAndGoThroughOnceItEnds() throws Exception {
+        List<Long> segments = new ArrayList<>();
+        List<List<String>> ids = new ArrayList<>();
+        for (int call = 0; call < CALLS; call++) {
+            List<String> own = new ArrayList<>();
+            for (int i = 0; i < 30; i++) {
+                own.add("c" + call + "-" + i);
+            }
+            ids.add(own);
+            segments.add(pending("s", "t", own.size()));
+        }
+        ExecutorService threads = Executors.newFixedThreadPool(CALLS);
+        try {
+            List<Throwable> failures = database().withConnection("hold the segments' rows", c -> {
+                c.setAutoCommit(false);
+                try {
+                    lockRows(c, segments);
+                    return failuresOf(commitAll(threads, segments, ids));
+                } finally {
+                    c.rollback();
+                    c.setAutoCommit(true);
+                }
+            });
+
+            assertThat(failures).hasSize(CALLS).allSatisfy(f -> assertThat(f)
+                    .isInstanceOf(StorageUnavailableException.class)
+                    .hasMessageContaining("was not granted within 300 ms")
+                    .hasMessageContaining("STOWAGE_DB_LOCK_TIMEOUT"));
+            assertThat(index.messageCount()).isZero();
+
+            List<CompletableFuture<Collection<String>>> again = commitAll(threads, segments, ids);
+            for (int call = 0; call < CALLS; call++) {
+                assertThat(again.get(call).join()).containsExactlyInAnyOrderElementsOf(ids.get(call));
+            }
+            assertThat(index.messageCount()).isEqualTo(CALLS * 30);
+        } finally {
+            threads.shutdownNow();
+        }
+    }
+
+    @Test
+    void migrationsWaitForEachOtherLongerThanTheLockTimeout() throws Exception {
+        String other = TestBackends.uniqueName("migrations-wait");
+        ExecutorService thread = Executors.newSingleThreadExecutor();
+        try {
+            CompletableFuture<Database> opened = database().withConnection("hold the migrations' lock", c -> {
+                c.setAutoCommit(false);
+                try (Statement st = c.createStatement()) {
+                    st.execute("SELECT pg_advisory_xact_lock(" + Migrations.LOCK_KEY + ")");
+                    CompletableFuture<Database> connecting = CompletableFuture.supplyAsync(
+                            () -> TestBackends.database(other, Optional.of(LOCK_TIMEOUT)), thread);
+                    Thread.sleep(LOCK_TIMEOUT.toMillis() * 5); // long past the lock timeout of the other's statements
+                    assertThat(connecting).as("migrations wait while another server migrates").isNotDone();
+                    return connecting;
+                } catch (InterruptedException e) {
+                    throw new IllegalStateException(e);
+                } finally {
+                    c.rollback();
+                    c.setAutoCommit(true);
+                }
+            });
+            try (Database db = opened.get(1, TimeUnit.MINUTES)) {
+                db.ping(Duration.ofSeconds(5));
+            }
+        } finally {
+            thread.shutdownNow();
+        }
+    }
+
+    private static void lockRows(Connection c, List<Long> segments) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("SELECT id FROM segments WHERE id = ANY(?) FOR UPDATE")) {
+            Array array = c.createArrayOf("int8", segments.toArray());
+            ps.setArray(1, array);
+            ps.executeQuery().close();
+        }
+    }
+
+    private List<CompletableFuture<Collection<String>>> commitAll(ExecutorService threads, List<Long> segments,
+            List<List<String>> ids) {
+        CyclicBarrier start = new CyclicBarrier(CALLS);
+        List<CompletableFuture<Collection<String>>> calls = new ArrayList<>();
+        for (int call = 0; call < CALLS; call++) {
+            calls.add(commitAfter(index, threads, start, segments.get(call), ids.get(call)));
+        }
+        return calls;
+    }
+
+    private static List<Throwable> failuresOf(List<CompletableFuture<Collection<String>>> calls) {
+        List<Throwable> failures = new ArrayList<>();
+        for (CompletableFuture<Collection<String>> call : calls) {
+            try {
+                call.join();
+            } catch (CompletionException e) {
+                failures.add(e.getCause());
+            }
+        }
+        return failures;
+    }
+}

@@ -139,22 +139,40 @@ public final class S3Bucket implements AutoCloseable {
         boolean trial = mode == S3Checksum.AUTO;
         PutObjectRequest.Builder request = request(fullKey, length, contentType);
         S3WriteProof attached = S3WriteProof.attach(trial ? S3Checksum.CRC32C : mode, content, request);
-        PutObjectResponse answer = put(request.build(), attached, body, trial);
+        PutObjectResponse answer;
+        try {
+            answer = put(request.build(), attached, body, trial);
+        } catch (S3Failure f) {
+            if (!trial || !refusedTheRequest(f)) {
+                throw f;
+            }
+            // a store that does not know additional checksums may refuse the header rather than ignore it
+            log.debug("{} refused a write with x-amz-checksum-crc32c", endpointText(), f);
+            settle(S3Checksum.MD5, "refused a write with x-amz-checksum-crc32c (" + f.getMessage() + ")");
+            put(fullKey, length, contentType, content, body); // again, proven by MD5; another refusal is the store's answer
+            return;
+        }
         if (trial) {
             boolean echoed = answer != null;
-            settle(echoed ? S3Checksum.CRC32C : S3Checksum.MD5);
+            settle(echoed ? S3Checksum.CRC32C : S3Checksum.MD5, echoed ? "echoes x-amz-checksum-crc32c"
+                    : "does not echo x-amz-checksum-crc32c");
             if (!echoed) {
                 put(fullKey, length, contentType, content, body); // again, proven by MD5 this time
             }
         }
     }
 
-    /** With {@code auto}: the proof every later write uses, logged once. */
-    private void settle(S3Checksum found) {
+    /** The store answered 400 or 501: it did not take the request as it was sent. */
+    private static boolean refusedTheRequest(S3Failure f) {
+        return f.kind() == S3Failure.Kind.FAILED && f.getCause() instanceof S3Exception e
+                && (e.statusCode() == 400 || e.statusCode() == 501);
+    }
+
+    /** With {@code auto}: the proof every later write uses, logged once with what the store showed. */
+    private void settle(S3Checksum found, String because) {
         if (proof.compareAndSet(S3Checksum.AUTO, found)) {
-            log.info(found == S3Checksum.CRC32C
-                    ? "{} echoes x-amz-checksum-crc32c: writes are proven by CRC32C checksums"
-                    : "{} does not echo x-amz-checksum-crc32c: writes are proven by Content-MD5 and the ETag", endpointText());
+            log.info("{} {}: writes are proven by {}", endpointText(), because,
+                    found == S3Checksum.CRC32C ? "CRC32C checksums" : "Content-MD5 and the ETag");
         }
     }
 

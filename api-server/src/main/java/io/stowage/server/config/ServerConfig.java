@@ -92,7 +92,7 @@ public record ServerConfig(
                     + " match; AWS S3 and most compatible servers), crc32c or sha256 (an x-amz-checksum-* header the"
                     + " store must echo; for stores whose ETag is not an MD5, e.g. SSE-KMS), trailer (the AWS SDK's"
                     + " aws-chunked upload with a trailing CRC32; only for stores that decode aws-chunked), auto (crc32c where"
-                    + " the store echoes it, else md5; the first write decides).",
+                    + " the store echoes it, else md5, also where it refuses the header; the first write decides).",
             S3Checksum::parse);
     public static final Setting<Integer> MAX_BATCH_MESSAGES = Setting.of("STOWAGE_MAX_BATCH_MESSAGES",
             Integer.toString(ApiLimits.DEFAULT_MAX_BATCH_MESSAGES),

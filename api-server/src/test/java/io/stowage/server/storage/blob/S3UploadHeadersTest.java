@@ -8,6 +8,7 @@ import io.stowage.server.testing.TestBackends;
 import io.stowage.server.testing.s3.FaultProxy;
 import io.stowage.server.testing.s3.S3Endpoint;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
@@ -47,6 +48,36 @@ class S3UploadHeadersTest {
         assertThat(put.header("content-encoding")).contains("aws-chunked");
         assertThat(put.header("x-amz-trailer")).isEqualTo("x-amz-checksum-crc32");
         assertThat(put.bodyStart()).startsWith("20000;chunk-signature=");
+    }
+
+    /**
+     * auto tries CRC32C first; a store that refuses the header (400) instead of ignoring it gets the
+     * write again with Content-MD5, and so does every later write.
+     */
+    @Test
+    void autoFallsBackToMd5WhenTheStoreRefusesTheChecksumHeader() {
+        try (FaultProxy proxy = FaultProxy.start(S3PROXY.uri());
+                S3BlobStore store = S3PROXY.via("a proxy refusing x-amz-checksum-*", proxy.uri())
+                        .store(TestBackends.uniqueName("refuses-checksums"), "p", S3Checksum.AUTO)) {
+            proxy.injectAlways(FaultProxy.Fault.REFUSE_CHECKSUM_HEADER);
+            byte[] first = content();
+            byte[] second = Arrays.copyOf(first, 1_000);
+            store.put("a/x.bson", first);
+            store.put("a/y.bson", second);
+
+            assertThat(store.proofInUse()).isEqualTo(S3Checksum.MD5);
+            assertThat(proxy.injected()).as("refused writes").isEqualTo(1);
+            assertThat(store.read("a/x.bson")).isEqualTo(first);
+            assertThat(store.read("a/y.bson")).isEqualTo(second);
+            List<FaultProxy.Request> puts = proxy.requests().stream().filter(r -> r.method().equals("PUT")
+                    && r.path().contains("/a/")).toList();
+            assertThat(puts).hasSize(3);
+            assertThat(puts.get(0).header("x-amz-checksum-crc32c")).isNotBlank();
+            assertThat(puts.subList(1, 3)).allSatisfy(put -> {
+                assertThat(put.header("content-md5")).isNotBlank();
+                assertThat(put.headers()).noneMatch(h -> h.toLowerCase().startsWith("x-amz-checksum-"));
+            });
+        }
     }
 
     private static void assertPlain(FaultProxy.Request put) {

@@ -48,7 +48,12 @@ public final class FaultProxy implements AutoCloseable {
          * Replace the ETag and every x-amz-checksum-* value in the answer to an object PUT: whatever
          * proves the write, the store answers another value.
          */
-        OTHER_PROOF
+        OTHER_PROOF,
+        /**
+         * Answer an object PUT that carries an x-amz-checksum-* header with 400 InvalidArgument, as a
+         * store that does not support additional checksums may; PUTs without one pass.
+         */
+        REFUSE_CHECKSUM_HEADER
     }
 
     /** What the client sent: the request line and headers, and the first bytes of the body. */
@@ -160,7 +165,7 @@ public final class FaultProxy implements AutoCloseable {
             boolean objectPut = method.equals("PUT") && isObjectPath(path) && bodyLength > 0;
             boolean objectGet = method.equals("GET") && isObjectPath(path);
             Fault f = fault;
-            boolean damage = f != null && appliesTo(f, objectPut, objectGet) && remaining.get() > 0
+            boolean damage = f != null && appliesTo(f, objectPut, objectGet, request) && remaining.get() > 0
                     && skipping.getAndDecrement() <= 0 && remaining.getAndDecrement() > 0;
             if (damage) {
                 injected.incrementAndGet();
@@ -174,8 +179,8 @@ public final class FaultProxy implements AutoCloseable {
             byte[] body = in.readNBytes(bodyLength);
             requests.add(new Request(method, path, request.headers(),
                     new String(body, 0, Math.min(body.length, 48), StandardCharsets.ISO_8859_1)));
-            if (damage && (f == Fault.ANSWER_500 || f == Fault.ANSWER_503)) {
-                answerError(out, f == Fault.ANSWER_500 ? 500 : 503);
+            if (damage && (f == Fault.ANSWER_500 || f == Fault.ANSWER_503 || f == Fault.REFUSE_CHECKSUM_HEADER)) {
+                answerError(out, f == Fault.ANSWER_500 ? 500 : f == Fault.ANSWER_503 ? 503 : 400);
                 return;
             }
             if (damage && f == Fault.DELAY) {
@@ -193,7 +198,11 @@ public final class FaultProxy implements AutoCloseable {
         }
     }
 
-    private static boolean appliesTo(Fault f, boolean objectPut, boolean objectGet) {
+    private static boolean appliesTo(Fault f, boolean objectPut, boolean objectGet, Request request) {
+        if (f == Fault.REFUSE_CHECKSUM_HEADER) {
+            return objectPut && request.headers().stream()
+                    .anyMatch(h -> h.toLowerCase(Locale.ROOT).startsWith("x-amz-checksum-"));
+        }
         return f == Fault.FLIP_GET_BODY ? objectGet : objectPut;
     }
 
@@ -251,11 +260,12 @@ public final class FaultProxy implements AutoCloseable {
     }
 
     private static void answerError(OutputStream out, int status) throws IOException {
-        String code = status == 500 ? "InternalError" : "SlowDown";
+        String code = status == 500 ? "InternalError" : status == 503 ? "SlowDown" : "InvalidArgument";
         String xml = "<?xml version=\"1.0\" encoding=\"UTF-8\"?><Error><Code>" + code + "</Code><Message>injected by"
                 + " the fault proxy</Message></Error>";
         byte[] body = xml.getBytes(StandardCharsets.UTF_8);
-        String head = "HTTP/1.1 " + status + (status == 500 ? " Internal Server Error" : " Service Unavailable")
+        String reason = status == 500 ? " Internal Server Error" : status == 503 ? " Service Unavailable" : " Bad Request";
+        String head = "HTTP/1.1 " + status + reason
                 + "\r\nContent-Type: application/xml\r\nContent-Length: " + body.length + "\r\nConnection: close\r\n\r\n";
         out.write(head.getBytes(StandardCharsets.ISO_8859_1));
         out.write(body);

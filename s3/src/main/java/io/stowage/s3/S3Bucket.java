@@ -136,36 +136,55 @@ public final class S3Bucket implements AutoCloseable {
     private void put(String fullKey, long length, String contentType, S3WriteProof.Content content,
             Supplier<RequestBody> body) throws IOException {
         S3Checksum mode = proof.get();
-        boolean trial = mode == S3Checksum.AUTO;
-        PutObjectRequest.Builder request = request(fullKey, length, contentType);
-        S3WriteProof attached = S3WriteProof.attach(trial ? S3Checksum.CRC32C : mode, content, request);
-        PutObjectResponse answer;
-        try {
-            answer = put(request.build(), attached, body, trial);
-        } catch (S3Failure f) {
-            if (!trial || !refusedTheRequest(f)) {
-                throw f;
-            }
-            // a store that does not know additional checksums may refuse the header rather than ignore it
-            log.debug("{} refused a write with x-amz-checksum-crc32c", endpointText(), f);
-            settle(S3Checksum.MD5, "refused a write with x-amz-checksum-crc32c (" + f.getMessage() + ")");
-            put(fullKey, length, contentType, content, body); // again, proven by MD5; another refusal is the store's answer
+        if (mode != S3Checksum.AUTO) {
+            putProven(fullKey, length, contentType, content, body, mode, false);
             return;
         }
-        if (trial) {
-            boolean echoed = answer != null;
-            settle(echoed ? S3Checksum.CRC32C : S3Checksum.MD5, echoed ? "echoes x-amz-checksum-crc32c"
-                    : "does not echo x-amz-checksum-crc32c");
-            if (!echoed) {
-                put(fullKey, length, contentType, content, body); // again, proven by MD5 this time
+        // auto: a trial with CRC32C; what the store does with it decides every later write, once proven
+        PutObjectResponse answer;
+        try {
+            answer = putProven(fullKey, length, contentType, content, body, S3Checksum.CRC32C, true);
+        } catch (S3Failure f) {
+            if (!refusesChecksumHeaders(f)) {
+                throw f;
             }
+            log.debug("{} refused a write with x-amz-checksum-crc32c", endpointText(), f);
+            putProven(fullKey, length, contentType, content, body, S3Checksum.MD5, false);
+            settle(S3Checksum.MD5, "refuses x-amz-checksum-crc32c (" + f.getMessage() + ")");
+            return;
         }
+        if (answer != null) {
+            settle(S3Checksum.CRC32C, "echoes x-amz-checksum-crc32c");
+            return;
+        }
+        putProven(fullKey, length, contentType, content, body, S3Checksum.MD5, false); // again, proven by MD5
+        settle(S3Checksum.MD5, "does not echo x-amz-checksum-crc32c");
     }
 
-    /** The store answered 400 or 501: it did not take the request as it was sent. */
-    private static boolean refusedTheRequest(S3Failure f) {
-        return f.kind() == S3Failure.Kind.FAILED && f.getCause() instanceof S3Exception e
-                && (e.statusCode() == 400 || e.statusCode() == 501);
+    private PutObjectResponse putProven(String fullKey, long length, String contentType, S3WriteProof.Content content,
+            Supplier<RequestBody> body, S3Checksum mode, boolean trial) throws IOException {
+        PutObjectRequest.Builder request = request(fullKey, length, contentType);
+        S3WriteProof attached = S3WriteProof.attach(mode, content, request);
+        return put(request.build(), attached, body, trial);
+    }
+
+    /**
+     * Whether the store refused the request for its checksum header: a store that does not know
+     * additional checksums may refuse the header rather than ignore it, with 501 NotImplemented (the
+     * answer S3 gives for a header of unsupported functionality) or a 400 that names the checksum.
+     * Other refusals (credentials, a bad key) are the store's answer to any write and stay errors.
+     */
+    private static boolean refusesChecksumHeaders(S3Failure f) {
+        if (!(f.getCause() instanceof S3Exception e)) {
+            return false;
+        }
+        String code = e.awsErrorDetails() == null ? "" : String.valueOf(e.awsErrorDetails().errorCode());
+        if (e.statusCode() == 501 || code.equals("NotImplemented")) {
+            return true;
+        }
+        String message = String.valueOf(e.getMessage()).toLowerCase(Locale.ROOT);
+        return e.statusCode() == 400 && (code.equals("InvalidArgument") || code.equals("InvalidRequest"))
+                && message.contains("checksum");
     }
 
     /** With {@code auto}: the proof every later write uses, logged once with what the store showed. */

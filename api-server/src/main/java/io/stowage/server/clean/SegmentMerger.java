@@ -88,7 +88,12 @@ final class SegmentMerger {
                 try {
                     total = total.plus(copyLive(group));
                 } catch (StorageUnavailableException e) {
-                    throw e; // the store is down: the next clean retries
+                    if (e.dependency().isPresent()) {
+                        throw e; // the store or the database is down: the next clean retries
+                    }
+                    // this group only (a lock held too long, other bytes arrived): its segments stay in use
+                    log.warn("Could not merge {} segments of {}; the next clean tries again: {}", group.size(),
+                            folder(group.get(0)), e.getMessage());
                 } catch (RuntimeException e) {
                     log.warn("Could not merge {} segments of {}; the next clean tries again (stowage verify checks them)",
                             group.size(), folder(group.get(0)), e);

@@ -73,9 +73,10 @@ public record ServerConfig(
             ServerConfig::poolSize);
     public static final Setting<Optional<Duration>> DB_LOCK_TIMEOUT = Setting.of("STOWAGE_DB_LOCK_TIMEOUT", "10s",
             "How long a statement of the index waits for a row or table lock that another transaction holds"
-                    + " before its call fails with UNAVAILABLE (the caller retries); off waits as long as it takes."
-                    + " Commits go one group at a time, so without it one stuck transaction would hold them all.",
-            Values::optionalDuration);
+                    + " before its call fails with UNAVAILABLE (the caller retries); off leaves PostgreSQL's own"
+                    + " lock_timeout (by default it waits as long as it takes). Commits go one group at a time, so"
+                    + " without it one stuck transaction would hold them all.",
+            ServerConfig::lockTimeout);
     public static final Setting<String> S3_BUCKET = Setting.of("STOWAGE_S3_BUCKET", null,
             "S3 bucket for segment objects. Unset: files under STOWAGE_DATA_DIR/segments.", Values::string);
     public static final Setting<URI> S3_ENDPOINT = Setting.of("STOWAGE_S3_ENDPOINT", null,
@@ -276,6 +277,15 @@ public record ServerConfig(
             throw new IllegalArgumentException("expected a size from 1 byte to 1GiB, such as 64MiB, or off");
         }
         return size;
+    }
+
+    /** PostgreSQL takes a lock_timeout of at most 2^31-1 ms (about 24 days). */
+    private static Optional<Duration> lockTimeout(String text) {
+        Optional<Duration> timeout = Values.optionalDuration(text);
+        if (timeout.isPresent() && timeout.get().toMillis() > Integer.MAX_VALUE) {
+            throw new IllegalArgumentException("at most 24d, PostgreSQL's longest lock_timeout (or off)");
+        }
+        return timeout;
     }
 
     private static URI uri(String text) {

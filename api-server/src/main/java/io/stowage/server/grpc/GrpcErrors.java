@@ -37,8 +37,8 @@ public final class GrpcErrors {
             return Status.INVALID_ARGUMENT.withDescription(e.getMessage()).asRuntimeException();
         }
         if (e instanceof StorageUnavailableException unavailable) {
-            // not an outage (a lock not granted in time, a concurrent change): one line per call, the
-            // message says what held it up; the stack trace only at DEBUG
+            // not an outage (a lock not granted in time, a concurrent change, a write that outlasted the
+            // cleaner's grace): one line per call, the message says what happened; the stack trace at DEBUG
             unavailable.dependency().ifPresentOrElse(d -> outages.failed(d, e), () -> {
                 log.warn("{}: {}", method, e.getMessage());
                 log.debug("{}: storage unavailable", method, e);

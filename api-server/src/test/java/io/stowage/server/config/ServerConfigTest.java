@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.stowage.common.config.ConfigException;
 import io.stowage.common.config.SettingsSource;
 import io.stowage.server.storage.SegmentFormat;
+import java.time.Duration;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
@@ -67,6 +68,16 @@ class ServerConfigTest {
         assertThatThrownBy(() -> config(Map.of("STOWAGE_DB_POOL_SIZE", "1")))
                 .isInstanceOf(ConfigException.class).hasMessageContaining("STOWAGE_DB_POOL_SIZE")
                 .hasMessageContaining("at least 2");
+    }
+
+    @Test
+    void theLockTimeoutIsTenSecondsUnlessSetAndNoLongerThanPostgresTakes() {
+        assertThat(config(Map.of()).dbLockTimeout()).contains(Duration.ofSeconds(10));
+        assertThat(config(Map.of("STOWAGE_DB_LOCK_TIMEOUT", "off")).dbLockTimeout()).isEmpty();
+        assertThat(config(Map.of("STOWAGE_DB_LOCK_TIMEOUT", "500ms")).dbLockTimeout()).contains(Duration.ofMillis(500));
+        assertThatThrownBy(() -> config(Map.of("STOWAGE_DB_LOCK_TIMEOUT", "30d")))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("STOWAGE_DB_LOCK_TIMEOUT")
+                .hasMessageContaining("at most 24d");
     }
 
     @Test

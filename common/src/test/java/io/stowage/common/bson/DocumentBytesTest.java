@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.google.protobuf.Any;
 import com.google.protobuf.ByteString;
 import com.google.protobuf.Timestamp;
+import com.google.protobuf.UnsafeByteOperations;
 import io.stowage.api.v1.AttributeValue;
 import io.stowage.api.v1.Header;
 import io.stowage.api.v1.KafkaRecord;
@@ -13,6 +14,7 @@ import io.stowage.api.v1.Message;
 import io.stowage.api.v1.TimestampType;
 import io.stowage.common.message.Messages;
 import io.stowage.common.message.Timestamps;
+import java.nio.ByteBuffer;
 import java.time.Instant;
 import java.util.Map;
 import java.util.Random;
@@ -76,7 +78,7 @@ class DocumentBytesTest {
                 .setType(text(random));
         int attributes = random.nextInt(4);
         for (int a = 0; a < attributes; a++) {
-            b.putAttributes(text(random) + a, attribute(random));
+            b.putAttributes(text(random).replace("\0", "") + a, attribute(random)); // a NUL in a name is refused (below)
         }
         switch (random.nextInt(4)) {
             case 0 -> b.setBinaryData(bytes(random));
@@ -95,7 +97,7 @@ class DocumentBytesTest {
             if (random.nextBoolean()) {
                 k.setKey(bytes(random));
             }
-            int headers = random.nextInt(4);
+            int headers = random.nextInt(10) == 0 ? 12 : random.nextInt(4); // two-digit array names too
             for (int h = 0; h < headers; h++) {
                 Header.Builder header = Header.newBuilder().setKey(text(random));
                 if (random.nextBoolean()) {
@@ -124,9 +126,12 @@ class DocumentBytesTest {
         return v.build();
     }
 
-    /** ASCII, Latin, CJK and a character outside the BMP, of lengths around the buffer's chunk. */
+    /**
+     * ASCII, Latin, CJK, a character outside the BMP, a NUL and lone surrogates (which a Java caller
+     * can put in a message), of lengths around the buffer's chunk.
+     */
     private static String text(Random random) {
-        String[] pieces = {"a", "Z", "-", "é", "漢", "😀", "0", " "};
+        String[] pieces = {"a", "Z", "-", "é", "漢", "😀", "0", " ", "\0", "\ud800", "\udfff"};
         int length = random.nextInt(10) == 0 ? 4090 + random.nextInt(20) : random.nextInt(40);
         boolean ascii = random.nextBoolean();
         StringBuilder s = new StringBuilder();
@@ -140,11 +145,17 @@ class DocumentBytesTest {
         byte[] b = new byte[random.nextInt(10) == 0 ? 5_000 : random.nextInt(64)];
         random.nextBytes(b);
         ByteString whole = ByteString.copyFrom(b);
-        // a slice and a rope too: ByteStrings parsed from a request are often not one flat array
-        return switch (random.nextInt(3)) {
+        // a slice, a rope and buffers too: ByteStrings parsed from a request are often not one flat array
+        return switch (random.nextInt(5)) {
             case 0 -> whole;
             case 1 -> ByteString.copyFrom(new byte[] {9}).concat(whole).substring(1);
-            default -> whole.substring(0, b.length / 2).concat(whole.substring(b.length / 2));
+            case 2 -> whole.substring(0, b.length / 2).concat(whole.substring(b.length / 2));
+            case 3 -> {
+                ByteBuffer direct = ByteBuffer.allocateDirect(b.length);
+                direct.put(b).flip();
+                yield UnsafeByteOperations.unsafeWrap(direct);
+            }
+            default -> UnsafeByteOperations.unsafeWrap(ByteBuffer.wrap(b).asReadOnlyBuffer());
         };
     }
 

@@ -12,6 +12,8 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 /**
  * What the SDK really sends for a segment PUT, captured by a proxy in front of S3Proxy: a plain
@@ -51,15 +53,16 @@ class S3UploadHeadersTest {
     }
 
     /**
-     * auto tries CRC32C first; a store that refuses the header (400) instead of ignoring it gets the
-     * write again with Content-MD5, and so does every later write.
+     * auto tries CRC32C first; a store that refuses the header (400 naming it, or 501) instead of
+     * ignoring it gets the write again with Content-MD5, and so does every later write.
      */
-    @Test
-    void autoFallsBackToMd5WhenTheStoreRefusesTheChecksumHeader() {
+    @ParameterizedTest
+    @EnumSource(value = FaultProxy.Fault.class, names = {"REFUSE_CHECKSUM_HEADER", "NOT_IMPLEMENTED_CHECKSUM_HEADER"})
+    void autoFallsBackToMd5WhenTheStoreRefusesTheChecksumHeader(FaultProxy.Fault refusal) {
         try (FaultProxy proxy = FaultProxy.start(S3PROXY.uri());
                 S3BlobStore store = S3PROXY.via("a proxy refusing x-amz-checksum-*", proxy.uri())
                         .store(TestBackends.uniqueName("refuses-checksums"), "p", S3Checksum.AUTO)) {
-            proxy.injectAlways(FaultProxy.Fault.REFUSE_CHECKSUM_HEADER);
+            proxy.injectAlways(refusal);
             byte[] first = content();
             byte[] second = Arrays.copyOf(first, 1_000);
             store.put("a/x.bson", first);

@@ -50,10 +50,12 @@ public final class FaultProxy implements AutoCloseable {
          */
         OTHER_PROOF,
         /**
-         * Answer an object PUT that carries an x-amz-checksum-* header with 400 InvalidArgument, as a
-         * store that does not support additional checksums may; PUTs without one pass.
+         * Answer an object PUT that carries an x-amz-checksum-* header with 400 InvalidArgument naming
+         * the header, as a store that does not support additional checksums may; PUTs without one pass.
          */
-        REFUSE_CHECKSUM_HEADER
+        REFUSE_CHECKSUM_HEADER,
+        /** Answer such a PUT with 501 NotImplemented, as S3 answers a header of functionality it lacks. */
+        NOT_IMPLEMENTED_CHECKSUM_HEADER
     }
 
     /** What the client sent: the request line and headers, and the first bytes of the body. */
@@ -179,8 +181,21 @@ public final class FaultProxy implements AutoCloseable {
             byte[] body = in.readNBytes(bodyLength);
             requests.add(new Request(method, path, request.headers(),
                     new String(body, 0, Math.min(body.length, 48), StandardCharsets.ISO_8859_1)));
-            if (damage && (f == Fault.ANSWER_500 || f == Fault.ANSWER_503 || f == Fault.REFUSE_CHECKSUM_HEADER)) {
-                answerError(out, f == Fault.ANSWER_500 ? 500 : f == Fault.ANSWER_503 ? 503 : 400);
+            if (damage && f == Fault.ANSWER_500) {
+                answerError(out, 500, "Internal Server Error", "InternalError", "injected by the fault proxy");
+                return;
+            }
+            if (damage && f == Fault.ANSWER_503) {
+                answerError(out, 503, "Service Unavailable", "SlowDown", "injected by the fault proxy");
+                return;
+            }
+            if (damage && f == Fault.REFUSE_CHECKSUM_HEADER) {
+                answerError(out, 400, "Bad Request", "InvalidArgument", "x-amz-checksum-crc32c is not supported");
+                return;
+            }
+            if (damage && f == Fault.NOT_IMPLEMENTED_CHECKSUM_HEADER) {
+                answerError(out, 501, "Not Implemented", "NotImplemented",
+                        "A header you provided implies functionality that is not implemented");
                 return;
             }
             if (damage && f == Fault.DELAY) {
@@ -199,7 +214,7 @@ public final class FaultProxy implements AutoCloseable {
     }
 
     private static boolean appliesTo(Fault f, boolean objectPut, boolean objectGet, Request request) {
-        if (f == Fault.REFUSE_CHECKSUM_HEADER) {
+        if (f == Fault.REFUSE_CHECKSUM_HEADER || f == Fault.NOT_IMPLEMENTED_CHECKSUM_HEADER) {
             return objectPut && request.headers().stream()
                     .anyMatch(h -> h.toLowerCase(Locale.ROOT).startsWith("x-amz-checksum-"));
         }
@@ -259,13 +274,12 @@ public final class FaultProxy implements AutoCloseable {
         }
     }
 
-    private static void answerError(OutputStream out, int status) throws IOException {
-        String code = status == 500 ? "InternalError" : status == 503 ? "SlowDown" : "InvalidArgument";
-        String xml = "<?xml version=\"1.0\" encoding=\"UTF-8\"?><Error><Code>" + code + "</Code><Message>injected by"
-                + " the fault proxy</Message></Error>";
+    private static void answerError(OutputStream out, int status, String reason, String code, String message)
+            throws IOException {
+        String xml = "<?xml version=\"1.0\" encoding=\"UTF-8\"?><Error><Code>" + code + "</Code><Message>" + message
+                + "</Message></Error>";
         byte[] body = xml.getBytes(StandardCharsets.UTF_8);
-        String reason = status == 500 ? " Internal Server Error" : status == 503 ? " Service Unavailable" : " Bad Request";
-        String head = "HTTP/1.1 " + status + reason
+        String head = "HTTP/1.1 " + status + " " + reason
                 + "\r\nContent-Type: application/xml\r\nContent-Length: " + body.length + "\r\nConnection: close\r\n\r\n";
         out.write(head.getBytes(StandardCharsets.ISO_8859_1));
         out.write(body);

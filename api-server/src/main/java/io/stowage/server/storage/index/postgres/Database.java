@@ -49,7 +49,7 @@ public final class Database implements AutoCloseable {
 
     /**
      * ... and a statement that waits longer than {@code lockTimeout} for a lock another
-     * transaction holds fails (empty: it waits as long as that takes).
+     * transaction holds fails (empty: PostgreSQL's own {@code lock_timeout} applies, by default none).
      */
     public static Database connect(String jdbcUrl, String user, String password, String schema, int poolSize,
             Optional<Duration> lockTimeout) {
@@ -79,11 +79,11 @@ public final class Database implements AutoCloseable {
         // Plan each statement for its values: a cached generic plan of a Kafka-order scan walks
         // the time index and sorts the whole stream for every page. Planning costs well under a
         // millisecond next to the set-based statements it plans.
-        // A lock timeout: one transaction left holding a segment's row (a stuck client of the database,
-        // a cleaner of another server) would otherwise stop every commit of this server, since its
-        // commits go one group at a time. The migrations wait for each other without it.
-        config.setConnectionInitSql("SET plan_cache_mode = force_custom_plan; SET lock_timeout = "
-                + lockTimeout.map(Duration::toMillis).orElse(0L));
+        // A lock timeout: one transaction left holding a lock the commits need (a table lock of
+        // maintenance, a session left open) would otherwise stop every commit of this server, since
+        // its commits go one group at a time. The migrations wait for each other without it.
+        config.setConnectionInitSql("SET plan_cache_mode = force_custom_plan"
+                + lockTimeout.map(t -> "; SET lock_timeout = " + t.toMillis()).orElse(""));
         config.addDataSourceProperty("ApplicationName", "stowage");
         config.addDataSourceProperty("tcpKeepAlive", "true");
         registry.ifPresent(r -> config.setMetricsTrackerFactory(new MicrometerMetricsTrackerFactory(r)));
@@ -178,8 +178,9 @@ public final class Database implements AutoCloseable {
             // not an outage: the database answers, but another transaction has held what this needs too long
             return new StorageUnavailableException("the index database at " + description + " is held up (" + purpose
                     + "): a lock that another transaction holds was not granted within "
-                    + lockTimeout.map(Database::describe).orElse("the lock timeout")
-                    + " (STOWAGE_DB_LOCK_TIMEOUT); pg_stat_activity shows which transaction waits and which holds it",
+                    + lockTimeout.map(Database::describe).orElse("PostgreSQL's lock_timeout")
+                    + " (STOWAGE_DB_LOCK_TIMEOUT); look in pg_stat_activity for a long-running or 'idle in transaction'"
+                    + " session",
                     e);
         }
         if (e instanceof SQLTransientConnectionException || state.startsWith("08") || state.startsWith("57P")

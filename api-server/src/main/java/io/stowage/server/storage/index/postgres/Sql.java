@@ -20,7 +20,6 @@ final class Sql {
 
     private Sql() {}
 
-    /** The statement failed because a row it wrote has a key that is stored already. */
     /** lock_timeout passed while the statement waited for a lock. */
     static final String LOCK_NOT_AVAILABLE = "55P03";
 
@@ -29,6 +28,7 @@ final class Sql {
         return e.getCause() instanceof SQLException s && LOCK_NOT_AVAILABLE.equals(s.getSQLState());
     }
 
+    /** The statement failed because a row it wrote has a key that is stored already. */
     static boolean isUniqueViolation(StorageException e) {
         return e.getCause() instanceof SQLException s && UNIQUE_VIOLATION.equals(s.getSQLState());
     }

@@ -9,6 +9,7 @@ import io.stowage.server.testing.TestBackends;
 import java.sql.Array;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
@@ -97,6 +98,7 @@ class LockTimeoutTest extends IndexContractFixture {
                     st.execute("SELECT pg_advisory_xact_lock(" + Migrations.LOCK_KEY + ")");
                     CompletableFuture<Database> connecting = CompletableFuture.supplyAsync(
                             () -> TestBackends.database(other, Optional.of(LOCK_TIMEOUT)), thread);
+                    awaitAWaiterForTheAdvisoryLock(st);
                     Thread.sleep(LOCK_TIMEOUT.toMillis() * 5); // long past the lock timeout of the other's statements
                     assertThat(connecting).as("migrations wait while another server migrates").isNotDone();
                     return connecting;
@@ -113,6 +115,21 @@ class LockTimeoutTest extends IndexContractFixture {
         } finally {
             thread.shutdownNow();
         }
+    }
+
+    /** Until a session waits for an advisory lock: the other's migrations have reached theirs. */
+    private static void awaitAWaiterForTheAdvisoryLock(Statement st) throws SQLException, InterruptedException {
+        for (int i = 0; i < 600; i++) {
+            try (ResultSet rs = st.executeQuery("SELECT count(*) FROM pg_locks WHERE locktype = 'advisory'"
+                    + " AND NOT granted")) {
+                rs.next();
+                if (rs.getInt(1) > 0) {
+                    return;
+                }
+            }
+            Thread.sleep(100);
+        }
+        throw new AssertionError("the second connection never waited for the migrations' lock");
     }
 
     private static void lockRows(Connection c, List<Long> segments) throws SQLException {

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.stowage.server.storage.Archive.StoredMessage;
+import io.stowage.server.storage.error.Dependency;
 import io.stowage.server.storage.error.StorageUnavailableException;
 import io.stowage.server.storage.index.MessageIndex;
 import io.stowage.server.storage.index.SegmentRef;
@@ -130,7 +131,8 @@ class SegmentMergeTest {
             @Override
             public int relocate(List<SegmentRef> from, long to, Map<String, int[]> newOffsets) {
                 if (failing[0]) {
-                    throw new StorageUnavailableException("connection to the index lost (simulated)", null);
+                    throw new StorageUnavailableException(Dependency.INDEX, "connection to the index lost (simulated)",
+                            null);
                 }
                 return real.relocate(from, to, newOffsets);
             }
@@ -157,6 +159,45 @@ class SegmentMergeTest {
         }
     }
 
+    /**
+     * A move held up without an outage (a lock not granted within the lock timeout) skips that
+     * group only: the clean goes on and reports, and the next one after the grace merges.
+     */
+    @Test
+    void aMergeHeldUpByALockIsLeftForTheNextCleanWhileTheCleanGoesOn() {
+        boolean[] held = {true};
+        UnaryOperator<MessageIndex> heldMove = real -> new ForwardingIndex(real) {
+            @Override
+            public int relocate(List<SegmentRef> from, long to, Map<String, int[]> newOffsets) {
+                if (held[0]) {
+                    throw new StorageUnavailableException("a lock was not granted within 10 s (simulated)", null);
+                }
+                return real.relocate(from, to, newOffsets);
+            }
+        };
+        try (MemoryEngine e = start(TARGET, heldMove)) {
+            List<String> ids = putOneByOne(e, CLOSED_HOUR, 6, "x");
+            Map<String, String> before = documents(e, ids);
+
+            CleanReport first = e.cleaner().clean();
+
+            assertThat(first.ran()).isTrue();
+            assertThat(first.replacedSegments()).isZero();
+            assertThat(e.objects()).as("the old objects and the unused new one").hasSize(7);
+            assertThat(documents(e, ids)).isEqualTo(before);
+
+            held[0] = false;
+            e.clock().advance(GRACE.plusSeconds(1));
+            CleanReport second = e.cleaner().clean();
+
+            assertThat(second.orphanedSegments()).isEqualTo(1);
+            assertThat(second.replacedSegments()).isEqualTo(6);
+            assertThat(e.objects()).hasSize(1);
+            assertThat(documents(e, ids)).isEqualTo(before);
+            assertThat(problems(e)).isEmpty();
+        }
+    }
+
     @Test
     void aMergeInterruptedAfterTheMoveLeavesOldObjectsThatTheNextCleanDeletes() {
         boolean[] crash = {true};
@@ -166,7 +207,8 @@ class SegmentMergeTest {
                 int moved = real.relocate(from, to, newOffsets);
                 if (crash[0]) {
                     crash[0] = false;
-                    throw new StorageUnavailableException("server stopped after the move (simulated)", null);
+                    throw new StorageUnavailableException(Dependency.INDEX, "server stopped after the move (simulated)",
+                            null);
                 }
                 return moved;
             }

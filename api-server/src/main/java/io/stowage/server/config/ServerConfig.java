@@ -282,7 +282,7 @@ public record ServerConfig(
     /** PostgreSQL takes a lock_timeout of at most 2^31-1 ms (about 24 days). */
     private static Optional<Duration> lockTimeout(String text) {
         Optional<Duration> timeout = Values.optionalDuration(text);
-        if (timeout.isPresent() && timeout.get().toMillis() > Integer.MAX_VALUE) {
+        if (timeout.isPresent() && timeout.get().compareTo(Duration.ofMillis(Integer.MAX_VALUE)) > 0) {
             throw new IllegalArgumentException("at most 24d, PostgreSQL's longest lock_timeout (or off)");
         }
         return timeout;

@@ -1,6 +1,7 @@
 package io.stowage.server.storage.blob;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.stowage.embedded.LocalS3;
 import io.stowage.s3.S3Checksum;
@@ -80,6 +81,24 @@ class S3UploadHeadersTest {
                 assertThat(put.header("content-md5")).isNotBlank();
                 assertThat(put.headers()).noneMatch(h -> h.toLowerCase().startsWith("x-amz-checksum-"));
             });
+        }
+    }
+
+    /** Another refusal of the trial write is the store's answer: the write fails, auto stays undecided. */
+    @Test
+    void autoDoesNotTakeAnyRefusalForARefusedChecksumHeader() {
+        try (FaultProxy proxy = FaultProxy.start(S3PROXY.uri());
+                S3BlobStore store = S3PROXY.via("a proxy refusing writes", proxy.uri())
+                        .store(TestBackends.uniqueName("refuses-writes"), "p", S3Checksum.AUTO)) {
+            proxy.inject(FaultProxy.Fault.ANSWER_400, 1);
+
+            assertThatThrownBy(() -> store.put("a/x.bson", content())).hasMessageContaining("HTTP 400");
+            assertThat(store.proofInUse()).isEqualTo(S3Checksum.AUTO);
+            assertThat(proxy.requests().stream().filter(r -> r.method().equals("PUT") && r.path().contains("/a/")))
+                    .as("no second write with Content-MD5").hasSize(1);
+
+            store.put("a/x.bson", content());
+            assertThat(store.proofInUse()).isEqualTo(S3Checksum.CRC32C);
         }
     }
 

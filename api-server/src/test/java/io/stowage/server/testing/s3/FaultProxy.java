@@ -55,7 +55,9 @@ public final class FaultProxy implements AutoCloseable {
          */
         REFUSE_CHECKSUM_HEADER,
         /** Answer such a PUT with 501 NotImplemented, as S3 answers a header of functionality it lacks. */
-        NOT_IMPLEMENTED_CHECKSUM_HEADER
+        NOT_IMPLEMENTED_CHECKSUM_HEADER,
+        /** Answer an object PUT with 400 InvalidArgument that has nothing to do with checksums. */
+        ANSWER_400
     }
 
     /** What the client sent: the request line and headers, and the first bytes of the body. */
@@ -183,6 +185,10 @@ public final class FaultProxy implements AutoCloseable {
                     new String(body, 0, Math.min(body.length, 48), StandardCharsets.ISO_8859_1)));
             if (damage && f == Fault.ANSWER_500) {
                 answerError(out, 500, "Internal Server Error", "InternalError", "injected by the fault proxy");
+                return;
+            }
+            if (damage && f == Fault.ANSWER_400) {
+                answerError(out, 400, "Bad Request", "InvalidArgument", "injected by the fault proxy");
                 return;
             }
             if (damage && f == Fault.ANSWER_503) {

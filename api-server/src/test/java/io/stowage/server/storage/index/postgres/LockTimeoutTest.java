@@ -120,8 +120,11 @@ class LockTimeoutTest extends IndexContractFixture {
     /** Until a session waits for an advisory lock: the other's migrations have reached theirs. */
     private static void awaitAWaiterForTheAdvisoryLock(Statement st) throws SQLException, InterruptedException {
         for (int i = 0; i < 600; i++) {
-            try (ResultSet rs = st.executeQuery("SELECT count(*) FROM pg_locks WHERE locktype = 'advisory'"
-                    + " AND NOT granted")) {
+            // an advisory lock on a bigint key: its high 32 bits in classid, its low 32 bits in objid
+            try (ResultSet rs = st.executeQuery("SELECT count(*) FROM pg_locks l JOIN pg_database d ON d.oid = l.database"
+                    + " WHERE l.locktype = 'advisory' AND NOT l.granted AND d.datname = current_database()"
+                    + " AND l.classid::bigint = " + (Migrations.LOCK_KEY >>> 32)
+                    + " AND l.objid::bigint = " + (Migrations.LOCK_KEY & 0xffff_ffffL))) {
                 rs.next();
                 if (rs.getInt(1) > 0) {
                     return;

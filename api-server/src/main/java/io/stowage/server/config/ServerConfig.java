@@ -74,8 +74,8 @@ public record ServerConfig(
     public static final Setting<Optional<Duration>> DB_LOCK_TIMEOUT = Setting.of("STOWAGE_DB_LOCK_TIMEOUT", "10s",
             "How long a statement of the index waits for a row or table lock that another transaction holds"
                     + " before its call fails with UNAVAILABLE (the caller retries); off leaves PostgreSQL's own"
-                    + " lock_timeout (by default it waits as long as it takes). Commits go one group at a time, so"
-                    + " without it one stuck transaction would hold them all.",
+                    + " lock_timeout (by default it waits as long as it takes). A group commit waits at most a second,"
+                    + " then commits each of its batches alone.",
             ServerConfig::lockTimeout);
     public static final Setting<String> S3_BUCKET = Setting.of("STOWAGE_S3_BUCKET", null,
             "S3 bucket for segment objects. Unset: files under STOWAGE_DATA_DIR/segments.", Values::string);

@@ -9,6 +9,7 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
@@ -81,11 +82,18 @@ final class CopyCommit {
      * already: nothing was committed then.
      */
     Optional<List<IndexEntry>> commit(List<Long> segmentIds, List<IndexEntry> entries) {
+        return commit(segmentIds, entries, Optional.empty());
+    }
+
+    /** ... whose statements wait at most {@code lockWait} for a lock (empty: the connection's lock timeout). */
+    Optional<List<IndexEntry>> commit(List<Long> segmentIds, List<IndexEntry> entries, Optional<Duration> lockWait) {
         // numbered outside the transaction: a number it created and then rolled back would stay cached
         Map<String, Integer> streamIds = db.withConnection("name streams",
                 c -> streams.ensure(c, entries.stream().map(IndexEntry::stream).toList()));
+        Database.SqlWork<List<IndexEntry>> work = c -> copy(c, segmentIds, entries, streamIds);
         try {
-            return Optional.of(db.inTransaction("index stored messages", c -> copy(c, segmentIds, entries, streamIds)));
+            return Optional.of(lockWait.isPresent() ? db.inTransaction("index stored messages", lockWait.get(), work)
+                    : db.inTransaction("index stored messages", work));
         } catch (StorageException e) {
             if (Sql.isUniqueViolation(e)) {
                 return Optional.empty();

@@ -107,6 +107,11 @@ public final class Database implements AutoCloseable {
         return description;
     }
 
+    /** How long a statement waits for a lock another transaction holds (empty: PostgreSQL's own setting). */
+    public Optional<Duration> lockTimeout() {
+        return lockTimeout;
+    }
+
     /**
      * Checks that the database answers {@code SELECT 1} within {@code timeout} once a connection
      * is had; throws {@link StorageUnavailableException} when it does not.
@@ -152,6 +157,16 @@ public final class Database implements AutoCloseable {
         } catch (SQLException e) {
             throw translate(purpose, e);
         }
+    }
+
+    /** {@link #inTransaction(String, SqlWork)} whose statements wait at most {@code lockWait} for a lock. */
+    public <T> T inTransaction(String purpose, Duration lockWait, SqlWork<T> work) {
+        return inTransaction(purpose, c -> {
+            try (Statement st = c.createStatement()) {
+                st.execute("SET LOCAL lock_timeout = " + lockWait.toMillis());
+            }
+            return work.run(c);
+        });
     }
 
     private static void autoCommitQuietly(Connection c) {

@@ -16,6 +16,7 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Collections;
@@ -46,6 +47,12 @@ final class PostgresMessages {
     static final String LOCK_ORDER = "x.u, x.tx COLLATE \"C\"";
     /** The most rows the commits of a group hold, unless its first commit alone has more. */
     private static final int MAX_GROUP_ROWS = 10_000;
+    /**
+     * The longest a group waits for a lock, when the connection's lock timeout is longer: a lock
+     * held for a second is held by something other than a concurrent commit, and the group's
+     * calls are better committed alone (see {@link #commitTogether}).
+     */
+    static final Duration GROUP_LOCK_WAIT = Duration.ofSeconds(1);
     /** What a segment's commit sets, besides its live count and bytes. */
     static final String COMMITTED = "state = 'committed', committed_at = now()";
 
@@ -56,6 +63,8 @@ final class PostgresMessages {
     private final CopyCommit copyCommit;
     private final int copyFrom;
     private final GroupedCalls<CommitCall, Committed> commits;
+    /** {@link #GROUP_LOCK_WAIT} when the connection's lock timeout is longer (or off); else empty: that timeout. */
+    private final Optional<Duration> groupLockWait;
 
     /** @param copyFrom commits of at least this many rows go by {@link CopyCommit} first */
     PostgresMessages(Database db, NameIds streams, NameIds types, int copyFrom) {
@@ -65,6 +74,8 @@ final class PostgresMessages {
         this.copyCommit = new CopyCommit(db, streams);
         this.copyFrom = copyFrom;
         this.commits = new GroupedCalls<>(this::commitTogether, call -> call.entries().size(), MAX_GROUP_ROWS);
+        this.groupLockWait = db.lockTimeout().isPresent() && db.lockTimeout().get().compareTo(GROUP_LOCK_WAIT) <= 0
+                ? Optional.empty() : Optional.of(GROUP_LOCK_WAIT);
     }
 
     Map<String, byte[]> findDigests(Collection<String> ids) {
@@ -164,57 +175,41 @@ final class PostgresMessages {
      * The rows and the segments' commit, one transaction, shared with the commits of other
      * PutBatch calls that come while one runs ({@link GroupedCalls}): each statement's planning,
      * round trip and WAL flush then serve several batches, and a group of small batches goes by
-     * {@code COPY}. Returns the ids indexed.
+     * {@code COPY}. A call its group could not commit is committed alone, on the caller's own
+     * thread, outside the groups' turn. Returns the ids indexed.
      */
     Collection<String> commitSegments(List<Long> segmentIds, List<IndexEntry> entries) {
-        return commits.run(new CommitCall(segmentIds, entries)).idsOrThrow();
+        Committed grouped = commits.run(new CommitCall(segmentIds, entries));
+        if (grouped.alone()) {
+            return commit(segmentIds, entries, Optional.empty()).stream().map(IndexEntry::id).toList();
+        }
+        return grouped.idsOrThrow();
     }
 
     /**
      * Commits a group of calls together and tells each call which of its entries were indexed.
-     * When that fails for a reason of its own (a deadlock with another writer, or something in one
-     * call's rows), each call is committed alone, so that only the call concerned fails. A
+     * Groups go one at a time, so a group waits at most {@link #GROUP_LOCK_WAIT} for a lock another
+     * transaction holds: past it, or when the group fails for a reason of its own (a deadlock with
+     * another writer, something in one call's rows), each call is committed again alone by its own
+     * caller, all at once and with the connection's full lock timeout, so that a lock held on one
+     * row, or one call's bad rows, fail only the call concerned and hold up no one else's turn. A
      * commit is safe to run again: it indexes only into segments still pending, so a call whose
      * rows a failed attempt did commit indexes nothing the second time, and the write path finds
-     * them stored and settles them.
+     * them stored and settles them. An outage fails the whole group at once.
      */
     private List<Committed> commitTogether(List<CommitCall> group) {
-        if (group.size() > 1) {
-            try {
-                return commitAsOne(group);
-            } catch (StorageException e) {
-                if (endsTheGroup(e)) {
-                    throw e; // each call alone would fail the same way, one after the other
-                }
-                log.debug("A group of {} commits failed, committing each alone: {}", group.size(), e.getMessage());
+        try {
+            return commitAsOne(group);
+        } catch (StorageException e) {
+            if (e instanceof StorageUnavailableException u && u.dependency().isPresent()) {
+                throw e; // the database is down: each call alone would fail the same way
             }
+            if (group.size() == 1 && !Sql.isLockTimeout(e)) {
+                throw e; // it was alone already
+            }
+            log.debug("A group of {} commits failed, each is committed alone: {}", group.size(), e.getMessage());
+            return Collections.nCopies(group.size(), Committed.ALONE);
         }
-        List<Committed> results = new ArrayList<>(group.size());
-        RuntimeException endedBy = null;
-        for (CommitCall call : group) {
-            if (endedBy != null) {
-                results.add(Committed.failed(endedBy)); // the rest would wait for the same in turn
-                continue;
-            }
-            try {
-                results.add(Committed.ids(commit(call.segmentIds(), call.entries()).stream()
-                        .map(IndexEntry::id).toList()));
-            } catch (RuntimeException e) {
-                results.add(Committed.failed(e));
-                if (e instanceof StorageException failure && endsTheGroup(failure)) {
-                    endedBy = e;
-                }
-            }
-        }
-        return results;
-    }
-
-    /**
-     * Whether a failure is one that the group's other calls would meet too, each in its turn: the
-     * database is down, or a lock that another transaction holds was not granted in time.
-     */
-    private static boolean endsTheGroup(StorageException e) {
-        return e instanceof StorageUnavailableException u && u.dependency().isPresent() || Sql.isLockTimeout(e);
     }
 
     private List<Committed> commitAsOne(List<CommitCall> group) {
@@ -225,7 +220,7 @@ final class PostgresMessages {
             entries.addAll(call.entries());
         }
         Set<IndexEntry> indexed = Collections.newSetFromMap(new IdentityHashMap<>());
-        indexed.addAll(commit(segmentIds, entries));
+        indexed.addAll(commit(segmentIds, entries, groupLockWait));
         List<Committed> results = new ArrayList<>(group.size());
         for (CommitCall call : group) {
             results.add(Committed.ids(call.entries().stream().filter(indexed::contains).map(IndexEntry::id).toList()));
@@ -233,14 +228,12 @@ final class PostgresMessages {
         return results;
     }
 
-    /** The outcome of one call's commit: the ids indexed, or why it failed. */
-    private record Committed(Collection<String> ids, RuntimeException failure) {
-        static Committed ids(Collection<String> ids) {
-            return new Committed(ids, null);
-        }
+    /** The outcome of one call's commit in its group: the ids indexed, why it failed, or "commit it alone". */
+    private record Committed(Collection<String> ids, RuntimeException failure, boolean alone) {
+        static final Committed ALONE = new Committed(null, null, true);
 
-        static Committed failed(RuntimeException failure) {
-            return new Committed(null, failure);
+        static Committed ids(Collection<String> ids) {
+            return new Committed(ids, null, false);
         }
 
         Collection<String> idsOrThrow() {
@@ -257,14 +250,15 @@ final class PostgresMessages {
      * already (rare: the probe found none). Then, only if that failed, by the insert that leaves
      * stored ids out: {@code ON CONFLICT} looks every row up in the unique indexes before inserting
      * it, which cost PostgreSQL 1.45 ms against 1.24 ms per 100 rows without it ({@code pgbench}, a
-     * million rows in the table). Returns the entries indexed.
+     * million rows in the table). Statements wait at most {@code lockWait} for a lock (empty: the
+     * connection's lock timeout). Returns the entries indexed.
      */
-    private List<IndexEntry> commit(List<Long> segmentIds, List<IndexEntry> entries) {
+    private List<IndexEntry> commit(List<Long> segmentIds, List<IndexEntry> entries, Optional<Duration> lockWait) {
         Optional<List<IndexEntry>> committed = entries.size() >= copyFrom
-                ? copyCommit.commit(segmentIds, entries)
-                : insertCommit(segmentIds, entries, false);
+                ? copyCommit.commit(segmentIds, entries, lockWait)
+                : insertCommit(segmentIds, entries, false, lockWait);
         // empty: an id is stored already; the insert below leaves it out and indexes the rest
-        return committed.orElseGet(() -> insertCommit(segmentIds, entries, true).orElseThrow());
+        return committed.orElseGet(() -> insertCommit(segmentIds, entries, true, lockWait).orElseThrow());
     }
 
     /** The arguments of one {@link #commitSegments} call. */
@@ -276,10 +270,15 @@ final class PostgresMessages {
      * (empty).
      */
     private Optional<List<IndexEntry>> insertCommit(List<Long> segmentIds, List<IndexEntry> entries,
-            boolean settleConflicts) {
+            boolean settleConflicts, Optional<Duration> lockWait) {
+        // numbered outside any transaction: a number it created and then rolled back would stay cached
+        Map<String, Integer> streamIds = db.withConnection("name streams",
+                c -> streams.ensure(c, entries.stream().map(IndexEntry::stream).toList()));
+        Database.SqlWork<List<IndexEntry>> work = c -> insertCommit(c, segmentIds, entries, settleConflicts, streamIds);
         try {
-            return Optional.of(db.withConnection("index stored messages",
-                    c -> insertCommit(c, segmentIds, entries, settleConflicts)));
+            // one statement: a transaction of its own only to wait less for locks than the connection does
+            return Optional.of(lockWait.isPresent() ? db.inTransaction("index stored messages", lockWait.get(), work)
+                    : db.withConnection("index stored messages", work));
         } catch (StorageException e) {
             if (!settleConflicts && Sql.isUniqueViolation(e)) {
                 return Optional.empty();
@@ -289,8 +288,7 @@ final class PostgresMessages {
     }
 
     private List<IndexEntry> insertCommit(Connection c, List<Long> segmentIds, List<IndexEntry> entries,
-            boolean settleConflicts) throws SQLException {
-        Map<String, Integer> streamIds = streams.ensure(c, entries.stream().map(IndexEntry::stream).toList());
+            boolean settleConflicts, Map<String, Integer> streamIds) throws SQLException {
         int n = entries.size();
         String[] ids = new String[n];
         Integer[] streamCol = new Integer[n];

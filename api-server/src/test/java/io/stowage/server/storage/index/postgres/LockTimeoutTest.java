@@ -87,6 +87,65 @@ class LockTimeoutTest extends IndexContractFixture {
         }
     }
 
+    /**
+     * A lock held on one call's segment fails that call only: its group gives up waiting after
+     * {@link PostgresMessages#GROUP_LOCK_WAIT}, and each of its calls is committed again alone, by
+     * its own caller, with the full lock timeout. The group is made sure: the calls queue behind
+     * a first one that waits for a lock too.
+     */
+    @Test
+    void aLockHeldOnOneCallsSegmentFailsThatCallAloneAndTheRestOfItsGroupCommits() throws Exception {
+        try (PostgresIndex longer = new PostgresIndex(TestBackends.database(TestBackends.uniqueName("one-row-lock"),
+                Optional.of(Duration.ofSeconds(3))))) {
+            List<Long> segments = new ArrayList<>();
+            List<List<String>> ids = new ArrayList<>();
+            for (int call = 0; call < 5; call++) { // 0 goes first and holds the turn; 1 is held up; 2-4 are free
+                List<String> own = new ArrayList<>();
+                for (int i = 0; i < 20; i++) {
+                    own.add("one-" + call + "-" + i);
+                }
+                ids.add(own);
+                segments.add(longer.addPendingSegments(List.of(newSegment("s", "t", own.size(), 100))).get(0));
+            }
+            ExecutorService threads = Executors.newFixedThreadPool(5);
+            try {
+                List<CompletableFuture<Collection<String>>> calls = longer.database().withConnection("hold two rows",
+                        c -> {
+                            c.setAutoCommit(false);
+                            try (Statement st = c.createStatement()) {
+                                lockRows(c, segments.subList(0, 2));
+                                List<CompletableFuture<Collection<String>>> all = new ArrayList<>();
+                                all.add(commitAfter(longer, threads, new CyclicBarrier(1), segments.get(0), ids.get(0)));
+                                awaitAWaiterForARowLock(st);
+                                CyclicBarrier rest = new CyclicBarrier(4);
+                                for (int call = 1; call < 5; call++) {
+                                    all.add(commitAfter(longer, threads, rest, segments.get(call), ids.get(call)));
+                                }
+                                CompletableFuture.allOf(all.stream().map(f -> f.exceptionally(e -> null))
+                                        .toArray(CompletableFuture[]::new)).join();
+                                return all;
+                            } catch (InterruptedException e) {
+                                throw new IllegalStateException(e);
+                            } finally {
+                                c.rollback();
+                                c.setAutoCommit(true);
+                            }
+                        });
+
+                for (int call = 0; call < 2; call++) {
+                    assertThat(calls.get(call)).failsWithin(Duration.ZERO).withThrowableOfType(Exception.class)
+                            .havingRootCause().withMessageContaining("canceling statement due to lock timeout");
+                }
+                for (int call = 2; call < 5; call++) {
+                    assertThat(calls.get(call).join()).as("call %d", call).containsExactlyInAnyOrderElementsOf(ids.get(call));
+                }
+                assertThat(longer.messageCount()).isEqualTo(3 * 20);
+            } finally {
+                threads.shutdownNow();
+            }
+        }
+    }
+
     @Test
     void migrationsWaitForEachOtherLongerThanTheLockTimeout() throws Exception {
         String other = TestBackends.uniqueName("migrations-wait");
@@ -133,6 +192,23 @@ class LockTimeoutTest extends IndexContractFixture {
             Thread.sleep(100);
         }
         throw new AssertionError("the second connection never waited for the migrations' lock");
+    }
+
+    /**
+     * Until a session waits for a lock: the first commit is in its turn. (pg_locks, since
+     * pg_stat_activity keeps the snapshot it took first for the rest of the transaction.)
+     */
+    private static void awaitAWaiterForARowLock(Statement st) throws SQLException, InterruptedException {
+        for (int i = 0; i < 600; i++) {
+            try (ResultSet rs = st.executeQuery("SELECT count(*) FROM pg_locks WHERE NOT granted")) {
+                rs.next();
+                if (rs.getInt(1) > 0) {
+                    return;
+                }
+            }
+            Thread.sleep(20);
+        }
+        throw new AssertionError("the first commit never waited for the row lock");
     }
 
     private static void lockRows(Connection c, List<Long> segments) throws SQLException {

@@ -176,31 +176,27 @@ class LockTimeoutTest extends IndexContractFixture {
         }
     }
 
-    /** Until a session waits for an advisory lock: the other's migrations have reached theirs. */
+    /** Until a session waits for the migrations' advisory lock in this database. */
     private static void awaitAWaiterForTheAdvisoryLock(Statement st) throws SQLException, InterruptedException {
-        for (int i = 0; i < 600; i++) {
-            // an advisory lock on a bigint key: its high 32 bits in classid, its low 32 bits in objid
-            try (ResultSet rs = st.executeQuery("SELECT count(*) FROM pg_locks l JOIN pg_database d ON d.oid = l.database"
-                    + " WHERE l.locktype = 'advisory' AND NOT l.granted AND d.datname = current_database()"
-                    + " AND l.classid::bigint = " + (Migrations.LOCK_KEY >>> 32)
-                    + " AND l.objid::bigint = " + (Migrations.LOCK_KEY & 0xffff_ffffL))) {
-                rs.next();
-                if (rs.getInt(1) > 0) {
-                    return;
-                }
-            }
-            Thread.sleep(100);
-        }
-        throw new AssertionError("the second connection never waited for the migrations' lock");
+        // an advisory lock on a bigint key: its high 32 bits in classid, its low 32 bits in objid
+        awaitAWaiter(st, "SELECT count(*) FROM pg_locks l JOIN pg_database d ON d.oid = l.database"
+                + " WHERE l.locktype = 'advisory' AND NOT l.granted AND d.datname = current_database()"
+                + " AND l.classid::bigint = " + (Migrations.LOCK_KEY >>> 32)
+                + " AND l.objid::bigint = " + (Migrations.LOCK_KEY & 0xffff_ffffL));
+    }
+
+    /** Until a session waits for a lock: the first commit is in its turn. */
+    private static void awaitAWaiterForARowLock(Statement st) throws SQLException, InterruptedException {
+        awaitAWaiter(st, "SELECT count(*) FROM pg_locks WHERE NOT granted");
     }
 
     /**
-     * Until a session waits for a lock: the first commit is in its turn. (pg_locks, since
+     * Until {@code count} finds a waiter, for up to a minute. (pg_locks is read live, where
      * pg_stat_activity keeps the snapshot it took first for the rest of the transaction.)
      */
-    private static void awaitAWaiterForARowLock(Statement st) throws SQLException, InterruptedException {
-        for (int i = 0; i < 600; i++) {
-            try (ResultSet rs = st.executeQuery("SELECT count(*) FROM pg_locks WHERE NOT granted")) {
+    private static void awaitAWaiter(Statement st, String count) throws SQLException, InterruptedException {
+        for (int i = 0; i < 3000; i++) {
+            try (ResultSet rs = st.executeQuery(count)) {
                 rs.next();
                 if (rs.getInt(1) > 0) {
                     return;
@@ -208,7 +204,7 @@ class LockTimeoutTest extends IndexContractFixture {
             }
             Thread.sleep(20);
         }
-        throw new AssertionError("the first commit never waited for the row lock");
+        throw new AssertionError("no session waited for the lock: " + count);
     }
 
     private static void lockRows(Connection c, List<Long> segments) throws SQLException {

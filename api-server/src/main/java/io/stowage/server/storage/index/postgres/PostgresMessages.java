@@ -179,11 +179,11 @@ final class PostgresMessages {
      * thread, outside the groups' turn. Returns the ids indexed.
      */
     Collection<String> commitSegments(List<Long> segmentIds, List<IndexEntry> entries) {
-        Committed grouped = commits.run(new CommitCall(segmentIds, entries));
+        Committed grouped = commits.run(new CommitCall(segmentIds, entries)); // a group's outage is thrown here
         if (grouped.alone()) {
             return commit(segmentIds, entries, Optional.empty()).stream().map(IndexEntry::id).toList();
         }
-        return grouped.idsOrThrow();
+        return grouped.ids();
     }
 
     /**
@@ -228,19 +228,12 @@ final class PostgresMessages {
         return results;
     }
 
-    /** The outcome of one call's commit in its group: the ids indexed, why it failed, or "commit it alone". */
-    private record Committed(Collection<String> ids, RuntimeException failure, boolean alone) {
-        static final Committed ALONE = new Committed(null, null, true);
+    /** The outcome of one call's commit in its group: the ids indexed, or "commit it alone". */
+    private record Committed(Collection<String> ids, boolean alone) {
+        static final Committed ALONE = new Committed(null, true);
 
         static Committed ids(Collection<String> ids) {
-            return new Committed(ids, null, false);
-        }
-
-        Collection<String> idsOrThrow() {
-            if (failure != null) {
-                throw failure;
-            }
-            return ids;
+            return new Committed(ids, false);
         }
     }
 

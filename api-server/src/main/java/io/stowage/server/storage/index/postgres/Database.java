@@ -79,9 +79,9 @@ public final class Database implements AutoCloseable {
         // Plan each statement for its values: a cached generic plan of a Kafka-order scan walks
         // the time index and sorts the whole stream for every page. Planning costs well under a
         // millisecond next to the set-based statements it plans.
-        // A lock timeout: one transaction left holding a lock the commits need (a table lock of
-        // maintenance, a session left open) would otherwise stop every commit of this server, since
-        // its commits go one group at a time. The migrations wait for each other without it.
+        // A lock timeout: a statement waiting on a lock that a transaction left open holds (a table
+        // lock of maintenance, a session left idle in transaction) fails instead of waiting as long
+        // as that transaction lives; its caller retries. The migrations wait for each other without it.
         config.setConnectionInitSql("SET plan_cache_mode = force_custom_plan"
                 + lockTimeout.map(t -> "; SET lock_timeout = " + t.toMillis()).orElse(""));
         config.addDataSourceProperty("ApplicationName", "stowage");
@@ -110,6 +110,11 @@ public final class Database implements AutoCloseable {
     /** How long a statement waits for a lock another transaction holds (empty: PostgreSQL's own setting). */
     public Optional<Duration> lockTimeout() {
         return lockTimeout;
+    }
+
+    /** The most connections the pool holds. */
+    public int poolSize() {
+        return pool.getMaximumPoolSize();
     }
 
     /**

@@ -26,6 +26,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -65,6 +67,10 @@ final class PostgresMessages {
     private final GroupedCalls<CommitCall, Committed> commits;
     /** {@link #GROUP_LOCK_WAIT} when the connection's lock timeout is longer (or off); else empty: that timeout. */
     private final Optional<Duration> groupLockWait;
+    /** Calls committed alone at once: half the pool (see {@link #commitAlone}). */
+    private final Semaphore aloneSlots;
+    /** How long a call to be committed alone waits for its turn: as long as a lock may be waited for. */
+    private final Duration aloneQueueWait;
 
     /** @param copyFrom commits of at least this many rows go by {@link CopyCommit} first */
     PostgresMessages(Database db, NameIds streams, NameIds types, int copyFrom) {
@@ -76,6 +82,8 @@ final class PostgresMessages {
         this.commits = new GroupedCalls<>(this::commitTogether, call -> call.entries().size(), MAX_GROUP_ROWS);
         this.groupLockWait = db.lockTimeout().isPresent() && db.lockTimeout().get().compareTo(GROUP_LOCK_WAIT) <= 0
                 ? Optional.empty() : Optional.of(GROUP_LOCK_WAIT);
+        this.aloneSlots = new Semaphore(Math.max(1, db.poolSize() / 2));
+        this.aloneQueueWait = db.lockTimeout().orElse(Database.DEFAULT_LOCK_TIMEOUT);
     }
 
     Map<String, byte[]> findDigests(Collection<String> ids) {
@@ -179,11 +187,36 @@ final class PostgresMessages {
      * thread, outside the groups' turn. Returns the ids indexed.
      */
     Collection<String> commitSegments(List<Long> segmentIds, List<IndexEntry> entries) {
-        Committed grouped = commits.run(new CommitCall(segmentIds, entries)); // a group's outage is thrown here
-        if (grouped.alone()) {
-            return commit(segmentIds, entries, Optional.empty()).stream().map(IndexEntry::id).toList();
+        // an outage of the group, or the failure of a call that was alone in it, is thrown here
+        Committed grouped = commits.run(new CommitCall(segmentIds, entries));
+        return grouped.alone() ? commitAlone(segmentIds, entries) : grouped.ids();
+    }
+
+    /**
+     * A call its group could not commit, committed alone with the connection's full lock timeout.
+     * A few at a time: under a table lock each of them holds a connection for that long, and all of
+     * them at once would take the pool from every other call (whose wait for a connection then
+     * reads as an outage of the database).
+     */
+    private Collection<String> commitAlone(List<Long> segmentIds, List<IndexEntry> entries) {
+        boolean admitted;
+        try {
+            admitted = aloneSlots.tryAcquire(aloneQueueWait.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new StorageUnavailableException("interrupted while waiting to index stored messages", e);
         }
-        return grouped.ids();
+        if (!admitted) {
+            throw new StorageUnavailableException("the index database at " + db.description() + " is held up: "
+                    + "half of the pool's connections already wait for locks that other transactions"
+                    + " hold (STOWAGE_DB_LOCK_TIMEOUT); look in pg_stat_activity for a long-running or 'idle in"
+                    + " transaction' session", null);
+        }
+        try {
+            return commit(segmentIds, entries, Optional.empty()).stream().map(IndexEntry::id).toList();
+        } finally {
+            aloneSlots.release();
+        }
     }
 
     /**
@@ -204,8 +237,8 @@ final class PostgresMessages {
             if (e instanceof StorageUnavailableException u && u.dependency().isPresent()) {
                 throw e; // the database is down: each call alone would fail the same way
             }
-            if (group.size() == 1 && !Sql.isLockTimeout(e)) {
-                throw e; // it was alone already
+            if (group.size() == 1 && (groupLockWait.isEmpty() || !Sql.isLockTimeout(e))) {
+                throw e; // it was alone already, and waited as long as it would alone
             }
             log.debug("A group of {} commits failed, each is committed alone: {}", group.size(), e.getMessage());
             return Collections.nCopies(group.size(), Committed.ALONE);

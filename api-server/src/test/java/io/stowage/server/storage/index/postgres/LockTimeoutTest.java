@@ -185,9 +185,10 @@ class LockTimeoutTest extends IndexContractFixture {
                 + " AND l.objid::bigint = " + (Migrations.LOCK_KEY & 0xffff_ffffL));
     }
 
-    /** Until a session waits for a lock: the first commit is in its turn. */
+    /** Until a session waits for a row this transaction locked: the first commit is in its turn. */
     private static void awaitAWaiterForARowLock(Statement st) throws SQLException, InterruptedException {
-        awaitAWaiter(st, "SELECT count(*) FROM pg_locks WHERE NOT granted");
+        awaitAWaiter(st, "SELECT count(*) FROM pg_locks w JOIN pg_locks h ON h.transactionid = w.transactionid"
+                + " AND h.granted AND h.pid = pg_backend_pid() WHERE w.locktype = 'transactionid' AND NOT w.granted");
     }
 
     /**

@@ -149,24 +149,23 @@ public final class S3Bucket implements AutoCloseable {
                 throw f;
             }
             log.debug("{} refused a write with x-amz-checksum-crc32c", endpointText(), f);
-            String refused = "refuses x-amz-checksum-crc32c (" + f.getMessage() + ")";
-            putByMd5AfterTrial(fullKey, length, contentType, content, body, refused, f);
-            settle(S3Checksum.MD5, refused);
+            settleOnMd5(fullKey, length, contentType, content, body,
+                    "refuses x-amz-checksum-crc32c (" + f.getMessage() + ")", f);
             return;
         }
         if (answer != null) {
             settle(S3Checksum.CRC32C, "echoes x-amz-checksum-crc32c");
             return;
         }
-        putByMd5AfterTrial(fullKey, length, contentType, content, body, "does not echo x-amz-checksum-crc32c", null);
-        settle(S3Checksum.MD5, "does not echo x-amz-checksum-crc32c");
+        settleOnMd5(fullKey, length, contentType, content, body, "does not echo x-amz-checksum-crc32c", null);
     }
 
     /**
-     * The write again, proven by MD5, after the trial of {@code auto} showed CRC32C does not serve.
-     * Should MD5 not prove it either, the error says both, for the setting the operator chose.
+     * The write again, proven by MD5, after the trial of {@code auto} showed CRC32C does not serve;
+     * once it is proven, MD5 proves every later write. Should MD5 not prove it either, the error
+     * says both, for the setting the operator chose.
      */
-    private void putByMd5AfterTrial(String fullKey, long length, String contentType, S3WriteProof.Content content,
+    private void settleOnMd5(String fullKey, long length, String contentType, S3WriteProof.Content content,
             Supplier<RequestBody> body, String trialShowed, S3Failure trial) throws IOException {
         try {
             putProven(fullKey, length, contentType, content, body, S3Checksum.MD5, false);
@@ -177,11 +176,11 @@ public final class S3Bucket implements AutoCloseable {
             if (md5.kind() != S3Failure.Kind.UNPROVEN) {
                 throw md5;
             }
-            S3Failure both = new S3Failure(S3Failure.Kind.UNPROVEN, fullKey, names.checksum() + "=auto: the store at "
+            throw new S3Failure(S3Failure.Kind.UNPROVEN, fullKey, names.checksum() + "=auto: the store at "
                     + endpointText() + " " + trialShowed + ", and the write proven by Content-MD5 instead failed too: "
                     + md5.getMessage(), md5);
-            throw both;
         }
+        settle(S3Checksum.MD5, trialShowed);
     }
 
     private PutObjectResponse putProven(String fullKey, long length, String contentType, S3WriteProof.Content content,

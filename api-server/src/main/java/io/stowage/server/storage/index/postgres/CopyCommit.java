@@ -82,18 +82,19 @@ final class CopyCommit {
      * already: nothing was committed then.
      */
     Optional<List<IndexEntry>> commit(List<Long> segmentIds, List<IndexEntry> entries) {
-        return commit(segmentIds, entries, Optional.empty());
+        return commit(segmentIds, entries, streams.ensure(db, entries.stream().map(IndexEntry::stream).toList()),
+                Optional.empty());
     }
 
-    /** ... whose statements wait at most {@code lockWait} for a lock (empty: the connection's lock timeout). */
-    Optional<List<IndexEntry>> commit(List<Long> segmentIds, List<IndexEntry> entries, Optional<Duration> lockWait) {
-        // numbered outside the transaction: a number it created and then rolled back would stay cached
-        Map<String, Integer> streamIds = db.withConnection("name streams",
-                c -> streams.ensure(c, entries.stream().map(IndexEntry::stream).toList()));
-        Database.SqlWork<List<IndexEntry>> work = c -> copy(c, segmentIds, entries, streamIds);
+    /**
+     * ... with the entries' streams numbered already ({@code streamIds}), whose statements wait at
+     * most {@code lockWait} for a lock (empty: the connection's lock timeout).
+     */
+    Optional<List<IndexEntry>> commit(List<Long> segmentIds, List<IndexEntry> entries, Map<String, Integer> streamIds,
+            Optional<Duration> lockWait) {
         try {
-            return Optional.of(lockWait.isPresent() ? db.inTransaction("index stored messages", lockWait.get(), work)
-                    : db.inTransaction("index stored messages", work));
+            return Optional.of(db.inTransaction("index stored messages", lockWait,
+                    c -> copy(c, segmentIds, entries, streamIds)));
         } catch (StorageException e) {
             if (Sql.isUniqueViolation(e)) {
                 return Optional.empty();

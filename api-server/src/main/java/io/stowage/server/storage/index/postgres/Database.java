@@ -164,11 +164,17 @@ public final class Database implements AutoCloseable {
         }
     }
 
-    /** {@link #inTransaction(String, SqlWork)} whose statements wait at most {@code lockWait} for a lock. */
-    public <T> T inTransaction(String purpose, Duration lockWait, SqlWork<T> work) {
+    /**
+     * {@link #inTransaction(String, SqlWork)} whose statements wait at most {@code lockWait} for a
+     * lock (empty: the connection's lock timeout).
+     */
+    public <T> T inTransaction(String purpose, Optional<Duration> lockWait, SqlWork<T> work) {
+        if (lockWait.isEmpty()) {
+            return inTransaction(purpose, work);
+        }
         return inTransaction(purpose, c -> {
             try (Statement st = c.createStatement()) {
-                st.execute("SET LOCAL lock_timeout = " + lockWait.toMillis());
+                st.execute("SET LOCAL lock_timeout = " + lockWait.get().toMillis());
             }
             return work.run(c);
         });

@@ -60,6 +60,22 @@ final class NameIds {
         return result;
     }
 
+    /**
+     * {@link #ensure} on a connection of its own, outside any transaction (a number created there
+     * and then rolled back would stay cached); borrows no connection when every name is cached.
+     */
+    Map<String, Integer> ensure(Database db, Collection<String> names) {
+        Map<String, Integer> cached = new HashMap<>();
+        for (String name : names) {
+            Integer id = idByName.get(name);
+            if (id == null) {
+                return db.withConnection("name " + table, c -> ensure(c, names));
+            }
+            cached.put(name, id);
+        }
+        return cached;
+    }
+
     /** The number of {@code name} if it exists. */
     Optional<Integer> find(Connection c, String name) throws SQLException {
         Integer cached = idByName.get(name);

@@ -80,7 +80,7 @@ final class PostgresMessages {
         this.copyCommit = new CopyCommit(db, streams);
         this.copyFrom = copyFrom;
         this.commits = new GroupedCalls<>(this::commitTogether, call -> call.entries().size(), MAX_GROUP_ROWS);
-        this.groupLockWait = db.lockTimeout().isPresent() && db.lockTimeout().get().compareTo(GROUP_LOCK_WAIT) <= 0
+        this.groupLockWait = db.lockTimeout().filter(t -> t.compareTo(GROUP_LOCK_WAIT) <= 0).isPresent()
                 ? Optional.empty() : Optional.of(GROUP_LOCK_WAIT);
         this.aloneSlots = new Semaphore(Math.max(1, db.poolSize() / 2));
         this.aloneQueueWait = db.lockTimeout().orElse(Database.DEFAULT_LOCK_TIMEOUT);
@@ -280,11 +280,12 @@ final class PostgresMessages {
      * connection's lock timeout). Returns the entries indexed.
      */
     private List<IndexEntry> commit(List<Long> segmentIds, List<IndexEntry> entries, Optional<Duration> lockWait) {
+        Map<String, Integer> streamIds = streams.ensure(db, entries.stream().map(IndexEntry::stream).toList());
         Optional<List<IndexEntry>> committed = entries.size() >= copyFrom
-                ? copyCommit.commit(segmentIds, entries, lockWait)
-                : insertCommit(segmentIds, entries, false, lockWait);
+                ? copyCommit.commit(segmentIds, entries, streamIds, lockWait)
+                : insertCommit(segmentIds, entries, streamIds, false, lockWait);
         // empty: an id is stored already; the insert below leaves it out and indexes the rest
-        return committed.orElseGet(() -> insertCommit(segmentIds, entries, true, lockWait).orElseThrow());
+        return committed.orElseGet(() -> insertCommit(segmentIds, entries, streamIds, true, lockWait).orElseThrow());
     }
 
     /** The arguments of one {@link #commitSegments} call. */
@@ -296,14 +297,11 @@ final class PostgresMessages {
      * (empty).
      */
     private Optional<List<IndexEntry>> insertCommit(List<Long> segmentIds, List<IndexEntry> entries,
-            boolean settleConflicts, Optional<Duration> lockWait) {
-        // numbered outside any transaction: a number it created and then rolled back would stay cached
-        Map<String, Integer> streamIds = db.withConnection("name streams",
-                c -> streams.ensure(c, entries.stream().map(IndexEntry::stream).toList()));
+            Map<String, Integer> streamIds, boolean settleConflicts, Optional<Duration> lockWait) {
         Database.SqlWork<List<IndexEntry>> work = c -> insertCommit(c, segmentIds, entries, settleConflicts, streamIds);
         try {
             // one statement: a transaction of its own only to wait less for locks than the connection does
-            return Optional.of(lockWait.isPresent() ? db.inTransaction("index stored messages", lockWait.get(), work)
+            return Optional.of(lockWait.isPresent() ? db.inTransaction("index stored messages", lockWait, work)
                     : db.withConnection("index stored messages", work));
         } catch (StorageException e) {
             if (!settleConflicts && Sql.isUniqueViolation(e)) {

@@ -39,6 +39,7 @@ public final class Storage implements AutoCloseable {
     private final BlobStore blobs;
     private final MessageIndex index;
     private final ParallelIo io;
+    private final BatchWriter writer;
     private final Archive archive;
     private final Cleaner cleaner;
     private final Verifier verifier;
@@ -57,7 +58,8 @@ public final class Storage implements AutoCloseable {
         this.index = index;
         this.io = new ParallelIo(config.ioThreads());
         MessageReader reader = new MessageReader(blobs, index, io, config.segmentFormat());
-        BatchWriter writer = new BatchWriter(index, blobs, io, config.limits(), clock, metrics, config.segmentFormat());
+        this.writer = new BatchWriter(index, blobs, io, config.limits(), clock, metrics, config.segmentFormat(),
+                config.clean().pendingGrace());
         this.archive = new Archive(writer, reader, index, blobs, config.limits(), metrics, outages);
         this.cleaner = new Cleaner(index, reader, blobs, blobs, config.clean(), clock, new CleanMetrics(registry),
                 config.segmentFormat());
@@ -119,6 +121,7 @@ public final class Storage implements AutoCloseable {
     public void close() {
         outages.close();
         io.close();
+        writer.close();
         index.close();
         blobs.close();
     }

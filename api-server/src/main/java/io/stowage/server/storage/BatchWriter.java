@@ -8,8 +8,9 @@ import io.stowage.server.storage.blob.BlobWriter;
 import io.stowage.server.storage.error.StorageUnavailableException;
 import io.stowage.server.storage.index.IndexEntry;
 import io.stowage.server.storage.index.MessageIndex;
-import io.stowage.server.storage.index.NewSegment;
+import io.stowage.server.storage.index.WrittenSegment;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -17,7 +18,6 @@ import java.util.Collection;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -27,9 +27,10 @@ import org.slf4j.LoggerFactory;
 /**
  * The write path of PutBatch. Validates the whole batch, sorts out re-puts and conflicts, writes
  * one segment object per layout partition, and indexes the messages, in the order that keeps a
- * crash harmless: segments registered as pending, objects written, rows and commit together.
+ * crash harmless: segments registered as pending (ahead of time), objects written, rows and
+ * commit together.
  */
-public final class BatchWriter {
+public final class BatchWriter implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(BatchWriter.class);
     private final MessageIndex index;
     private final BlobWriter blobs;
@@ -38,14 +39,27 @@ public final class BatchWriter {
     private final Clock clock;
     private final ArchiveMetrics metrics;
     private final SegmentFormat format;
+    private final SegmentReservations reservations;
+
+    /** The default grace period of the cleaner for pending segments, for writers not given one. */
+    static final Duration DEFAULT_PENDING_GRACE = Duration.ofMinutes(15);
 
     public BatchWriter(MessageIndex index, BlobWriter blobs, ParallelIo io, Limits limits, Clock clock,
             ArchiveMetrics metrics) {
-        this(index, blobs, io, limits, clock, metrics, SegmentFormat.PLAIN);
+        this(index, blobs, io, limits, clock, metrics, SegmentFormat.PLAIN, DEFAULT_PENDING_GRACE);
     }
 
     public BatchWriter(MessageIndex index, BlobWriter blobs, ParallelIo io, Limits limits, Clock clock,
             ArchiveMetrics metrics, SegmentFormat format) {
+        this(index, blobs, io, limits, clock, metrics, format, DEFAULT_PENDING_GRACE);
+    }
+
+    /**
+     * @param pendingGrace the cleaner's grace period for pending segments: pending segments
+     *     reserved ahead of writes are used while they are young enough for it
+     */
+    public BatchWriter(MessageIndex index, BlobWriter blobs, ParallelIo io, Limits limits, Clock clock,
+            ArchiveMetrics metrics, SegmentFormat format, Duration pendingGrace) {
         this.format = format;
         this.index = index;
         this.blobs = blobs;
@@ -53,6 +67,7 @@ public final class BatchWriter {
         this.validator = new BatchValidator(limits);
         this.clock = clock;
         this.metrics = metrics;
+        this.reservations = new SegmentReservations(index, format, SegmentReservations.maxAgeFor(pendingGrace), clock);
     }
 
     public PutOutcome put(List<Message> batch) {
@@ -93,29 +108,32 @@ public final class BatchWriter {
     }
 
     /**
-     * Writes and indexes the batch's distinct messages; returns how many are acknowledged. Two
-     * durable round trips to the index, whatever the batch size:
+     * Writes and indexes the batch's distinct messages; returns how many are acknowledged. One
+     * durable round trip to the index, whatever the batch size:
      * <ol>
-     * <li>{@link MessageIndex#registerPending}: the segments' pending rows, committed, and in the
-     * same statement a {@link #probe} of the batch's ids. When a probed id is stored (a
-     * re-delivery), every id is looked up (a third round trip, for re-deliveries only) and settled
-     * here: the same content is acknowledged again, other content rejected; a segment whose
-     * messages are all stored is not written and its pending row is removed.
+     * <li>a pending segment per layout partition, registered and committed before its object is
+     * written: the crash marker. {@link SegmentReservations} registers them ahead, several at a
+     * time for a partition that keeps being written, so a PutBatch mostly finds one reserved and
+     * registers nothing.
      * <li>the objects, durable when {@code put} returns.
-     * <li>{@link MessageIndex#commitSegments}: the rows of the messages not known to be stored and
-     * the segments' commit, one transaction (which PostgreSQL shares with the commits of concurrent
-     * calls); an id that is stored (by another writer since step 1, or before and not probed) is
-     * left out and settled by {@link #settleRaces}.
+     * <li>{@link MessageIndex#commitSegments}: the rows of the messages and the segments' commit
+     * with the facts of their objects, one transaction (which PostgreSQL shares with the commits of
+     * concurrent calls). An id that is stored (a re-delivery, or another writer meanwhile) is left
+     * out, and settled by {@link #settleRaces}: acknowledged when the stored content is the same,
+     * rejected when not. Its copy in this segment stays dead bytes; a segment whose messages were
+     * all stored is committed with nothing live, and the cleaner deletes its object.
      * </ol>
-     * Crash windows: before step 1 commits, nothing is left. Between 1 and 3 (objects written or
+     * Ids are not looked up before writing: that cost every batch a statement (and its planning)
+     * to spare a re-delivery an object that the commit finds stored anyway.
+     *
+     * <p>Crash windows: before step 1 commits, nothing is left. Between 1 and 3 (objects written or
      * not), pending rows are left: Clean retires those older than the grace period and deletes
      * their objects (deleting one never written succeeds), and a commit that comes after that
      * indexes nothing (it only commits segments still pending), so no row points at a deleted
      * object. After 3 the batch is stored; a client that missed the answer puts it again and is
-     * acknowledged from the look-up of step 1 without writing anything. The pending marker stays
-     * a durable commit: were it asynchronous, a PostgreSQL crash could lose it after its object
-     * was written, and Clean does not list the store for objects no row knows (only
-     * {@code stowage verify --repair} does).
+     * acknowledged by the settling of step 3. The pending marker stays a durable commit: were it
+     * asynchronous, a PostgreSQL crash could lose it after its object was written, and Clean does
+     * not list the store for objects no row knows (only {@code stowage verify --repair} does).
      */
     private int store(List<Candidate> candidates, List<PutOutcome.Rejected> rejected) {
         Instant storedAt = clock.instant();
@@ -126,13 +144,11 @@ public final class BatchWriter {
                     p -> new ArrayList<>()).add(c);
         }
 
-        List<NewSegment> segments = new ArrayList<>();
         List<byte[]> objects = new ArrayList<>();
-        for (Map.Entry<LayoutPartition, List<Candidate>> p : partitions.entrySet()) {
-            List<Candidate> members = p.getValue();
+        List<Instant[]> timeRanges = new ArrayList<>();
+        for (List<Candidate> members : partitions.values()) {
             Instant min = members.get(0).time;
             Instant max = min;
-            byte[] object;
             try (SegmentBuilder segment = new SegmentBuilder(
                     members.stream().mapToInt(c -> c.msg.getSerializedSize() + 128).sum(), format)) {
                 for (Candidate c : members) {
@@ -141,116 +157,52 @@ public final class BatchWriter {
                     min = c.time.isBefore(min) ? c.time : min;
                     max = c.time.isAfter(max) ? c.time : max;
                 }
-                object = segment.toBytes();
+                objects.add(segment.toBytes());
             }
-            LayoutPartition partition = p.getKey();
-            segments.add(new NewSegment(partition.newSegmentKey(format), partition.stream(), partition.type(),
-                    object.length, members.size(), min, max));
-            objects.add(object);
+            timeRanges.add(new Instant[] {min, max});
         }
 
-        // 1. pending rows, committed, and whether the batch was stored before (a probe, all its ids if so)
+        // 1. the pending rows, committed (reserved ahead, mostly)
         long encoded = System.nanoTime();
-        List<String> probe = probe(partitions.values());
-        MessageIndex.PendingWrite registered = index.registerPending(segments, probe);
-        Map<String, byte[]> storedDigests = registered.storedDigests();
-        if (!storedDigests.isEmpty() && probe.size() < candidates.size()) {
-            storedDigests = index.findDigests(candidates.stream().map(c -> c.msg.getId()).toList());
-        }
+        List<SegmentReservations.Reserved> segments = reservations.take(List.copyOf(partitions.keySet()));
         long pending = System.nanoTime();
-        int acknowledged = 0;
-        List<Candidate> fresh = new ArrayList<>(candidates.size());
-        for (Candidate c : candidates) {
-            byte[] existing = storedDigests.get(c.msg.getId());
-            if (existing == null) {
-                fresh.add(c);
-            } else if (Arrays.equals(existing, c.digest)) {
-                acknowledged++;
-            } else {
-                rejected.add(conflict(c));
-            }
-        }
-        List<Long> segmentIds = new ArrayList<>();
-        List<Integer> toWrite = new ArrayList<>();
-        List<IndexEntry> entries = new ArrayList<>(fresh.size());
+        List<WrittenSegment> written = new ArrayList<>(segments.size());
+        List<IndexEntry> entries = new ArrayList<>(candidates.size());
         int s = 0;
         for (List<Candidate> members : partitions.values()) {
-            long segmentId = registered.segmentIds().get(s);
-            int before = entries.size();
+            long segmentId = segments.get(s).id();
+            written.add(new WrittenSegment(segmentId, (long) objects.get(s).length, members.size(),
+                    timeRanges.get(s)[0], timeRanges.get(s)[1]));
             for (Candidate c : members) {
-                if (storedDigests.containsKey(c.msg.getId())) {
-                    continue; // stored before: its copy in this segment stays dead bytes, never indexed
-                }
                 var kafka = c.msg.hasKafka() ? c.msg.getKafka() : null;
                 entries.add(new IndexEntry(c.msg.getId(), segmentId, Messages.stream(c.msg), c.msg.getType(), c.time,
                         c.offset, c.length, c.digest, kafka == null ? null : kafka.getPartition(),
                         kafka == null ? null : kafka.getOffset()));
             }
-            if (entries.size() > before) {
-                segmentIds.add(segmentId);
-                toWrite.add(s);
-            } else {
-                index.removeSegment(segmentId); // a re-delivery: no object written, nothing to commit
-            }
             s++;
         }
-        if (entries.isEmpty()) {
-            return acknowledged;
-        }
         // 2. the objects, durable when put returns
-        io.runAll(toWrite.size(), i -> {
-            int segment = toWrite.get(i);
-            blobs.put(segments.get(segment).objectKey(), objects.get(segment));
-            metrics.segmentWritten(objects.get(segment).length);
+        io.runAll(objects.size(), i -> {
+            blobs.put(segments.get(i).objectKey(), objects.get(i));
+            metrics.segmentWritten(objects.get(i).length);
         });
         // 3. the rows and the segments' commit, in one transaction
-        long written = System.nanoTime();
-        Collection<String> indexed = index.commitSegments(segmentIds, entries);
+        long stored = System.nanoTime();
+        Collection<String> indexed = index.commitSegments(written, entries);
         if (log.isDebugEnabled()) {
-            log.debug("Stored {} messages in {} segments: pending rows and look-up {} ms, objects {} ms, index commit"
-                    + " {} ms", entries.size(), segmentIds.size(), (pending - encoded) / 1_000_000,
-                    (written - pending) / 1_000_000, (System.nanoTime() - written) / 1_000_000);
+            log.debug("Stored {} messages in {} segments: pending rows {} ms, objects {} ms, index commit {} ms",
+                    entries.size(), written.size(), (pending - encoded) / 1_000_000, (stored - pending) / 1_000_000,
+                    (System.nanoTime() - stored) / 1_000_000);
         }
-        acknowledged += indexed.size();
-        if (indexed.size() < fresh.size()) {
-            acknowledged += settleRaces(fresh, Set.copyOf(indexed), rejected);
+        int acknowledged = indexed.size();
+        if (indexed.size() < candidates.size()) {
+            acknowledged += settleRaces(candidates, Set.copyOf(indexed), rejected);
         }
         return acknowledged;
     }
 
     /**
-     * The ids looked up before writing: for each layout partition, the first and last id of each
-     * Kafka partition's records in it (of all its messages for those put directly). Kafka
-     * re-delivers a partition from its last committed offset, so a re-delivered partition's first
-     * record in the batch is one that is stored, wherever its records sit in the batch (a worker
-     * sends them in runs; another client may interleave partitions). Looking up every id cost
-     * PostgreSQL as much CPU as indexing it (4-5 ms for 1,000 ids, measured with {@code psql} on a
-     * million rows), and the commit finds the stored ids anyway. The probe only decides whether the
-     * batch holds a re-delivery: then every id is looked up and no object is written for what is
-     * stored. An id stored otherwise is written once more as dead bytes and settled by the commit.
-     */
-    private static List<String> probe(Collection<List<Candidate>> partitions) {
-        Set<String> probe = new LinkedHashSet<>();
-        for (List<Candidate> members : partitions) {
-            Map<Integer, Candidate[]> ends = new LinkedHashMap<>(); // Kafka partition -> its first and last
-            for (Candidate c : members) {
-                ends.computeIfAbsent(kafkaPartition(c), k -> new Candidate[] {c, c})[1] = c;
-            }
-            for (Candidate[] firstAndLast : ends.values()) {
-                probe.add(firstAndLast[0].msg.getId());
-                probe.add(firstAndLast[1].msg.getId());
-            }
-        }
-        return List.copyOf(probe);
-    }
-
-    /** The Kafka partition a message came from; -1 for a message put directly. */
-    private static int kafkaPartition(Candidate c) {
-        return c.msg.hasKafka() ? c.msg.getKafka().getPartition() : -1;
-    }
-
-    /**
-     * Ids the commit found stored (by another writer meanwhile, or before and not probed):
+     * Ids the commit found stored (before: a re-delivery; or by another writer meanwhile):
      * acknowledged when the content is the same, rejected when not. Only colliding ids are looked up.
      */
     private int settleRaces(List<Candidate> fresh, Set<String> indexed, List<PutOutcome.Rejected> rejected) {
@@ -278,6 +230,17 @@ public final class BatchWriter {
             }
         }
         return acknowledged;
+    }
+
+    /** Pending segments reserved ahead and not taken yet. */
+    int reservedSpares() {
+        return reservations.spares();
+    }
+
+    /** Forgets the pending segments reserved for writes that did not come. */
+    @Override
+    public void close() {
+        reservations.close();
     }
 
     /** A repeat is acknowledged when its first copy was, and rejected with it when it was not. */

@@ -15,6 +15,7 @@ import io.stowage.server.storage.error.StorageUnavailableException;
 import io.stowage.server.storage.blob.BlobLister;
 import io.stowage.server.storage.index.IndexEntry;
 import io.stowage.server.storage.index.MessageIndex;
+import io.stowage.server.storage.index.WrittenSegment;
 import io.stowage.server.testing.ArchiveServer;
 import io.stowage.server.testing.ArchiveServer.Backend;
 import io.stowage.server.testing.ForwardingIndex;
@@ -177,7 +178,7 @@ class CleanerServiceTest {
         }
 
         @Override
-        public Collection<String> commitSegments(List<Long> segmentIds, List<IndexEntry> entries) {
+        public Collection<String> commitSegments(List<WrittenSegment> written, List<IndexEntry> entries) {
             throw new StorageUnavailableException("connection to the index lost (simulated)", null);
         }
     }

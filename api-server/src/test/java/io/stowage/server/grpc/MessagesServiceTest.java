@@ -124,7 +124,8 @@ abstract class MessagesServiceTest {
         assertThat(again.getRejectedList()).isEmpty();
         StreamStatus status = status("src");
         assertThat(status.getMessages()).isEqualTo(1);
-        assertThat(status.getSegments()).isEqualTo(1);
+        // the re-put's copy went into a segment of its own, which holds nothing live until Clean deletes it
+        assertThat(status.getSegments()).isEqualTo(2);
     }
 
     @Test

@@ -15,6 +15,7 @@ import io.stowage.server.storage.index.MessageIndex;
 import io.stowage.server.storage.index.MessageLocation;
 import io.stowage.server.storage.index.NewSegment;
 import io.stowage.server.storage.index.SegmentRef;
+import io.stowage.server.storage.index.WrittenSegment;
 import io.stowage.server.testing.ForwardingIndex;
 import io.stowage.server.testing.MemoryEngine;
 import java.nio.file.Path;
@@ -66,65 +67,125 @@ class BatchWriterTest {
     }
 
     @Test
-    void aRePutOfTheSameContentIsAcknowledgedAndWritesNothing() {
+    void aRePutOfTheSameContentIsAcknowledgedAndItsSecondCopyIsCleanedAway() {
         try (MemoryEngine e = MemoryEngine.start(dir)) {
             e.writer().put(List.of(event("a", "s", "t", T, "A")));
+            long first = e.index().locate(List.of("a")).get(0).segmentId();
             PutOutcome again = e.writer().put(List.of(event("a", "s", "t", T, "A")));
 
             assertThat(again.acknowledged()).isEqualTo(1);
             assertThat(again.rejected()).isEmpty();
+            assertThat(e.index().locate(List.of("a")).get(0).segmentId()).isEqualTo(first);
+            // the re-put wrote its copy before the commit found the id stored: a segment with nothing live
+            assertThat(e.objects()).hasSize(2);
+            assertThat(e.index().deadSegments()).hasSize(1);
+
+            e.cleaner().clean();
+
             assertThat(e.objects()).hasSize(1);
+            assertThat(e.archive().get(List.of("a"))).extracting(Message::getTextData).containsExactly("A");
         }
     }
 
     @Test
-    void aFreshBatchTakesTwoIndexRoundTripsAndNoSeparateLookUp() {
+    void aFreshBatchTakesOneDurableIndexRoundTripAndNoLookUp() {
         try (MemoryEngine e = countingEngine()) {
             PutOutcome out = e.writer().put(List.of(event("a", "s", "t", T, "A"), event("b", "s", "u", T, "B")));
 
             assertThat(out.acknowledged()).isEqualTo(2);
-            assertThat(counting.calls).containsExactly("registerPending", "commitSegments");
+            // nothing reserved yet for these two partitions: both registered in one round trip
+            assertThat(counting.calls).containsExactly("addPendingSegments", "commitSegments");
+            assertThat(counting.registered).containsExactly(2);
         }
     }
 
     @Test
-    void aRePutOfStoredIdsWritesNoObjectAndLeavesNoPendingSegment() {
+    void aPartitionThatKeepsBeingWrittenFindsItsPendingSegmentsReservedAhead() {
         try (MemoryEngine e = countingEngine()) {
-            List<Message> batch = List.of(event("a", "s", "t", T, "A"), event("b", "s", "u", T, "B"));
-            e.writer().put(batch);
-            counting.calls.clear();
+            for (int i = 0; i < 40; i++) {
+                assertThat(e.writer().put(List.of(event("m" + i, "s", "t", T, "M" + i))).acknowledged()).isEqualTo(1);
+            }
 
-            PutOutcome again = e.writer().put(batch);
-
-            assertThat(again.acknowledged()).isEqualTo(2);
-            assertThat(again.rejected()).isEmpty();
-            assertThat(e.objects()).hasSize(2);
-            assertThat(counting.calls).doesNotContain("commitSegments");
-            assertThat(e.index().retireAbandoned(Instant.MAX)).isEmpty();
-            assertThat(e.index().deadSegments()).isEmpty();
+            // 1, 2, 4, 8, 16, 32 at a time: six registrations for 40 batches, then 23 left in reserve
+            assertThat(counting.registered).containsExactly(1, 2, 4, 8, 16, 32);
+            assertThat(counting.calls.stream().filter("commitSegments"::equals)).hasSize(40);
+            assertThat(e.index().committedSegments(0, 100)).hasSize(40)
+                    .allSatisfy(s -> assertThat(s.liveCount()).isEqualTo(1));
+            assertThat(e.index().messageCount()).isEqualTo(40);
         }
     }
 
     @Test
-    void aRedeliveryFoundByTheProbeIsLookedUpWholeAndWritesNoObject() {
+    void aSegmentReservedAheadGetsTheFactsOfItsObjectAtItsCommit() {
+        try (MemoryEngine e = MemoryEngine.start(dir)) {
+            e.writer().put(List.of(event("a", "s", "t", T, "A")));
+            e.writer().put(List.of(event("b", "s", "t", T.plusSeconds(60), "BB"), event("c", "s", "t", T, "CCC")));
+
+            SegmentRef second = e.index().committedSegments(0, 10).get(1);
+            assertThat(second.minTime()).isEqualTo(T);
+            assertThat(second.maxTime()).isEqualTo(T.plusSeconds(60));
+            assertThat(second.sizeBytes()).isEqualTo(e.blobs().read(second.objectKey()).length);
+            assertThat(second.liveCount()).isEqualTo(2);
+        }
+    }
+
+    @Test
+    void reservedSegmentsThatAgeUnusedAreForgottenNotUsed() {
         try (MemoryEngine e = countingEngine()) {
-            List<Message> batch = List.of(event("a", "s", "t", T, "A"), event("b", "s", "t", T, "B"),
-                    event("c", "s", "t", T, "C"));
-            e.writer().put(batch);
+            e.writer().put(List.of(event("a", "s", "t", T, "A")));
+            e.writer().put(List.of(event("b", "s", "t", T, "B"))); // reserves two: one spare
+            assertThat(e.writer().reservedSpares()).isEqualTo(1);
+            long spare = e.index().committedSegments(0, 10).get(1).id() + 1;
+
+            e.clock().advance(SegmentReservations.maxAgeFor(MemoryEngine.KEEP_FOREVER.pendingGrace()));
             counting.clear();
+            e.writer().put(List.of(event("c", "s", "t", T, "C")));
 
-            PutOutcome again = e.writer().put(batch);
-
-            assertThat(again.acknowledged()).isEqualTo(3);
-            assertThat(counting.calls).containsExactly("registerPending", "findDigests");
-            assertThat(counting.probed).containsExactly(List.of("a", "c"));
-            assertThat(counting.lookedUp).containsExactly(List.of("a", "b", "c"));
-            assertThat(e.objects()).hasSize(1);
+            // the spare is too old to use: this write registers one of its own and forgets the spare
+            assertThat(counting.registered).containsExactly(1);
+            assertThat(e.writer().reservedSpares()).isZero();
+            assertThat(e.index().isCommitted(spare)).isFalse();
+            assertThat(e.index().retireAbandoned(Instant.MAX)).isEmpty();
+            assertThat(e.index().messageCount()).isEqualTo(3);
         }
     }
 
     @Test
-    void aKafkaPartitionReDeliveredBetweenFreshOnesIsFoundByTheProbeAndNotWrittenAgain() {
+    void segmentsReservedByAWriterThatCrashedAreRetiredByCleanAfterTheGrace() {
+        try (MemoryEngine e = MemoryEngine.start(dir)) {
+            BatchWriter crashing = new BatchWriter(e.index(), e.blobs(), e.io(), MemoryEngine.LIMITS, e.clock(),
+                    new ArchiveMetrics(new SimpleMeterRegistry()), SegmentFormat.PLAIN,
+                    MemoryEngine.KEEP_FOREVER.pendingGrace());
+            crashing.put(List.of(event("a", "s", "t", T, "A")));
+            crashing.put(List.of(event("b", "s", "t", T, "B")));
+            assertThat(crashing.reservedSpares()).isEqualTo(1); // and it is never closed
+
+            assertThat(e.cleaner().clean().orphanedSegments()).isZero();
+            e.clock().advance(MemoryEngine.KEEP_FOREVER.pendingGrace().plusSeconds(1));
+
+            assertThat(e.cleaner().clean().orphanedSegments()).isEqualTo(1);
+            assertThat(e.index().retireAbandoned(Instant.MAX)).isEmpty();
+            assertThat(e.archive().get(List.of("a", "b"))).extracting(Message::getTextData).containsExactly("A", "B");
+        }
+    }
+
+    @Test
+    void closingTheWriterForgetsTheSegmentsItReservedAndDidNotUse() {
+        try (MemoryEngine e = MemoryEngine.start(dir)) {
+            e.writer().put(List.of(event("a", "s", "t", T, "A")));
+            e.writer().put(List.of(event("b", "s", "t", T, "B")));
+            assertThat(e.writer().reservedSpares()).isEqualTo(1);
+
+            e.writer().close();
+
+            assertThat(e.writer().reservedSpares()).isZero();
+            assertThat(e.index().retireAbandoned(Instant.MAX)).isEmpty();
+            assertThat(e.index().committedSegments(0, 10)).hasSize(2);
+        }
+    }
+
+    @Test
+    void aKafkaPartitionReDeliveredAmongFreshOnesIsSettledByTheCommitAndKeepsItsStoredRows() {
         try (MemoryEngine e = countingEngine()) {
             Message x = kafka("x", "orders", 1, 7).setTextData("X").build();
             Message y = kafka("y", "orders", 1, 8).setTextData("Y").build();
@@ -132,38 +193,22 @@ class BatchWriterTest {
             long stored = e.index().locate(List.of("x")).get(0).segmentId();
             counting.clear();
 
-            PutOutcome out = e.writer().put(List.of(kafka("a", "orders", 0, 3).setTextData("A").build(),
-                    kafka("b", "orders", 0, 4).setTextData("B").build(),
-                    kafka("b2", "orders", 0, 5).setTextData("B2").build(), x, y,
-                    kafka("c", "orders", 2, 9).setTextData("C").build()));
-
-            assertThat(out.acknowledged()).isEqualTo(6);
-            assertThat(counting.probed).containsExactly(List.of("a", "b2", "x", "y", "c"));
-            assertThat(counting.calls).containsExactly("registerPending", "findDigests", "commitSegments");
-            assertThat(counting.lookedUp).containsExactly(List.of("a", "b", "b2", "x", "y", "c"));
-            assertThat(e.index().locate(List.of("x", "y"))).extracting(MessageLocation::segmentId)
-                    .containsOnly(stored);
-            assertThat(e.index().messageCount()).isEqualTo(6);
-        }
-    }
-
-    @Test
-    void interleavedKafkaPartitionsAreProbedByTheirEndsAndAReDeliveredOneIsFound() {
-        try (MemoryEngine e = countingEngine()) {
-            Message x = kafka("x", "orders", 1, 7).setTextData("X").build();
-            Message y = kafka("y", "orders", 1, 8).setTextData("Y").build();
-            e.writer().put(List.of(x, y));
-            counting.clear();
-
             // partitions 0 and 1 alternate, as a client that does not group by partition sends them
             PutOutcome out = e.writer().put(List.of(kafka("a", "orders", 0, 3).setTextData("A").build(), x,
                     kafka("b", "orders", 0, 4).setTextData("B").build(), y,
-                    kafka("c", "orders", 0, 5).setTextData("C").build()));
+                    kafka("c", "orders", 2, 9).setTextData("C").build()));
 
             assertThat(out.acknowledged()).isEqualTo(5);
-            assertThat(counting.probed).containsExactly(List.of("a", "c", "x", "y"));
-            assertThat(counting.lookedUp).containsExactly(List.of("a", "x", "b", "y", "c"));
+            assertThat(out.rejected()).isEmpty();
+            // only the ids the commit found stored are looked up, after it
+            assertThat(counting.calls).containsExactly("addPendingSegments", "commitSegments", "findDigests");
+            assertThat(counting.lookedUp).singleElement().satisfies(ids -> assertThat(ids)
+                    .containsExactlyInAnyOrder("x", "y"));
+            assertThat(e.index().locate(List.of("x", "y"))).extracting(MessageLocation::segmentId)
+                    .containsOnly(stored);
             assertThat(e.index().messageCount()).isEqualTo(5);
+            assertThat(e.archive().get(List.of("a", "x", "b", "y", "c"))).extracting(Message::getTextData)
+                    .containsExactly("A", "X", "B", "Y", "C");
         }
     }
 
@@ -180,38 +225,13 @@ class BatchWriterTest {
             assertThat(out.acknowledged()).isEqualTo(3);
             assertThat(out.rejected()).extracting(PutOutcome.Rejected::index, PutOutcome.Rejected::reason)
                     .containsExactly(org.assertj.core.groups.Tuple.tuple(2, "id is already stored with other content"));
-            assertThat(counting.calls).containsExactly("registerPending", "commitSegments", "findDigests");
+            assertThat(counting.calls).containsExactly("addPendingSegments", "commitSegments", "findDigests");
             assertThat(counting.lookedUp).singleElement().satisfies(ids -> assertThat(ids)
                     .containsExactlyInAnyOrder("b", "d"));
             assertThat(e.index().locate(List.of("b")).get(0).segmentId()).isEqualTo(first);
             assertThat(e.index().messageCount()).isEqualTo(4);
             assertThat(e.archive().get(List.of("a", "b", "c", "d"))).extracting(Message::getTextData)
                     .containsExactly("A", "B", "C", "D");
-        }
-    }
-
-    @Test
-    void anUnusedPendingRowThatARePutFailedToRemoveIsRemovedByClean() {
-        AtomicBoolean crashed = new AtomicBoolean();
-        UnaryOperator<MessageIndex> crashing = real -> new ForwardingIndex(real) {
-            @Override
-            public void removeSegment(long segmentId) {
-                if (crashed.compareAndSet(false, true)) {
-                    throw new StorageUnavailableException("connection to the index lost (simulated)", null);
-                }
-                real.removeSegment(segmentId);
-            }
-        };
-        try (MemoryEngine e = MemoryEngine.start(dir, MemoryEngine.KEEP_FOREVER, crashing, UnaryOperator.identity())) {
-            e.writer().put(List.of(event("a", "s", "t", T, "A")));
-            assertThatThrownBy(() -> e.writer().put(List.of(event("a", "s", "t", T, "A"))))
-                    .isInstanceOf(StorageUnavailableException.class);
-
-            e.clock().advance(MemoryEngine.KEEP_FOREVER.pendingGrace().plusSeconds(1));
-
-            assertThat(e.cleaner().clean().orphanedSegments()).isEqualTo(1);
-            assertThat(e.objects()).hasSize(1);
-            assertThat(e.archive().get(List.of("a"))).extracting(Message::getTextData).containsExactly("A");
         }
     }
 
@@ -227,12 +247,11 @@ class BatchWriterTest {
             assertThat(e.index().locate(List.of("a")).get(0).segmentId()).isEqualTo(first);
             assertThat(e.index().messageCount()).isEqualTo(2);
             assertThat(e.archive().get(List.of("a", "b"))).extracting(Message::getTextData).containsExactly("A", "B");
-            assertThat(e.index().retireAbandoned(Instant.MAX)).isEmpty();
         }
     }
 
     @Test
-    void aBatchOfConflictsOnlyWritesNothing() {
+    void aBatchOfConflictsOnlyIndexesNothingAndItsObjectIsCleanedAway() {
         try (MemoryEngine e = MemoryEngine.start(dir)) {
             e.writer().put(List.of(event("a", "s", "t", T, "A")));
 
@@ -241,8 +260,10 @@ class BatchWriterTest {
             assertThat(out.acknowledged()).isZero();
             assertThat(out.rejected()).extracting(PutOutcome.Rejected::reason)
                     .containsExactly("id is already stored with other content");
+            assertThat(e.index().deadSegments()).hasSize(1);
+            e.cleaner().clean();
             assertThat(e.objects()).hasSize(1);
-            assertThat(e.index().retireAbandoned(Instant.MAX)).isEmpty();
+            assertThat(e.archive().get(List.of("a"))).extracting(Message::getTextData).containsExactly("A");
         }
     }
 
@@ -298,7 +319,7 @@ class BatchWriterTest {
     void anIdThatARivalStoredWithTheSameContentMeanwhileIsAcknowledged() {
         List<Message> batch = List.of(event("x", "s", "t", T, "X"), event("y", "s", "t", T, "Y"));
         try (MemoryEngine e = MemoryEngine.start(dir, MemoryEngine.KEEP_FOREVER,
-                real -> new RivalAfterLookUp(real, rivalPuts(event("x", "s", "t", T, "X"))),
+                real -> new RivalAfterPending(real, rivalPuts(event("x", "s", "t", T, "X"))),
                 UnaryOperator.identity())) {
             PutOutcome out = e.writer().put(batch);
 
@@ -312,7 +333,7 @@ class BatchWriterTest {
     @Test
     void anIdThatARivalStoredWithOtherContentMeanwhileIsRejected() {
         try (MemoryEngine e = MemoryEngine.start(dir, MemoryEngine.KEEP_FOREVER,
-                real -> new RivalAfterLookUp(real, rivalPuts(event("x", "s", "t", T, "RIVAL"))),
+                real -> new RivalAfterPending(real, rivalPuts(event("x", "s", "t", T, "RIVAL"))),
                 UnaryOperator.identity())) {
             PutOutcome out = e.writer().put(List.of(event("x", "s", "t", T, "MINE")));
 
@@ -348,9 +369,9 @@ class BatchWriterTest {
     void aWriteWhoseSegmentsWereRetiredAsAbandonedFailsAndIndexesNothing() {
         UnaryOperator<MessageIndex> slow = real -> new ForwardingIndex(real) {
             @Override
-            public Collection<String> commitSegments(List<Long> segmentIds, List<IndexEntry> entries) {
+            public Collection<String> commitSegments(List<WrittenSegment> written, List<IndexEntry> entries) {
                 real.retireAbandoned(Instant.MAX); // the cleaner's grace ran out while the object was written
-                return real.commitSegments(segmentIds, entries);
+                return real.commitSegments(written, entries);
             }
         };
         try (MemoryEngine e = MemoryEngine.start(dir, MemoryEngine.KEEP_FOREVER, slow, UnaryOperator.identity())) {
@@ -378,9 +399,9 @@ class BatchWriterTest {
     /** Records which write-path calls reach the index. */
     private static final class CountingIndex extends ForwardingIndex {
         final List<String> calls = new CopyOnWriteArrayList<>();
-        /** The ids looked up with the pending rows, per call. */
-        final List<List<String>> probed = new CopyOnWriteArrayList<>();
-        /** The ids looked up alone, per call. */
+        /** How many pending segments each registration held. */
+        final List<Integer> registered = new CopyOnWriteArrayList<>();
+        /** The ids looked up, per call. */
         final List<List<String>> lookedUp = new CopyOnWriteArrayList<>();
 
         CountingIndex(MessageIndex real) {
@@ -389,16 +410,15 @@ class BatchWriterTest {
 
         void clear() {
             calls.clear();
-            probed.clear();
+            registered.clear();
             lookedUp.clear();
         }
 
         @Override
-        public PendingWrite registerPending(List<NewSegment> segments,
-                Collection<String> ids) {
-            calls.add("registerPending");
-            probed.add(List.copyOf(ids));
-            return real.registerPending(segments, ids);
+        public List<Long> addPendingSegments(List<NewSegment> segments) {
+            calls.add("addPendingSegments");
+            registered.add(segments.size());
+            return real.addPendingSegments(segments);
         }
 
         @Override
@@ -409,30 +429,30 @@ class BatchWriterTest {
         }
 
         @Override
-        public Collection<String> commitSegments(List<Long> segmentIds, List<IndexEntry> entries) {
+        public Collection<String> commitSegments(List<WrittenSegment> written, List<IndexEntry> entries) {
             calls.add("commitSegments");
-            return real.commitSegments(segmentIds, entries);
+            return real.commitSegments(written, entries);
         }
     }
 
-    /** An index where a rival writer stores its batch right after our look-up of stored ids. */
-    private static final class RivalAfterLookUp extends ForwardingIndex {
+    /** An index where a rival writer stores its batch right after our pending segments are registered. */
+    private static final class RivalAfterPending extends ForwardingIndex {
         private final Consumer<MessageIndex> rival;
         private boolean done;
 
-        RivalAfterLookUp(MessageIndex real, Consumer<MessageIndex> rival) {
+        RivalAfterPending(MessageIndex real, Consumer<MessageIndex> rival) {
             super(real);
             this.rival = rival;
         }
 
         @Override
-        public Map<String, byte[]> findDigests(Collection<String> ids) {
-            Map<String, byte[]> found = real.findDigests(ids);
+        public List<Long> addPendingSegments(List<NewSegment> segments) {
+            List<Long> ids = real.addPendingSegments(segments);
             if (!done) {
                 done = true;
                 rival.accept(real);
             }
-            return found;
+            return ids;
         }
     }
 }

@@ -39,16 +39,20 @@ class PostgresWritePathTest {
     Path dir;
 
     @Test
-    void aRePutIsAnsweredFromTheLookUpAndWritesNoObject(TestInfo info) throws IOException {
+    void aRePutIsSettledByTheCommitAndACopyWithNothingNewIsLeftDeadForClean(TestInfo info) throws IOException {
         try (MessageIndex index = open(info)) {
             BatchWriter writer = writer(index);
             List<Message> batch = List.of(event("a", "s", "t", T, "A"), event("b", "s", "u", T, "B"));
             writer.put(batch);
+            long storedA = index.locate(List.of("a")).get(0).segmentId();
 
             PutOutcome again = writer.put(List.of(batch.get(0), batch.get(1), event("c", "s", "t", T, "C")));
 
             assertThat(again.acknowledged()).isEqualTo(3);
-            assertThat(objects()).isEqualTo(3); // two of the first batch, one for c; none for the stored b
+            assertThat(index.locate(List.of("a")).get(0).segmentId()).isEqualTo(storedA);
+            assertThat(objects()).isEqualTo(4); // two of each batch: the second's copy of b holds nothing live
+            assertThat(index.deadSegments()).singleElement().satisfies(d -> assertThat(d.objectKey()).contains("type=u"));
+            writer.close();
             assertThat(index.retireAbandoned(Instant.now().plusSeconds(3600))).isEmpty();
             assertThat(index.messageCount()).isEqualTo(3);
         }
@@ -89,6 +93,7 @@ class PostgresWritePathTest {
             assertThat(out.rejected()).extracting(PutOutcome.Rejected::index, PutOutcome.Rejected::reason)
                     .containsExactly(org.assertj.core.groups.Tuple.tuple(other, "id is already stored with other content"));
             assertThat(index.messageCount()).isEqualTo(size);
+            writer.close();
             assertThat(index.retireAbandoned(Instant.now().plusSeconds(3600))).isEmpty();
         }
     }

@@ -11,6 +11,7 @@ import io.stowage.server.storage.index.ScanQuery;
 import io.stowage.server.storage.index.ScanRow;
 import io.stowage.server.storage.index.SegmentRef;
 import io.stowage.server.storage.index.StreamStats;
+import io.stowage.server.storage.index.WrittenSegment;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Collection;
@@ -61,8 +62,8 @@ public class ForwardingIndex implements MessageIndex {
     }
 
     @Override
-    public Collection<String> commitSegments(List<Long> segmentIds, List<IndexEntry> entries) {
-        return real.commitSegments(segmentIds, entries);
+    public Collection<String> commitSegments(List<WrittenSegment> written, List<IndexEntry> entries) {
+        return real.commitSegments(written, entries);
     }
 
     @Override

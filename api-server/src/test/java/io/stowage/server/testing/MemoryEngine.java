@@ -12,6 +12,7 @@ import io.stowage.server.storage.BatchWriter;
 import io.stowage.server.storage.Limits;
 import io.stowage.server.storage.MessageReader;
 import io.stowage.server.storage.ParallelIo;
+import io.stowage.server.storage.SegmentFormat;
 import io.stowage.server.storage.blob.BlobLister;
 import io.stowage.server.storage.blob.BlobStore;
 import io.stowage.server.storage.blob.BlobWriter;
@@ -64,7 +65,8 @@ public record MemoryEngine(TestClock clock, InMemoryIndex index, BlobStore blobs
         MessageIndex engineIndex = interpose.apply(index);
         BlobWriter writer = writes.apply(blobs);
         MessageReader reader = new MessageReader(blobs, engineIndex, io);
-        BatchWriter batches = new BatchWriter(engineIndex, writer, io, LIMITS, clock, metrics);
+        BatchWriter batches = new BatchWriter(engineIndex, writer, io, LIMITS, clock, metrics, SegmentFormat.PLAIN,
+                settings.pendingGrace());
         OutageLog outages = new OutageLog(registry, Map.of(Dependency.BLOB_STORE, blobs::checkAccess,
                 Dependency.INDEX, () -> index.checkReady(Duration.ofSeconds(1))), Duration.ofSeconds(2));
         Archive archive = new Archive(batches, reader, engineIndex, blobs, LIMITS, metrics, outages);
@@ -84,6 +86,7 @@ public record MemoryEngine(TestClock clock, InMemoryIndex index, BlobStore blobs
     public void close() {
         outages.close();
         io.close();
+        writer.close();
         index.close();
         blobs.close();
     }

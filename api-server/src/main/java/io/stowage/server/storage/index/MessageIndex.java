@@ -9,8 +9,8 @@ import java.util.Optional;
 /**
  * The index port: a row per stored message and a row per segment, kept consistent with each
  * other (a commit, a delete or a relocation changes both at once). The write protocol of a batch
- * is {@link #registerPending} (durable before any object is written), then the objects, then
- * {@link #commitSegments}, so that no message row ever points at a missing object.
+ * is {@link #addPendingSegments} (durable before any object is written; the write path reserves
+ * them ahead, several at a time), then the objects, then {@link #commitSegments}, so that no message row ever points at a missing object.
  *
  * <p>The segment side that the cleaner and verifier read is declared in {@link SegmentCatalog}.
  * Adapters: {@code PostgresIndex} (production) and {@code InMemoryIndex} (tests of the engine's
@@ -22,31 +22,29 @@ public interface MessageIndex extends SegmentCatalog, AutoCloseable {
     /** The content digests of the ids that are stored, by id. */
     Map<String, byte[]> findDigests(Collection<String> ids);
 
-    /** Registers segments as pending and returns their ids, in order. One round trip. */
+    /**
+     * Registers segments as pending and returns their ids, in order: durable (committed) when it
+     * returns, before any of their objects is written. One round trip.
+     */
     List<Long> addPendingSegments(List<NewSegment> segments);
 
     /**
-     * The first step of a write: registers {@code segments} as pending (committed, like
-     * {@link #addPendingSegments}) and looks up which of {@code ids} are stored, with their
-     * digests. An adapter does both in one round trip; this default takes two.
-     */
-    default PendingWrite registerPending(List<NewSegment> segments, Collection<String> ids) {
-        List<Long> segmentIds = addPendingSegments(segments);
-        return new PendingWrite(segmentIds, findDigests(ids));
-    }
-
-    /** What {@link #registerPending} returns: the segments' ids in order, the stored ids' digests by id. */
-    record PendingWrite(List<Long> segmentIds, Map<String, byte[]> storedDigests) {}
-
-    /**
-     * Indexes the messages of written segments and marks the segments committed, in one
-     * transaction. Only segments that are still pending take part: the messages of a segment that
-     * was retired meanwhile (or committed before) are not indexed. An id that is stored already
-     * (by another writer meanwhile, or before) is left out.
+     * Indexes the messages of written segments and marks the segments committed, with the facts of
+     * their objects, in one transaction. Only segments that are still pending take part: the
+     * messages of a segment that was retired meanwhile (or committed before) are not indexed. An id
+     * that is stored already (by another writer meanwhile, or before) is left out.
      *
      * @return the ids that were indexed
      */
-    Collection<String> commitSegments(List<Long> segmentIds, List<IndexEntry> entries);
+    Collection<String> commitSegments(List<WrittenSegment> segments, List<IndexEntry> entries);
+
+    /**
+     * As {@link #commitSegments(List, List)} for segments whose pending rows were registered with
+     * their final facts.
+     */
+    default Collection<String> commitRegistered(List<Long> segmentIds, List<IndexEntry> entries) {
+        return commitSegments(segmentIds.stream().map(WrittenSegment::asRegistered).toList(), entries);
+    }
 
     /** Where the given ids are stored; unknown ids are left out. */
     List<MessageLocation> locate(Collection<String> ids);

@@ -78,7 +78,7 @@ public abstract class ExpiryContractTest extends IndexContractFixture {
 
         // committed after that expiry (a write of old messages that was in flight): indexed, then expired next time
         IndexEntry b = entry("b", late, "s", "t", T0.minusSeconds(250), 0, 10);
-        assertThat(index.commitSegments(List.of(late), List.of(b))).containsExactly("b");
+        assertThat(index.commitRegistered(List.of(late), List.of(b))).containsExactly("b");
         assertThat(index.locate(List.of("b"))).hasSize(1);
         assertThat(index.expireSegments("s", T0, 1000).emptied()).extracting(SegmentRef::id).containsExactly(late);
         assertThat(index.locate(List.of("b"))).isEmpty();
@@ -93,7 +93,7 @@ public abstract class ExpiryContractTest extends IndexContractFixture {
     void aSegmentWhoseRangeMissesOneOfItsRowsIsNotEmptiedAsAWhole() {
         long seg = index.addPendingSegments(List.of(new NewSegment("k/" + UUID.randomUUID() + ".bson", "s", "t", 30,
                 3, T0.minusSeconds(300), T0.minusSeconds(200)))).get(0);
-        index.commitSegments(List.of(seg), List.of(
+        index.commitRegistered(List.of(seg), List.of(
                 entry("in1", seg, "s", "t", T0.minusSeconds(300), 0, 10),
                 entry("in2", seg, "s", "t", T0.minusSeconds(200), 10, 10),
                 entry("outside", seg, "s", "t", T0.plusSeconds(3600), 20, 10)));
@@ -158,7 +158,7 @@ public abstract class ExpiryContractTest extends IndexContractFixture {
             Instant time = ids.length == 1 ? from : from.plusMillis(span * i / (ids.length - 1));
             entries.add(entry(ids[i], seg, stream, "t", time, i * 10, 10));
         }
-        index.commitSegments(List.of(seg), entries);
+        index.commitRegistered(List.of(seg), entries);
         return seg;
     }
 

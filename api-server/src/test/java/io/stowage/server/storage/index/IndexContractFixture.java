@@ -60,7 +60,7 @@ public abstract class IndexContractFixture {
         for (int i = 0; i < ids.length; i++) {
             entries[i] = entry(ids[i], seg, "s", "t", T0, i * 10, 10);
         }
-        index.commitSegments(List.of(seg), List.of(entries));
+        index.commitRegistered(List.of(seg), List.of(entries));
         return seg;
     }
 
@@ -94,7 +94,7 @@ public abstract class IndexContractFixture {
             for (int i = 0; i < ids.size(); i++) {
                 entries.add(entry(ids.get(i), segment, "s", "t", T0, i * 10, 10));
             }
-            return into.commitSegments(List.of(segment), entries);
+            return into.commitRegistered(List.of(segment), entries);
         }, threads);
     }
 

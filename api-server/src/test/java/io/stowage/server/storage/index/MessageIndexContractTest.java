@@ -7,10 +7,12 @@ import static org.assertj.core.groups.Tuple.tuple;
 import io.stowage.server.storage.error.StorageException;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.Optional;
+import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CyclicBarrier;
 import org.junit.jupiter.api.Test;
@@ -25,7 +27,7 @@ public abstract class MessageIndexContractTest extends SegmentCatalogContractTes
     @Test
     void committedMessagesCanBeLocatedAndTheirDigestsFound() {
         long seg = pending("s", "t", 2);
-        Collection<String> indexed = index.commitSegments(List.of(seg), List.of(entry("a", seg, "s", "t", T0, 0, 10),
+        Collection<String> indexed = index.commitRegistered(List.of(seg), List.of(entry("a", seg, "s", "t", T0, 0, 10),
                 entry("b", seg, "s", "t", T0.plusSeconds(1), 10, 20)));
 
         assertThat(indexed).containsExactlyInAnyOrder("a", "b");
@@ -50,22 +52,26 @@ public abstract class MessageIndexContractTest extends SegmentCatalogContractTes
     }
 
     @Test
-    void registerPendingAddsPendingSegmentsAndFindsTheStoredIdsInOneStep() {
-        long seg = pending("s", "t", 1);
-        index.commitSegments(List.of(seg), List.of(entry("a", seg, "s", "t", T0, 0, 10)));
-        NewSegment one = newSegment("s", "t", 2, 20);
-        NewSegment two = newSegment("r", "u", 1, 10);
+    void aCommitSetsTheFactsOfTheWrittenObjectOnASegmentRegisteredWithPlaceholders() {
+        Instant hour = T0.truncatedTo(ChronoUnit.HOURS);
+        NewSegment reserved = new NewSegment("k/" + UUID.randomUUID() + ".bson", "s", "t", 0, 0, hour, hour);
+        long seg = index.addPendingSegments(List.of(reserved)).get(0);
 
-        MessageIndex.PendingWrite w = index.registerPending(List.of(one, two), List.of("a", "b", "a"));
+        Collection<String> indexed = index.commitSegments(List.of(new WrittenSegment(seg, 30L, 3, T0,
+                T0.plusSeconds(5))), List.of(entry("a", seg, "s", "t", T0, 0, 10),
+                entry("b", seg, "s", "t", T0.plusSeconds(5), 10, 10)));
 
-        assertThat(w.segmentIds()).hasSize(2).doesNotHaveDuplicates().isSorted();
-        assertThat(w.storedDigests().keySet()).containsExactly("a");
-        assertThat(w.storedDigests().get("a")).isEqualTo(digest("a"));
-        assertThat(w.segmentIds()).noneMatch(index::isCommitted);
-        assertThat(index.knownObjectKeys(List.of(one.objectKey(), two.objectKey())))
-                .containsExactlyInAnyOrder(one.objectKey(), two.objectKey());
-        assertThat(index.commitSegments(w.segmentIds().subList(0, 1), List.of(entry("b", w.segmentIds().get(0), "s",
-                "t", T0, 0, 10)))).containsExactly("b");
+        assertThat(indexed).containsExactlyInAnyOrder("a", "b");
+        assertThat(index.committedSegments(0, 10)).singleElement().satisfies(c -> {
+            assertThat(c.sizeBytes()).isEqualTo(30);
+            assertThat(c.minTime()).isEqualTo(T0);
+            assertThat(c.maxTime()).isEqualTo(T0.plusSeconds(5));
+            assertThat(c.liveCount()).isEqualTo(2);
+            assertThat(c.liveBytes()).isEqualTo(20);
+        });
+        // by its end, the retention's whole-segment expiry takes it once its last message is past the cut
+        assertThat(index.expireSegments("s", T0.plusSeconds(5), 100).deleted()).isZero();
+        assertThat(index.expireSegments("s", T0.plusSeconds(6), 100).deleted()).isEqualTo(2);
     }
 
     @Test
@@ -85,10 +91,10 @@ public abstract class MessageIndexContractTest extends SegmentCatalogContractTes
     @Test
     void anIdAlreadyIndexedIsLeftOutOfALaterCommit() {
         long first = pending("s", "t", 1);
-        index.commitSegments(List.of(first), List.of(entry("a", first, "s", "t", T0, 0, 10)));
+        index.commitRegistered(List.of(first), List.of(entry("a", first, "s", "t", T0, 0, 10)));
         long second = pending("s", "t", 2);
 
-        Collection<String> indexed = index.commitSegments(List.of(second),
+        Collection<String> indexed = index.commitRegistered(List.of(second),
                 List.of(entry("a", second, "s", "t", T0, 0, 10), entry("b", second, "s", "t", T0, 10, 5)));
 
         assertThat(indexed).containsExactly("b");
@@ -126,13 +132,13 @@ public abstract class MessageIndexContractTest extends SegmentCatalogContractTes
         } catch (Exception e) {
             throw new IllegalStateException(e);
         }
-        return index.commitSegments(List.of(segment), entries);
+        return index.commitRegistered(List.of(segment), entries);
     }
 
     @Test
     void aSegmentIsCommittedOnlyOnce() {
         long seg = committed("a");
-        Collection<String> again = index.commitSegments(List.of(seg), List.of(entry("b", seg, "s", "t", T0, 10, 10)));
+        Collection<String> again = index.commitRegistered(List.of(seg), List.of(entry("b", seg, "s", "t", T0, 10, 10)));
 
         assertThat(again).isEmpty();
         assertThat(index.locate(List.of("b"))).isEmpty();
@@ -142,7 +148,7 @@ public abstract class MessageIndexContractTest extends SegmentCatalogContractTes
     @Test
     void deleteCountsOnlyStoredIdsAndReportsEmptiedSegments() {
         long seg = pending("s", "t", 2);
-        index.commitSegments(List.of(seg), List.of(entry("a", seg, "s", "t", T0, 0, 10),
+        index.commitRegistered(List.of(seg), List.of(entry("a", seg, "s", "t", T0, 0, 10),
                 entry("b", seg, "s", "t", T0, 10, 7)));
 
         DeleteOutcome first = index.delete(List.of("a", "unknown"));
@@ -164,7 +170,7 @@ public abstract class MessageIndexContractTest extends SegmentCatalogContractTes
     @Test
     void timesAreKeptToTheMicrosecond() {
         long seg = pending("s", "t", 1);
-        index.commitSegments(List.of(seg), List.of(entry("a", seg, "s", "t", T0.plusNanos(789), 0, 10)));
+        index.commitRegistered(List.of(seg), List.of(entry("a", seg, "s", "t", T0.plusNanos(789), 0, 10)));
 
         List<ScanRow> rows = index.scan(new ScanQuery("s", Optional.empty(), Instant.EPOCH, T0.plusSeconds(1),
                 Optional.empty(), 10));
@@ -176,7 +182,7 @@ public abstract class MessageIndexContractTest extends SegmentCatalogContractTes
         long s1 = pending("s", "t", 2, 50);
         long s2 = pending("s", "u", 1, 30);
         long r = pending("r", "t", 1, 40);
-        index.commitSegments(List.of(s1, s2, r), List.of(entry("a", s1, "s", "t", T0.minusSeconds(9), 0, 10),
+        index.commitRegistered(List.of(s1, s2, r), List.of(entry("a", s1, "s", "t", T0.minusSeconds(9), 0, 10),
                 entry("b", s1, "s", "t", T0, 10, 10), entry("c", s2, "s", "u", T0.plusSeconds(9), 0, 5),
                 entry("d", r, "r", "t", T0, 0, 8)));
         index.delete(List.of("b"));
@@ -192,7 +198,7 @@ public abstract class MessageIndexContractTest extends SegmentCatalogContractTes
     void scanIsOrderedByTimeThenIdAndResumesAfterAPosition() {
         long seg = pending("s", "t", 4);
         long ofTypeU = pending("s", "u", 1);
-        index.commitSegments(List.of(seg, ofTypeU), List.of(entry("c", seg, "s", "t", T0, 0, 1),
+        index.commitRegistered(List.of(seg, ofTypeU), List.of(entry("c", seg, "s", "t", T0, 0, 1),
                 entry("a", seg, "s", "t", T0, 1, 1), entry("b", ofTypeU, "s", "u", T0.plusSeconds(5), 0, 1),
                 entry("d", seg, "s", "t", T0.minusSeconds(5), 3, 1), entry("other", seg, "s2", "t", T0, 4, 1)));
 
@@ -223,7 +229,7 @@ public abstract class MessageIndexContractTest extends SegmentCatalogContractTes
     @Test
     void kafkaOrderScanGoesPartitionByPartitionInOffsetOrder() {
         long seg = pending("t", "x", 5);
-        index.commitSegments(List.of(seg), List.of(
+        index.commitRegistered(List.of(seg), List.of(
                 kafkaEntry("p1-o5", seg, T0, 0, 1, 5), kafkaEntry("p0-o9", seg, T0.minusSeconds(50), 1, 0, 9),
                 kafkaEntry("p0-o2", seg, T0.plusSeconds(50), 2, 0, 2), kafkaEntry("p1-o1", seg, T0, 3, 1, 1),
                 entry("no-kafka", seg, "t", "x", T0, 4, 1)));
@@ -246,7 +252,7 @@ public abstract class MessageIndexContractTest extends SegmentCatalogContractTes
     @Test
     void countGivesWhatAKafkaOrderScanOfTheSameRangeHolds() {
         long seg = pending("t", "x", 6);
-        index.commitSegments(List.of(seg), List.of(
+        index.commitRegistered(List.of(seg), List.of(
                 kafkaEntry("p1-o5", seg, T0, 0, 1, 5), kafkaEntry("p0-o9", seg, T0.minusSeconds(50), 1, 0, 9),
                 kafkaEntry("p0-o2", seg, T0.plusSeconds(50), 2, 0, 2), kafkaEntry("p1-o1", seg, T0, 3, 1, 1),
                 kafkaEntry("p0-o20-late", seg, T0.plusSeconds(60), 4, 0, 20),
@@ -270,7 +276,7 @@ public abstract class MessageIndexContractTest extends SegmentCatalogContractTes
     @Test
     void countAfterAScanPositionCountsWhatTheScanHasLeft() {
         long seg = pending("t", "x", 4);
-        index.commitSegments(List.of(seg), List.of(
+        index.commitRegistered(List.of(seg), List.of(
                 kafkaEntry("p1-o5", seg, T0, 0, 1, 5), kafkaEntry("p0-o9", seg, T0, 1, 0, 9),
                 kafkaEntry("p0-o2", seg, T0, 2, 0, 2), kafkaEntry("p1-o1", seg, T0, 3, 1, 1)));
         List<ScanRow> firstThree = index.scan(new ScanQuery("t", Optional.empty(), Instant.EPOCH, T0.plusSeconds(1),
@@ -290,7 +296,7 @@ public abstract class MessageIndexContractTest extends SegmentCatalogContractTes
     @Test
     void countOfAnUnknownStreamOrTypeIsEmptyAndAnswersEveryProbeWithZero() {
         long seg = pending("t", "x", 1);
-        index.commitSegments(List.of(seg), List.of(kafkaEntry("p0-o1", seg, T0, 0, 0, 1)));
+        index.commitRegistered(List.of(seg), List.of(kafkaEntry("p0-o1", seg, T0, 0, 0, 1)));
         List<CountQuery.Probe> probe = List.of(new CountQuery.Probe(0, 5));
 
         CountResult otherType = index.count(new CountQuery("t", Optional.of("y"), Instant.EPOCH, T0.plusSeconds(1), probe));
@@ -310,7 +316,7 @@ public abstract class MessageIndexContractTest extends SegmentCatalogContractTes
     @Test
     void uuidIdsAndTextIdsThatLookAlikeAreDifferentIds() {
         long seg = pending("s", "t", 3);
-        index.commitSegments(List.of(seg), List.of(entry(UUID_ID, seg, "s", "t", T0, 0, 10),
+        index.commitRegistered(List.of(seg), List.of(entry(UUID_ID, seg, "s", "t", T0, 0, 10),
                 entry(UPPER_CASE_UUID_ID, seg, "s", "t", T0, 10, 20), entry(SIXTEEN_CHARACTERS, seg, "s", "t", T0, 30, 5)));
 
         assertThat(index.locate(List.of(UUID_ID))).extracting(MessageLocation::id, MessageLocation::offset)
@@ -324,7 +330,7 @@ public abstract class MessageIndexContractTest extends SegmentCatalogContractTes
                 .containsExactly(UUID_ID, UPPER_CASE_UUID_ID, SIXTEEN_CHARACTERS);
 
         long again = pending("s", "t", 2);
-        assertThat(index.commitSegments(List.of(again), List.of(entry(UUID_ID, again, "s", "t", T0, 0, 10),
+        assertThat(index.commitRegistered(List.of(again), List.of(entry(UUID_ID, again, "s", "t", T0, 0, 10),
                 entry("{" + UUID_ID + "}", again, "s", "t", T0, 10, 10)))).containsExactly("{" + UUID_ID + "}");
         assertThat(index.delete(List.of(UPPER_CASE_UUID_ID)).deleted()).isEqualTo(1);
         assertThat(index.locate(List.of(UUID_ID, UPPER_CASE_UUID_ID))).extracting(MessageLocation::id)
@@ -346,7 +352,7 @@ public abstract class MessageIndexContractTest extends SegmentCatalogContractTes
         for (int i = expected.size() - 1; i >= 0; i--) {
             entries.add(entry(expected.get(i), seg, "s", "t", T0, i, 1));
         }
-        index.commitSegments(List.of(seg), entries);
+        index.commitRegistered(List.of(seg), entries);
         ScanQuery all = timeScan("s", Optional.empty(), Instant.EPOCH, T0.plusSeconds(1), 100);
 
         assertThat(index.scan(all)).extracting(ScanRow::id).containsExactlyElementsOf(expected);

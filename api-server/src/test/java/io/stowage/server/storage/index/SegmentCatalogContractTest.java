@@ -19,7 +19,7 @@ public abstract class SegmentCatalogContractTest extends ExpiryContractTest {
         long seg = pending("s", "t", 1);
         assertThat(index.retireAbandoned(Instant.now().plusSeconds(60))).extracting(SegmentRef::id).containsExactly(seg);
 
-        Collection<String> indexed = index.commitSegments(List.of(seg), List.of(entry("a", seg, "s", "t", T0, 0, 10)));
+        Collection<String> indexed = index.commitRegistered(List.of(seg), List.of(entry("a", seg, "s", "t", T0, 0, 10)));
 
         assertThat(indexed).isEmpty();
         assertThat(index.locate(List.of("a"))).isEmpty();
@@ -54,7 +54,7 @@ public abstract class SegmentCatalogContractTest extends ExpiryContractTest {
     @Test
     void expireDeletesOnlyOlderMessagesOfThatStream() {
         long seg = pending("s", "t", 3);
-        index.commitSegments(List.of(seg), List.of(entry("old", seg, "s", "t", T0.minusSeconds(100), 0, 1),
+        index.commitRegistered(List.of(seg), List.of(entry("old", seg, "s", "t", T0.minusSeconds(100), 0, 1),
                 entry("new", seg, "s", "t", T0, 1, 1), entry("elsewhere", seg, "s2", "t", T0.minusSeconds(100), 2, 1)));
 
         DeleteOutcome out = index.expire("s", T0.minusSeconds(1), 10);
@@ -68,7 +68,7 @@ public abstract class SegmentCatalogContractTest extends ExpiryContractTest {
     @Test
     void expireTakesTheOldestFirstUpToTheLimitAndReportsEmptiedSegments() {
         long seg = pending("s", "t", 3);
-        index.commitSegments(List.of(seg), List.of(entry("m2", seg, "s", "t", T0.minusSeconds(20), 0, 4),
+        index.commitRegistered(List.of(seg), List.of(entry("m2", seg, "s", "t", T0.minusSeconds(20), 0, 4),
                 entry("m1", seg, "s", "t", T0.minusSeconds(30), 4, 4), entry("m3", seg, "s", "t", T0.minusSeconds(10), 8, 4)));
 
         DeleteOutcome first = index.expire("s", T0, 2);
@@ -186,7 +186,7 @@ public abstract class SegmentCatalogContractTest extends ExpiryContractTest {
         for (int i = 0; i < ids.length; i++) {
             entries[i] = entry(ids[i], seg, "s", "t", time, i * 10, 10);
         }
-        index.commitSegments(List.of(seg), List.of(entries));
+        index.commitRegistered(List.of(seg), List.of(entries));
         return segment(seg);
     }
 
@@ -223,7 +223,7 @@ public abstract class SegmentCatalogContractTest extends ExpiryContractTest {
     @Test
     void liveMessagesAreInByteOrderAndRecountKeepsTrueCounts() {
         long seg = pending("s", "t", 3);
-        index.commitSegments(List.of(seg), List.of(entry("z", seg, "s", "t", T0, 0, 10),
+        index.commitRegistered(List.of(seg), List.of(entry("z", seg, "s", "t", T0, 0, 10),
                 entry("x", seg, "s", "t", T0.minusSeconds(5), 10, 10), entry("y", seg, "s", "t", T0, 20, 10)));
         SegmentRef ref = segment(seg);
 

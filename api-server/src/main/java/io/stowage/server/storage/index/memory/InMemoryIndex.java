@@ -15,6 +15,7 @@ import io.stowage.server.storage.index.ScanQuery;
 import io.stowage.server.storage.index.ScanRow;
 import io.stowage.server.storage.index.SegmentRef;
 import io.stowage.server.storage.index.StreamStats;
+import io.stowage.server.storage.index.WrittenSegment;
 import io.stowage.server.storage.index.memory.Segment.State;
 import java.time.Clock;
 import java.time.Duration;
@@ -106,13 +107,14 @@ public final class InMemoryIndex implements MessageIndex {
     }
 
     @Override
-    public synchronized Collection<String> commitSegments(List<Long> segmentIds, List<IndexEntry> entries) {
+    public synchronized Collection<String> commitSegments(List<WrittenSegment> written, List<IndexEntry> entries) {
         open();
         Map<Long, Segment> pending = new HashMap<>();
-        for (long id : segmentIds) {
-            Segment s = segments.get(id);
+        for (WrittenSegment w : written) {
+            Segment s = segments.get(w.id());
             if (s != null && s.is(State.PENDING)) { // locked, in PostgreSQL
-                pending.put(id, s);
+                s.setFacts(w);
+                pending.put(w.id(), s);
             }
         }
         entries.forEach(e -> streams.add(e.stream()));

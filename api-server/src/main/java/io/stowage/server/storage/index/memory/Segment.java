@@ -3,6 +3,7 @@ package io.stowage.server.storage.index.memory;
 import io.stowage.server.storage.index.NewSegment;
 import io.stowage.server.storage.index.SegmentRef;
 import io.stowage.server.storage.index.StreamStats;
+import io.stowage.server.storage.index.WrittenSegment;
 import java.time.Instant;
 import java.util.Comparator;
 import java.util.List;
@@ -15,9 +16,9 @@ final class Segment {
     final String objectKey;
     final String stream;
     final String type;
-    final long sizeBytes;
-    final Instant minTime;
-    final Instant maxTime;
+    long sizeBytes;
+    Instant minTime;
+    Instant maxTime;
     final Instant createdAt;
     State state = State.PENDING;
     int liveCount;
@@ -32,6 +33,13 @@ final class Segment {
         this.minTime = InMemoryIndex.micros(s.minTime());
         this.maxTime = InMemoryIndex.micros(s.maxTime());
         this.createdAt = createdAt;
+    }
+
+    /** The facts its commit sets; a null keeps what it was registered with. */
+    void setFacts(WrittenSegment w) {
+        sizeBytes = w.sizeBytes() == null ? sizeBytes : w.sizeBytes();
+        minTime = w.minTime() == null ? minTime : InMemoryIndex.micros(w.minTime());
+        maxTime = w.maxTime() == null ? maxTime : InMemoryIndex.micros(w.maxTime());
     }
 
     boolean is(State s) {

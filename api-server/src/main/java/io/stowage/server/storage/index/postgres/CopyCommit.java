@@ -3,6 +3,7 @@ package io.stowage.server.storage.index.postgres;
 import io.stowage.server.storage.error.StorageException;
 import io.stowage.server.storage.index.IndexEntry;
 import io.stowage.server.storage.index.MessageIds;
+import io.stowage.server.storage.index.WrittenSegment;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
@@ -31,11 +32,11 @@ import org.postgresql.copy.CopyIn;
  * the messages table with its indexes took 8.5-8.9 ms by text {@code COPY} against 14-16 ms by the
  * insert.
  *
- * <p>{@code COPY} has no {@code ON CONFLICT}: one stored id fails it whole. The write path probes
- * the ends of each Kafka partition's records before, so that is rare (a re-put of the middle of a
- * batch, or another writer of the same ids at the same moment, or in the same group); then nothing
- * of the transaction stays, and {@link #commit} says so, for the caller to commit by the insert
- * that settles each id.
+ * <p>{@code COPY} has no {@code ON CONFLICT}: one stored id fails it whole. That is rare: a
+ * re-delivery (a client's retry of a batch whose answer it missed, a Kafka partition read again
+ * after a worker's restart), or another writer of the same ids at the same moment or in the same
+ * group. Then nothing of the transaction stays, and {@link #commit} says so, for the caller to
+ * commit by the insert that settles each id.
  *
  * <p>Rows go in the order of the insert's {@code ORDER BY} (UUIDs by their bytes, then text ids
  * by their UTF-8 bytes, which is the {@code "C"} collation), so that two writers of the same ids
@@ -77,12 +78,12 @@ final class CopyCommit {
     }
 
     /**
-     * Commits the segments still pending among {@code segmentIds} with the rows of their messages.
+     * Commits the segments still pending among {@code written} with the rows of their messages.
      * Returns the entries indexed (those of the segments still pending); empty when an id is stored
      * already: nothing was committed then.
      */
-    Optional<List<IndexEntry>> commit(List<Long> segmentIds, List<IndexEntry> entries) {
-        return commit(segmentIds, entries, streams.ensure(db, entries.stream().map(IndexEntry::stream).toList()),
+    Optional<List<IndexEntry>> commit(List<WrittenSegment> written, List<IndexEntry> entries) {
+        return commit(written, entries, streams.ensure(db, entries.stream().map(IndexEntry::stream).toList()),
                 Optional.empty());
     }
 
@@ -90,11 +91,11 @@ final class CopyCommit {
      * ... with the entries' streams numbered already ({@code streamIds}), whose statements wait at
      * most {@code lockWait} for a lock (empty: the connection's lock timeout).
      */
-    Optional<List<IndexEntry>> commit(List<Long> segmentIds, List<IndexEntry> entries, Map<String, Integer> streamIds,
-            Optional<Duration> lockWait) {
+    Optional<List<IndexEntry>> commit(List<WrittenSegment> written, List<IndexEntry> entries,
+            Map<String, Integer> streamIds, Optional<Duration> lockWait) {
         try {
             return Optional.of(db.inTransaction("index stored messages", lockWait,
-                    c -> copy(c, segmentIds, entries, streamIds)));
+                    c -> copy(c, written, entries, streamIds)));
         } catch (StorageException e) {
             if (Sql.isUniqueViolation(e)) {
                 return Optional.empty();
@@ -103,7 +104,7 @@ final class CopyCommit {
         }
     }
 
-    private static List<IndexEntry> copy(Connection c, List<Long> segmentIds, List<IndexEntry> entries,
+    private static List<IndexEntry> copy(Connection c, List<WrittenSegment> written, List<IndexEntry> entries,
             Map<String, Integer> streamIds) throws SQLException {
         Map<Long, int[]> live = new HashMap<>(); // per segment: messages, bytes
         for (IndexEntry e : entries) {
@@ -111,7 +112,7 @@ final class CopyCommit {
             counts[0]++;
             counts[1] += e.length();
         }
-        Set<Long> committed = commitPending(c, segmentIds, live);
+        Set<Long> committed = commitPending(c, written, live);
         List<Row> rows = new ArrayList<>(entries.size());
         List<IndexEntry> copied = new ArrayList<>(entries.size());
         for (IndexEntry e : entries) {
@@ -140,17 +141,17 @@ final class CopyCommit {
     }
 
     /**
-     * Sets the segments that are still pending committed, with their live counts; returns those
-     * that were. Its row locks keep a cleaner from retiring them meanwhile.
+     * Sets the segments that are still pending committed, with the facts of their objects and
+     * their live counts; returns those that were. Its row locks keep a cleaner from retiring them meanwhile.
      */
-    private static Set<Long> commitPending(Connection c, List<Long> segmentIds, Map<Long, int[]> live)
+    private static Set<Long> commitPending(Connection c, List<WrittenSegment> written, Map<Long, int[]> live)
             throws SQLException {
-        int n = segmentIds.size();
-        Long[] ids = segmentIds.toArray(new Long[0]);
+        WrittenFacts facts = WrittenFacts.of(written);
+        int n = written.size();
         Integer[] counts = new Integer[n];
         Long[] bytes = new Long[n];
         for (int i = 0; i < n; i++) {
-            int[] l = live.getOrDefault(ids[i], new int[2]);
+            int[] l = live.getOrDefault(facts.ids()[i], new int[2]);
             counts[i] = l[0];
             bytes[i] = (long) l[1];
         }
@@ -159,13 +160,15 @@ final class CopyCommit {
         // commit and the cleaner) that share segments wait for each other instead of deadlocking
         try (PreparedStatement ps = c.prepareStatement("WITH locked AS (SELECT id FROM segments"
                 + " WHERE id = ANY(?) AND state = 'pending' ORDER BY id FOR UPDATE)"
-                + " UPDATE segments s SET " + PostgresMessages.COMMITTED + ", live_count = x.n, live_bytes = x.b"
-                + " FROM locked JOIN unnest(?::bigint[], ?::int[], ?::bigint[]) AS x(id, n, b) ON x.id = locked.id"
+                + " UPDATE segments s SET " + PostgresMessages.COMMITTED + ", " + PostgresMessages.WRITTEN_FACTS + ","
+                + " live_count = f.live_n, live_bytes = f.live_b"
+                + " FROM locked JOIN unnest(?::bigint[], ?::bigint[], ?::int[], ?::bigint[], ?::bigint[], ?::int[],"
+                + " ?::bigint[]) AS f(id, sz, n, lo, hi, live_n, live_b) ON f.id = locked.id"
                 + " WHERE s.id = locked.id RETURNING s.id")) {
-            ps.setArray(1, Sql.array(c, "int8", ids));
-            ps.setArray(2, Sql.array(c, "int8", ids));
-            ps.setArray(3, Sql.array(c, "int4", counts));
-            ps.setArray(4, Sql.array(c, "int8", bytes));
+            ps.setArray(1, Sql.array(c, "int8", facts.ids()));
+            facts.bind(c, ps, 2);
+            ps.setArray(7, Sql.array(c, "int4", counts));
+            ps.setArray(8, Sql.array(c, "int8", bytes));
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
                     committed.add(rs.getLong(1));

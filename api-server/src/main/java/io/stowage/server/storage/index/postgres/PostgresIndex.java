@@ -14,6 +14,7 @@ import io.stowage.server.storage.index.ScanQuery;
 import io.stowage.server.storage.index.ScanRow;
 import io.stowage.server.storage.index.SegmentRef;
 import io.stowage.server.storage.index.StreamStats;
+import io.stowage.server.storage.index.WrittenSegment;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Collection;
@@ -104,13 +105,8 @@ public final class PostgresIndex implements MessageIndex {
     }
 
     @Override
-    public PendingWrite registerPending(List<NewSegment> newSegments, Collection<String> ids) {
-        return messages.registerPending(newSegments, ids);
-    }
-
-    @Override
-    public Collection<String> commitSegments(List<Long> segmentIds, List<IndexEntry> entries) {
-        return messages.commitSegments(segmentIds, entries);
+    public Collection<String> commitSegments(List<WrittenSegment> written, List<IndexEntry> entries) {
+        return messages.commitSegments(written, entries);
     }
 
     @Override

@@ -4,7 +4,6 @@ import io.stowage.server.storage.error.StorageException;
 import io.stowage.server.storage.error.StorageUnavailableException;
 import io.stowage.server.storage.index.DeleteOutcome;
 import io.stowage.server.storage.index.IndexEntry;
-import io.stowage.server.storage.index.MessageIndex.PendingWrite;
 import io.stowage.server.storage.index.MessageLocation;
 import io.stowage.server.storage.index.NewSegment;
 import io.stowage.server.storage.index.ScanOrder;
@@ -12,6 +11,7 @@ import io.stowage.server.storage.index.ScanPosition;
 import io.stowage.server.storage.index.ScanQuery;
 import io.stowage.server.storage.index.ScanRow;
 import io.stowage.server.storage.index.StreamStats;
+import io.stowage.server.storage.index.WrittenSegment;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -57,6 +57,14 @@ final class PostgresMessages {
     static final Duration GROUP_LOCK_WAIT = Duration.ofSeconds(1);
     /** What a segment's commit sets, besides its live count and bytes. */
     static final String COMMITTED = "state = 'committed', committed_at = now()";
+    /**
+     * The facts of a written segment's object, from a {@link WrittenFacts} relation {@code f}; a
+     * null keeps what the pending row was registered with.
+     */
+    static final String WRITTEN_FACTS = "size_bytes = coalesce(f.sz, s.size_bytes),"
+            + " message_count = coalesce(f.n, s.message_count),"
+            + " min_time = coalesce(" + Sql.MICROS_TO_TIMESTAMP.formatted("f.lo") + ", s.min_time),"
+            + " max_time = coalesce(" + Sql.MICROS_TO_TIMESTAMP.formatted("f.hi") + ", s.max_time)";
 
     private final Database db;
     private final NameIds streams;
@@ -105,23 +113,18 @@ final class PostgresMessages {
         });
     }
 
-    List<Long> addPendingSegments(List<NewSegment> segments) {
-        return registerPending(segments, List.of()).segmentIds();
-    }
-
     /**
-     * The pending rows and the look-up of the batch's ids in one statement, so one round trip and
-     * one commit: the look-up reads the snapshot the insert starts from, as a separate query
-     * before it would. Not shared with concurrent calls as the commit is: the statement is small,
-     * and B7's p50 was 16.5 and 18.4 ms with such sharing against 15.9 and 16.3 ms without it.
+     * The pending rows of segments about to be written, one statement (so one round trip and one
+     * commit). The write path reserves them ahead, several per layout partition at a time, so that
+     * a PutBatch does not pay this durable round trip of its own.
      */
-    PendingWrite registerPending(List<NewSegment> segments, Collection<String> lookedUp) {
+    List<Long> addPendingSegments(List<NewSegment> segments) {
         if (segments.isEmpty()) {
-            return new PendingWrite(List.of(), findDigests(lookedUp));
+            return List.of();
         }
+        Map<String, Integer> streamIds = streams.ensure(db, segments.stream().map(NewSegment::stream).toList());
+        Map<String, Integer> typeIds = types.ensure(db, segments.stream().map(NewSegment::type).toList());
         return db.withConnection("register pending segments", c -> {
-            Map<String, Integer> streamIds = streams.ensure(c, segments.stream().map(NewSegment::stream).toList());
-            Map<String, Integer> typeIds = types.ensure(c, segments.stream().map(NewSegment::type).toList());
             int n = segments.size();
             String[] keys = new String[n];
             Integer[] streamCol = new Integer[n];
@@ -140,15 +143,11 @@ final class PostgresMessages {
                 minTimes[i] = Sql.micros(s.minTime());
                 maxTimes[i] = Sql.micros(s.maxTime());
             }
-            // rows of the inserted segments carry an id, rows of stored messages a digest
-            String sql = "WITH seg AS (INSERT INTO segments (object_key, stream_id, type_id, state, size_bytes,"
-                    + " message_count, min_time, max_time)"
+            String sql = "INSERT INTO segments (object_key, stream_id, type_id, state, size_bytes, message_count,"
+                    + " min_time, max_time)"
                     + " SELECT k, s, t, 'pending', sz, n, " + MICROS.formatted("lo") + ", " + MICROS.formatted("hi")
                     + " FROM unnest(?::text[], ?::int[], ?::int[], ?::bigint[], ?::int[], ?::bigint[], ?::bigint[])"
-                    + " WITH ORDINALITY AS x(k, s, t, sz, n, lo, hi, ord) ORDER BY ord RETURNING id, object_key)"
-                    + " SELECT object_key, id, NULL::bigint AS digest FROM seg"
-                    + " UNION ALL SELECT " + IdColumns.ID + ", NULL::bigint, m.digest FROM messages m WHERE "
-                    + IdColumns.MATCHES;
+                    + " WITH ORDINALITY AS x(k, s, t, sz, n, lo, hi, ord) ORDER BY ord RETURNING id, object_key";
             try (PreparedStatement ps = c.prepareStatement(sql)) {
                 ps.setArray(1, Sql.texts(c, List.of(keys)));
                 ps.setArray(2, Sql.array(c, "int4", streamCol));
@@ -157,24 +156,17 @@ final class PostgresMessages {
                 ps.setArray(5, Sql.array(c, "int4", counts));
                 ps.setArray(6, Sql.array(c, "int8", minTimes));
                 ps.setArray(7, Sql.array(c, "int8", maxTimes));
-                IdColumns.bindSet(c, ps, 8, lookedUp);
                 Map<String, Long> idByKey = new HashMap<>();
-                Map<String, byte[]> stored = new HashMap<>();
                 try (ResultSet rs = ps.executeQuery()) {
                     while (rs.next()) {
-                        long digest = rs.getLong(3);
-                        if (rs.wasNull()) {
-                            idByKey.put(rs.getString(1), rs.getLong(2));
-                        } else {
-                            stored.put(rs.getString(1), IdColumns.digest(digest));
-                        }
+                        idByKey.put(rs.getString(2), rs.getLong(1));
                     }
                 }
                 List<Long> ids = new ArrayList<>(n);
                 for (String key : keys) {
                     ids.add(idByKey.get(key));
                 }
-                return new PendingWrite(ids, stored);
+                return ids;
             }
         });
     }
@@ -186,10 +178,10 @@ final class PostgresMessages {
      * {@code COPY}. A call its group could not commit is committed alone, on the caller's own
      * thread, outside the groups' turn. Returns the ids indexed.
      */
-    Collection<String> commitSegments(List<Long> segmentIds, List<IndexEntry> entries) {
+    Collection<String> commitSegments(List<WrittenSegment> written, List<IndexEntry> entries) {
         // an outage of the group, or the failure of a call that was alone in it, is thrown here
-        Committed grouped = commits.run(new CommitCall(segmentIds, entries));
-        return grouped.alone() ? commitAlone(segmentIds, entries) : grouped.ids();
+        Committed grouped = commits.run(new CommitCall(written, entries));
+        return grouped.alone() ? commitAlone(written, entries) : grouped.ids();
     }
 
     /**
@@ -198,7 +190,7 @@ final class PostgresMessages {
      * them at once would take the pool from every other call (whose wait for a connection then
      * reads as an outage of the database).
      */
-    private Collection<String> commitAlone(List<Long> segmentIds, List<IndexEntry> entries) {
+    private Collection<String> commitAlone(List<WrittenSegment> written, List<IndexEntry> entries) {
         boolean admitted;
         try {
             admitted = aloneSlots.tryAcquire(aloneQueueWait.toMillis(), TimeUnit.MILLISECONDS);
@@ -213,7 +205,7 @@ final class PostgresMessages {
                     + " transaction' session", null);
         }
         try {
-            return commit(segmentIds, entries, Optional.empty()).stream().map(IndexEntry::id).toList();
+            return commit(written, entries, Optional.empty()).stream().map(IndexEntry::id).toList();
         } finally {
             aloneSlots.release();
         }
@@ -246,14 +238,14 @@ final class PostgresMessages {
     }
 
     private List<Committed> commitAsOne(List<CommitCall> group) {
-        List<Long> segmentIds = new ArrayList<>();
+        List<WrittenSegment> written = new ArrayList<>();
         List<IndexEntry> entries = new ArrayList<>();
         for (CommitCall call : group) {
-            segmentIds.addAll(call.segmentIds());
+            written.addAll(call.written());
             entries.addAll(call.entries());
         }
         Set<IndexEntry> indexed = Collections.newSetFromMap(new IdentityHashMap<>());
-        indexed.addAll(commit(segmentIds, entries, groupLockWait));
+        indexed.addAll(commit(written, entries, groupLockWait));
         List<Committed> results = new ArrayList<>(group.size());
         for (CommitCall call : group) {
             results.add(Committed.ids(call.entries().stream().filter(indexed::contains).map(IndexEntry::id).toList()));
@@ -279,26 +271,27 @@ final class PostgresMessages {
      * million rows in the table). Statements wait at most {@code lockWait} for a lock (empty: the
      * connection's lock timeout). Returns the entries indexed.
      */
-    private List<IndexEntry> commit(List<Long> segmentIds, List<IndexEntry> entries, Optional<Duration> lockWait) {
+    private List<IndexEntry> commit(List<WrittenSegment> written, List<IndexEntry> entries,
+            Optional<Duration> lockWait) {
         Map<String, Integer> streamIds = streams.ensure(db, entries.stream().map(IndexEntry::stream).toList());
         Optional<List<IndexEntry>> committed = entries.size() >= copyFrom
-                ? copyCommit.commit(segmentIds, entries, streamIds, lockWait)
-                : insertCommit(segmentIds, entries, streamIds, false, lockWait);
+                ? copyCommit.commit(written, entries, streamIds, lockWait)
+                : insertCommit(written, entries, streamIds, false, lockWait);
         // empty: an id is stored already; the insert below leaves it out and indexes the rest
-        return committed.orElseGet(() -> insertCommit(segmentIds, entries, streamIds, true, lockWait).orElseThrow());
+        return committed.orElseGet(() -> insertCommit(written, entries, streamIds, true, lockWait).orElseThrow());
     }
 
     /** The arguments of one {@link #commitSegments} call. */
-    private record CommitCall(List<Long> segmentIds, List<IndexEntry> entries) {}
+    private record CommitCall(List<WrittenSegment> written, List<IndexEntry> entries) {}
 
     /**
      * The rows and the segments' commit in one statement. With {@code settleConflicts}, ids that
      * are stored are left out; without, such an id fails the statement and nothing is committed
      * (empty).
      */
-    private Optional<List<IndexEntry>> insertCommit(List<Long> segmentIds, List<IndexEntry> entries,
+    private Optional<List<IndexEntry>> insertCommit(List<WrittenSegment> written, List<IndexEntry> entries,
             Map<String, Integer> streamIds, boolean settleConflicts, Optional<Duration> lockWait) {
-        Database.SqlWork<List<IndexEntry>> work = c -> insertCommit(c, segmentIds, entries, settleConflicts, streamIds);
+        Database.SqlWork<List<IndexEntry>> work = c -> insertCommit(c, written, entries, settleConflicts, streamIds);
         try {
             // one statement: a transaction of its own only to wait less for locks than the connection does
             return Optional.of(lockWait.isPresent() ? db.inTransaction("index stored messages", lockWait, work)
@@ -311,7 +304,7 @@ final class PostgresMessages {
         }
     }
 
-    private List<IndexEntry> insertCommit(Connection c, List<Long> segmentIds, List<IndexEntry> entries,
+    private List<IndexEntry> insertCommit(Connection c, List<WrittenSegment> written, List<IndexEntry> entries,
             boolean settleConflicts, Map<String, Integer> streamIds) throws SQLException {
         int n = entries.size();
         String[] ids = new String[n];
@@ -342,6 +335,8 @@ final class PostgresMessages {
         // segments locked in the order of their ids, as the COPY commit does
         String sql = "WITH locked AS (SELECT id FROM segments WHERE id = ANY(?) AND state = 'pending'"
                 + " ORDER BY id FOR UPDATE),"
+                + " facts AS (SELECT * FROM unnest(?::bigint[], ?::bigint[], ?::int[], ?::bigint[], ?::bigint[])"
+                + " AS f(id, sz, n, lo, hi)),"
                 + " ins AS ("
                 + " INSERT INTO messages AS m (id_uuid, id_text, stream_id, time, segment_id, byte_offset, length,"
                 + " digest, kafka_partition, kafka_offset)"
@@ -354,22 +349,24 @@ final class PostgresMessages {
                 + (settleConflicts ? " ON CONFLICT DO NOTHING" : "")
                 + " RETURNING " + IdColumns.ID + " AS id, m.segment_id, m.length),"
                 + " agg AS (SELECT segment_id, count(*)::int AS n, sum(length)::bigint AS b FROM ins GROUP BY segment_id),"
-                + " upd AS (UPDATE segments s SET " + COMMITTED + ","
+                + " upd AS (UPDATE segments s SET " + COMMITTED + ", " + WRITTEN_FACTS + ","
                 + " live_count = coalesce(agg.n, 0), live_bytes = coalesce(agg.b, 0)"
-                + " FROM locked LEFT JOIN agg ON agg.segment_id = locked.id"
+                + " FROM locked JOIN facts f ON f.id = locked.id LEFT JOIN agg ON agg.segment_id = locked.id"
                 + " WHERE s.id = locked.id)"
                 + " SELECT id, segment_id FROM ins";
         try (PreparedStatement ps = c.prepareStatement(sql)) {
-            ps.setArray(1, Sql.array(c, "int8", segmentIds.toArray(new Long[0])));
-            IdColumns.Split.of(List.of(ids)).bind(c, ps, 2);
-            ps.setArray(4, Sql.array(c, "int4", streamCol));
-            ps.setArray(5, Sql.array(c, "int8", times));
-            ps.setArray(6, Sql.array(c, "int8", segments));
-            ps.setArray(7, Sql.array(c, "int4", offsets));
-            ps.setArray(8, Sql.array(c, "int4", lengths));
-            ps.setArray(9, Sql.array(c, "int8", digests));
-            ps.setArray(10, Sql.array(c, "int4", partitions));
-            ps.setArray(11, Sql.array(c, "int8", kafkaOffsets));
+            WrittenFacts facts = WrittenFacts.of(written);
+            ps.setArray(1, Sql.array(c, "int8", facts.ids()));
+            facts.bind(c, ps, 2);
+            IdColumns.Split.of(List.of(ids)).bind(c, ps, 7);
+            ps.setArray(9, Sql.array(c, "int4", streamCol));
+            ps.setArray(10, Sql.array(c, "int8", times));
+            ps.setArray(11, Sql.array(c, "int8", segments));
+            ps.setArray(12, Sql.array(c, "int4", offsets));
+            ps.setArray(13, Sql.array(c, "int4", lengths));
+            ps.setArray(14, Sql.array(c, "int8", digests));
+            ps.setArray(15, Sql.array(c, "int4", partitions));
+            ps.setArray(16, Sql.array(c, "int8", kafkaOffsets));
             Map<String, IndexEntry> bySegmentAndId = new HashMap<>(); // an id can come in two segments of a group
             for (IndexEntry e : entries) {
                 bySegmentAndId.put(e.segmentId() + "/" + e.id(), e);

@@ -45,7 +45,7 @@ class ConcurrentExpiryTest {
                     entries.add(new IndexEntry(id, seg, "s", "t", from.plusSeconds(i), i * 10, 10, digest(id), null,
                             null));
                 }
-                cleaner.commitSegments(List.of(seg), entries);
+                cleaner.commitRegistered(List.of(seg), entries);
             }
 
             // the other server deletes every third message, newest segments first, while the cleaner expires

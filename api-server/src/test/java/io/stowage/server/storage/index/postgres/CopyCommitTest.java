@@ -7,6 +7,7 @@ import io.stowage.server.storage.index.MessageLocation;
 import io.stowage.server.storage.index.SegmentRef;
 import io.stowage.server.storage.index.MessageIndex;
 import io.stowage.server.storage.index.MessageIndexContractTest;
+import io.stowage.server.storage.index.WrittenSegment;
 import io.stowage.server.testing.TestBackends;
 import java.sql.ResultSet;
 import java.sql.Statement;
@@ -19,6 +20,7 @@ import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CyclicBarrier;
 import java.util.concurrent.ForkJoinPool;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -96,7 +98,7 @@ class CopyCommitTest extends MessageIndexContractTest {
         index.retireAbandoned(Instant.now().plusSeconds(60));
         long fresh = pending("s", "t", 2);
 
-        Optional<List<IndexEntry>> copied = copyCommit().commit(List.of(retired, fresh), List.of(
+        Optional<List<IndexEntry>> copied = copyCommit().commit(registered(retired, fresh), List.of(
                 entry("r", retired, "s", "t", T0, 0, 10), entry("f1", fresh, "s", "t", T0, 0, 10),
                 entry("f2", fresh, "s", "t", T0, 10, 7)));
 
@@ -112,7 +114,7 @@ class CopyCommitTest extends MessageIndexContractTest {
         long first = committed("a");
         long second = pending("s", "t", 2);
 
-        Optional<List<IndexEntry>> copied = copyCommit().commit(List.of(second),
+        Optional<List<IndexEntry>> copied = copyCommit().commit(registered(second),
                 List.of(entry("b", second, "s", "t", T0, 0, 10), entry("a", second, "s", "t", T0, 10, 10)));
 
         assertThat(copied).isEmpty();
@@ -120,11 +122,15 @@ class CopyCommitTest extends MessageIndexContractTest {
         assertThat(index.locate(List.of("a", "b"))).extracting(MessageLocation::id, MessageLocation::segmentId)
                 .containsExactly(org.assertj.core.groups.Tuple.tuple("a", first));
         // and the index's commit then indexes the rest
-        assertThat(index.commitSegments(List.of(second), List.of(entry("b", second, "s", "t", T0, 0, 10),
+        assertThat(index.commitRegistered(List.of(second), List.of(entry("b", second, "s", "t", T0, 0, 10),
                 entry("a", second, "s", "t", T0, 10, 10)))).containsExactly("b");
     }
 
     private CopyCommit copyCommit() {
         return new CopyCommit(((PostgresIndex) index).database(), new NameIds("streams"));
+    }
+
+    private static List<WrittenSegment> registered(Long... segmentIds) {
+        return Stream.of(segmentIds).map(WrittenSegment::asRegistered).toList();
     }
 }

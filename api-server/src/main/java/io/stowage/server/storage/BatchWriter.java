@@ -237,6 +237,11 @@ public final class BatchWriter implements AutoCloseable {
         return reservations.spares();
     }
 
+    /** Forgets the reserved segments that aged unused now, as the sweep every so often does. */
+    void forgetStaleReservations() {
+        reservations.sweep();
+    }
+
     /** Forgets the pending segments reserved for writes that did not come. */
     @Override
     public void close() {

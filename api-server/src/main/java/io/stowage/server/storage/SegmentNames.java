@@ -4,8 +4,10 @@ import java.security.SecureRandom;
 import java.util.UUID;
 
 /**
- * Names of segment objects: UUID version 7 (time-ordered, random), so that objects list in
- * write order and two servers never pick the same name, even against a fresh index.
+ * Names of segment objects: UUID version 7 (time-ordered, random), so that objects list in about
+ * the order they were named (a name is picked when its pending segment is registered, which the
+ * write path does up to a minute ahead of the write) and two servers never pick the same name,
+ * even against a fresh index.
  */
 public final class SegmentNames {
     private static final SecureRandom RANDOM = new SecureRandom();

@@ -8,22 +8,35 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Queue;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Pending segments registered ahead of the writes that use them, per layout partition: the crash
  * marker of a segment (its pending row, durable before its object is written) without a durable
- * round trip of its own for every PutBatch. A partition that keeps being written gets more at a
- * time (1, 2, 4, ... up to {@link #MOST_AT_ONCE}), one seen once gets one, as before.
+ * round trip of its own for every PutBatch. A partition whose reserved segments are all taken while
+ * still young gets twice as many the next time (1, 2, 4, ... up to {@link #MOST_AT_ONCE}); one
+ * written now and then gets one at a time, registered by the write that needs it, as before.
  *
  * <p>A reserved segment is used only while it is younger than {@code maxAge}, a small part of the
  * cleaner's grace period for pending segments: its write then has nearly the whole grace period
- * to commit, as a segment registered by its own write had. Those that age unused are forgotten
- * (their rows deleted) with the next registration, and those left at shutdown by {@link #close}.
- * After a crash they stay pending, and the cleaner retires them after the grace period as it does
- * an interrupted write's (deleting an object that was never written succeeds).
+ * to commit, as a segment registered by its own write had. Ages are read from the write path's
+ * clock, and a reserved segment's from before its registration, so it is never younger than its
+ * row's {@code created_at}; the cleaner compares that with its own clock, so servers whose clocks
+ * differ by more than the grace period less {@code maxAge} could retire a segment in use (the
+ * write then fails, and is retried; nothing acknowledged is lost). Every server must run with the
+ * same grace period.
+ *
+ * <p>Those that age unused are forgotten (their rows deleted) by a sweep every {@code maxAge}, off
+ * the write path, and those left at shutdown by {@link #close}. After a crash they stay pending,
+ * and the cleaner retires them after the grace period as it does an interrupted write's (deleting
+ * an object that was never written succeeds).
  */
 final class SegmentReservations implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(SegmentReservations.class);
@@ -33,9 +46,13 @@ final class SegmentReservations implements AutoCloseable {
     private final MessageIndex index;
     private final SegmentFormat format;
     private final long maxAgeMillis;
-    /** The write path's clock, which is also the one the cleaner's grace period goes by. */
     private final Clock clock;
     private final Map<LayoutPartition, Pool> pools = new ConcurrentHashMap<>();
+    /** Reserved segments no pool holds any more, to forget at the next sweep. */
+    private final Queue<Long> unreachable = new ConcurrentLinkedQueue<>();
+    /** Runs {@link #sweep} every {@code maxAge}; started with the first spare. */
+    private ScheduledExecutorService sweeper;
+    private boolean closed;
 
     SegmentReservations(MessageIndex index, SegmentFormat format, Duration maxAge, Clock clock) {
         this.index = index;
@@ -59,7 +76,8 @@ final class SegmentReservations implements AutoCloseable {
     /**
      * One pending segment for each partition, in order: reserved ones where there are, and the
      * others registered now, in one round trip to the index for all of them (with spares for the
-     * next writes of those partitions).
+     * next writes of those partitions). When that round trip fails, the reserved ones taken are
+     * put back.
      */
     List<Reserved> take(List<LayoutPartition> partitions) {
         Reserved[] taken = new Reserved[partitions.size()];
@@ -70,15 +88,21 @@ final class SegmentReservations implements AutoCloseable {
         long now = clock.millis();
         for (int i = 0; i < partitions.size(); i++) {
             LayoutPartition p = partitions.get(i);
-            Pool pool = pools.computeIfAbsent(p, k -> new Pool());
-            poolOf[i] = pool;
             int more;
-            synchronized (pool) {
-                taken[i] = pool.poll(now, maxAgeMillis);
-                if (taken[i] != null) {
-                    continue;
+            while (true) {
+                Pool pool = pools.computeIfAbsent(p, k -> new Pool());
+                synchronized (pool) {
+                    if (pool.removed) {
+                        continue; // the sweep took it out of the map meanwhile: use its successor
+                    }
+                    poolOf[i] = pool;
+                    taken[i] = pool.poll(now, maxAgeMillis);
+                    more = taken[i] == null ? pool.nextReservation(now, maxAgeMillis) : 0;
                 }
-                more = pool.nextReservation(now, maxAgeMillis);
+                break;
+            }
+            if (more == 0) {
+                continue;
             }
             missing.add(i);
             counts.add(more);
@@ -91,51 +115,109 @@ final class SegmentReservations implements AutoCloseable {
         if (toRegister.isEmpty()) {
             return List.of(taken);
         }
-        forgetStale(now);
-        List<Long> ids = index.addPendingSegments(toRegister);
-        long reservedAt = clock.millis();
+        List<Long> ids;
+        try {
+            ids = index.addPendingSegments(toRegister);
+        } catch (RuntimeException e) {
+            putBack(taken, poolOf);
+            throw e;
+        }
         int next = 0;
         for (int m = 0; m < missing.size(); m++) {
             int i = missing.get(m);
             int count = counts.get(m);
-            taken[i] = new Reserved(ids.get(next), toRegister.get(next).objectKey(), reservedAt);
-            Pool pool = poolOf[i];
-            synchronized (pool) {
-                for (int k = 1; k < count; k++) {
-                    pool.free.add(new Reserved(ids.get(next + k), toRegister.get(next + k).objectKey(), reservedAt));
-                }
+            taken[i] = new Reserved(ids.get(next), toRegister.get(next).objectKey(), now);
+            List<Reserved> spares = new ArrayList<>(count - 1);
+            for (int k = 1; k < count; k++) {
+                spares.add(new Reserved(ids.get(next + k), toRegister.get(next + k).objectKey(), now));
             }
+            addSpares(poolOf[i], spares);
             next += count;
         }
         return List.of(taken);
     }
 
+    /** The reserved segments a failed {@link #take} had taken, back to the front of their pools. */
+    private void putBack(Reserved[] taken, Pool[] poolOf) {
+        for (int i = 0; i < taken.length; i++) {
+            if (taken[i] != null) {
+                addSpares(poolOf[i], List.of(taken[i]));
+            }
+        }
+    }
+
+    private void addSpares(Pool pool, List<Reserved> spares) {
+        if (spares.isEmpty()) {
+            return;
+        }
+        synchronized (pool) {
+            if (pool.removed) {
+                spares.forEach(r -> unreachable.add(r.id()));
+            } else {
+                // oldest first: put-back ones are at least as old as any there
+                spares.stream().sorted((a, b) -> Long.compare(b.reservedAtMillis(), a.reservedAtMillis()))
+                        .forEach(pool.free::addFirst);
+            }
+        }
+        startSweeper();
+    }
+
+    private synchronized void startSweeper() {
+        if (sweeper != null || closed || maxAgeMillis <= 0) {
+            return;
+        }
+        sweeper = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "stowage-segment-reservations");
+            t.setDaemon(true);
+            return t;
+        });
+        sweeper.scheduleWithFixedDelay(this::sweepQuietly, maxAgeMillis, maxAgeMillis, TimeUnit.MILLISECONDS);
+    }
+
+    private void sweepQuietly() {
+        try {
+            sweep();
+        } catch (RuntimeException e) {
+            log.debug("Could not forget unused reserved segments; the next sweep, or the cleaner after its grace"
+                    + " period, will: {}", e.getMessage());
+        }
+    }
+
     /**
      * Forgets the reserved segments that aged unused (a partition of an hour now past, or one
-     * written less often than it was), in the index too, so that the cleaner does not count them
-     * as abandoned writes; and the pools left with nothing. Runs when segments are registered,
-     * which costs a round trip anyway, so it takes a second only when there is something stale. No
-     * write can be using them: they were never taken.
+     * written less often than it was), in the index too, so that the cleaner does not take them
+     * for abandoned writes; and drops the pools left with nothing. No write can be using them:
+     * none was taken. Runs every {@code maxAge} (and when the tests call it).
      */
-    private void forgetStale(long now) {
+    void sweep() {
+        long now = clock.millis();
         List<Long> stale = new ArrayList<>();
-        pools.entrySet().removeIf(e -> {
-            Pool pool = e.getValue();
+        for (Long id; (id = unreachable.poll()) != null; ) {
+            stale.add(id);
+        }
+        pools.forEach((partition, pool) -> {
             synchronized (pool) {
                 pool.dropStale(now, maxAgeMillis);
                 stale.addAll(pool.stale);
                 pool.stale.clear();
-                return pool.free.isEmpty() && now - pool.lastReservedAt >= maxAgeMillis;
+                if (pool.free.isEmpty() && now - pool.lastReservedAt >= maxAgeMillis) {
+                    pool.removed = true;
+                    pools.remove(partition, pool);
+                }
             }
         });
-        if (stale.isEmpty()) {
+        forget(stale);
+    }
+
+    private void forget(List<Long> ids) {
+        if (ids.isEmpty()) {
             return;
         }
         try {
-            index.removeSegments(stale);
+            index.removeSegments(ids);
         } catch (RuntimeException e) {
-            log.debug("Could not forget {} unused reserved segments; the cleaner retires them after its grace"
-                    + " period: {}", stale.size(), e.getMessage());
+            ids.forEach(unreachable::add); // for the next sweep
+            throw e;
         }
     }
 
@@ -153,18 +235,26 @@ final class SegmentReservations implements AutoCloseable {
     /** Forgets the reserved segments no write took, so that they wait for no cleaner. */
     @Override
     public void close() {
+        synchronized (this) {
+            closed = true;
+            if (sweeper != null) {
+                sweeper.shutdownNow();
+            }
+        }
         List<Long> unused = new ArrayList<>();
+        for (Long id; (id = unreachable.poll()) != null; ) {
+            unused.add(id);
+        }
         for (Pool pool : pools.values()) {
             synchronized (pool) {
                 pool.free.forEach(r -> unused.add(r.id()));
                 pool.free.clear();
+                unused.addAll(pool.stale);
+                pool.stale.clear();
             }
         }
-        if (unused.isEmpty()) {
-            return;
-        }
         try {
-            index.removeSegments(unused);
+            forget(unused);
         } catch (RuntimeException e) {
             log.warn("Could not forget {} pending segments reserved for writes that did not come; the cleaner"
                     + " retires them after its grace period: {}", unused.size(), e.getMessage());
@@ -174,10 +264,12 @@ final class SegmentReservations implements AutoCloseable {
     /** A partition's reserved segments, oldest first, and its last reservation. */
     private static final class Pool {
         final ArrayDeque<Reserved> free = new ArrayDeque<>();
-        /** Reserved segments found too old to use, to forget at the next registration. */
+        /** Reserved segments found too old to use, for the next sweep to forget. */
         final List<Long> stale = new ArrayList<>();
         int lastCount;
         long lastReservedAt;
+        /** Taken out of the map by a sweep: a write that still holds it uses its successor. */
+        boolean removed;
 
         /** The oldest reserved segment still young enough, or null. */
         Reserved poll(long now, long maxAgeMillis) {

@@ -88,7 +88,7 @@ class BatchWriterTest {
     }
 
     @Test
-    void aFreshBatchTakesOneDurableIndexRoundTripAndNoLookUp() {
+    void aBatchToNewPartitionsRegistersTheirPendingSegmentsInOneRoundTripAndLooksNothingUp() {
         try (MemoryEngine e = countingEngine()) {
             PutOutcome out = e.writer().put(List.of(event("a", "s", "t", T, "A"), event("b", "s", "u", T, "B")));
 
@@ -96,6 +96,80 @@ class BatchWriterTest {
             // nothing reserved yet for these two partitions: both registered in one round trip
             assertThat(counting.calls).containsExactly("addPendingSegments", "commitSegments");
             assertThat(counting.registered).containsExactly(2);
+        }
+    }
+
+    @Test
+    void onceItsPartitionsHaveSegmentsReservedABatchMakesOneRoundTripToTheIndex() {
+        try (MemoryEngine e = countingEngine()) {
+            e.writer().put(List.of(event("a1", "s", "t", T, "A"), event("b1", "s", "u", T, "B")));
+            e.writer().put(List.of(event("a2", "s", "t", T, "A"), event("b2", "s", "u", T, "B"))); // 2 each: 1 spare
+            counting.clear();
+
+            PutOutcome out = e.writer().put(List.of(event("a3", "s", "t", T, "A"), event("b3", "s", "u", T, "B")));
+
+            assertThat(out.acknowledged()).isEqualTo(2);
+            assertThat(counting.calls).containsExactly("commitSegments");
+            assertThat(e.index().committedSegments(0, 10)).hasSize(6);
+        }
+    }
+
+    @Test
+    void concurrentWritersOfOnePartitionEachTakeAPendingSegmentOfTheirOwn() throws Exception {
+        try (MemoryEngine e = countingEngine()) {
+            List<CompletableFuture<PutOutcome>> puts = new ArrayList<>();
+            for (int w = 0; w < 8; w++) {
+                int writer = w;
+                puts.add(CompletableFuture.supplyAsync(() -> {
+                    int acknowledged = 0;
+                    for (int i = 0; i < 25; i++) {
+                        acknowledged += e.writer().put(List.of(event("w" + writer + "-" + i, "s", "t", T, "M")))
+                                .acknowledged();
+                    }
+                    return new PutOutcome(acknowledged, List.of());
+                }));
+            }
+            for (CompletableFuture<PutOutcome> p : puts) {
+                assertThat(p.get().acknowledged()).isEqualTo(25);
+            }
+
+            List<SegmentRef> committed = e.index().committedSegments(0, 1000);
+            assertThat(committed).hasSize(200).allSatisfy(s -> assertThat(s.liveCount()).isEqualTo(1));
+            assertThat(committed).extracting(SegmentRef::objectKey).doesNotHaveDuplicates();
+            assertThat(counting.registered.stream().mapToInt(Integer::intValue).sum())
+                    .isEqualTo(200 + e.writer().reservedSpares());
+            e.writer().close();
+            assertThat(e.index().retireAbandoned(Instant.MAX)).isEmpty();
+        }
+    }
+
+    @Test
+    void aRegistrationThatFailsPutsBackTheReservedSegmentsItsBatchHadTaken() {
+        boolean[] failing = {false};
+        UnaryOperator<MessageIndex> flaky = real -> new ForwardingIndex(real) {
+            @Override
+            public List<Long> addPendingSegments(List<NewSegment> segments) {
+                if (failing[0]) {
+                    throw new StorageUnavailableException("connection to the index lost (simulated)", null);
+                }
+                return real.addPendingSegments(segments);
+            }
+        };
+        try (MemoryEngine e = MemoryEngine.start(dir, MemoryEngine.KEEP_FOREVER, flaky, UnaryOperator.identity())) {
+            e.writer().put(List.of(event("a", "s", "t", T, "A")));
+            e.writer().put(List.of(event("b", "s", "t", T, "B"))); // one spare for (s, t)
+            failing[0] = true;
+
+            // (s, t) has a spare, (s, u) needs a registration, which fails
+            assertThatThrownBy(() -> e.writer().put(List.of(event("c", "s", "t", T, "C"), event("d", "s", "u", T,
+                    "D")))).isInstanceOf(StorageUnavailableException.class);
+
+            assertThat(e.writer().reservedSpares()).isEqualTo(1);
+            failing[0] = false;
+            e.writer().put(List.of(event("c", "s", "t", T, "C")));
+            assertThat(e.writer().reservedSpares()).isZero();
+            e.writer().close();
+            assertThat(e.index().retireAbandoned(Instant.MAX)).isEmpty();
         }
     }
 
@@ -141,10 +215,15 @@ class BatchWriterTest {
             counting.clear();
             e.writer().put(List.of(event("c", "s", "t", T, "C")));
 
-            // the spare is too old to use: this write registers one of its own and forgets the spare
+            // the spare is too old to use: this write registers one of its own, and leaves the spare to the sweep
+            assertThat(counting.calls).containsExactly("addPendingSegments", "commitSegments");
             assertThat(counting.registered).containsExactly(1);
             assertThat(e.writer().reservedSpares()).isZero();
             assertThat(e.index().isCommitted(spare)).isFalse();
+
+            e.writer().forgetStaleReservations();
+
+            assertThat(counting.calls).containsExactly("addPendingSegments", "commitSegments", "removeSegments");
             assertThat(e.index().retireAbandoned(Instant.MAX)).isEmpty();
             assertThat(e.index().messageCount()).isEqualTo(3);
         }
@@ -419,6 +498,12 @@ class BatchWriterTest {
             calls.add("addPendingSegments");
             registered.add(segments.size());
             return real.addPendingSegments(segments);
+        }
+
+        @Override
+        public void removeSegments(Collection<Long> segmentIds) {
+            calls.add("removeSegments");
+            real.removeSegments(segmentIds);
         }
 
         @Override

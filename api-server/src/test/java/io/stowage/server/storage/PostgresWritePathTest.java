@@ -8,6 +8,7 @@ import io.stowage.api.v1.Message;
 import io.stowage.server.metrics.ArchiveMetrics;
 import io.stowage.server.storage.blob.FileBlobStore;
 import io.stowage.server.storage.index.MessageIndex;
+import io.stowage.server.storage.index.SegmentRef;
 import io.stowage.server.storage.index.postgres.PostgresIndex;
 import io.stowage.server.testing.MemoryEngine;
 import io.stowage.server.testing.TestBackends;
@@ -55,6 +56,36 @@ class PostgresWritePathTest {
             writer.close();
             assertThat(index.retireAbandoned(Instant.now().plusSeconds(3600))).isEmpty();
             assertThat(index.messageCount()).isEqualTo(3);
+        }
+    }
+
+    /**
+     * 3: the plain insert fails on the stored id and the one that settles runs; 300: the same with
+     * {@code COPY} first. Either way the segment, registered ahead with placeholders, gets its facts.
+     */
+    @ParameterizedTest
+    @ValueSource(ints = {3, 300})
+    void aSegmentReservedAheadIsCommittedWithTheFactsOfItsObject(int size, TestInfo info) throws IOException {
+        try (MessageIndex index = open(info)) {
+            BatchWriter writer = writer(index);
+            writer.put(List.of(event("first", "s", "t", T, "F")));
+            writer.put(List.of(event("second", "s", "t", T, "S"))); // registers two: one spare for the next
+            List<Message> batch = new ArrayList<>();
+            batch.add(event("first", "s", "t", T, "F")); // stored: left out and settled
+            for (int i = 0; i < size; i++) {
+                batch.add(event("m" + i, "s", "t", T.plusSeconds(2 + i % 50), "M" + i));
+            }
+
+            assertThat(writer.put(batch).acknowledged()).isEqualTo(size + 1);
+
+            SegmentRef third = index.committedSegments(0, 10).get(2);
+            assertThat(third.sizeBytes()).isEqualTo(Files.size(dir.resolve(third.objectKey())));
+            assertThat(third.minTime()).isEqualTo(T); // the dead copy's time is in its range too
+            assertThat(third.maxTime()).isEqualTo(T.plusSeconds(2 + Math.min(size, 50) - 1));
+            assertThat(third.liveCount()).isEqualTo(size);
+            assertThat(writer.reservedSpares()).isZero();
+            writer.close();
+            assertThat(index.retireAbandoned(Instant.now().plusSeconds(3600))).isEmpty();
         }
     }
 

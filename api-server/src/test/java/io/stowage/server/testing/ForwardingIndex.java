@@ -67,6 +67,11 @@ public class ForwardingIndex implements MessageIndex {
     }
 
     @Override
+    public void removeSegments(Collection<Long> segmentIds) {
+        real.removeSegments(segmentIds);
+    }
+
+    @Override
     public List<MessageLocation> locate(Collection<String> ids) {
         return real.locate(ids);
     }

@@ -123,7 +123,9 @@ public record ServerConfig(
             "How often the cleaner runs (retention, compaction, orphans); off disables the schedule.",
             Values::optionalDuration);
     public static final Setting<Duration> PENDING_GRACE = Setting.of("STOWAGE_PENDING_GRACE", "15m",
-            "A segment whose write has not committed after this long is treated as abandoned and removed.",
+            "A segment whose write has not committed after this long is treated as abandoned and removed."
+                    + " Writes register their pending segments up to a tenth of it ahead (at most a minute); give"
+                    + " every server the same value.",
             Values::duration);
     public static final Setting<Double> COMPACT_MIN_DEAD_RATIO = Setting.of("STOWAGE_COMPACT_MIN_DEAD_RATIO", "0",
             "Clean rewrites a segment once this share of its bytes is deleted; 0 rewrites any segment"

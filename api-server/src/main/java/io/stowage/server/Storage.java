@@ -119,9 +119,9 @@ public final class Storage implements AutoCloseable {
 
     @Override
     public void close() {
+        writer.close(); // first: it forgets its unused reservations in the index, and throws nothing
         outages.close();
         io.close();
-        writer.close();
         index.close();
         blobs.close();
     }

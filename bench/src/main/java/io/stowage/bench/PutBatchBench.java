@@ -149,8 +149,9 @@ final class PutBatchBench {
         String text = String.format(Locale.ROOT, "%.0f object(s) written per batch of %,d", last.objectsPerBatch,
                 sizes.batchMessages());
         long abandoned = runs.stream().mapToLong(Measured::abandoned).sum();
-        return abandoned == 0 ? text : text + String.format(Locale.ROOT, "; failed attempts left %,d pending segments"
-                + " (objects) for Clean", abandoned);
+        // pending rows the server registered ahead and has not used yet, and those of failed attempts
+        return abandoned == 0 ? text : text + String.format(Locale.ROOT, "; %,d segments left pending (reserved"
+                + " ahead for the next writes, or of failed attempts)", abandoned);
     }
 
     private List<List<Message>> batches(BenchMessages messages, int count) {

@@ -41,19 +41,6 @@ public final class BatchWriter implements AutoCloseable {
     private final SegmentFormat format;
     private final SegmentReservations reservations;
 
-    /** The default grace period of the cleaner for pending segments, for writers not given one. */
-    static final Duration DEFAULT_PENDING_GRACE = Duration.ofMinutes(15);
-
-    public BatchWriter(MessageIndex index, BlobWriter blobs, ParallelIo io, Limits limits, Clock clock,
-            ArchiveMetrics metrics) {
-        this(index, blobs, io, limits, clock, metrics, SegmentFormat.PLAIN, DEFAULT_PENDING_GRACE);
-    }
-
-    public BatchWriter(MessageIndex index, BlobWriter blobs, ParallelIo io, Limits limits, Clock clock,
-            ArchiveMetrics metrics, SegmentFormat format) {
-        this(index, blobs, io, limits, clock, metrics, format, DEFAULT_PENDING_GRACE);
-    }
-
     /**
      * @param pendingGrace the cleaner's grace period for pending segments: pending segments
      *     reserved ahead of writes are used while they are young enough for it

@@ -27,11 +27,10 @@ import org.slf4j.LoggerFactory;
  * <p>A reserved segment is used only while it is younger than {@code maxAge}, a small part of the
  * cleaner's grace period for pending segments: its write then has nearly the whole grace period
  * to commit, as a segment registered by its own write had. Ages are read from the write path's
- * clock, and a reserved segment's from before its registration, so it is never younger than its
- * row's {@code created_at}; the cleaner compares that with its own clock, so servers whose clocks
- * differ by more than the grace period less {@code maxAge} could retire a segment in use (the
- * write then fails, and is retried; nothing acknowledged is lost). Every server must run with the
- * same grace period.
+ * clock and count from before the registration. The cleaner compares the rows' {@code created_at}
+ * (PostgreSQL's clock) with its own clock, so clocks that differ by more than the grace period
+ * less {@code maxAge} could have it retire a segment in use: that write then fails, and is
+ * retried; nothing acknowledged is lost. Every server must run with the same grace period.
  *
  * <p>Those that age unused are forgotten (their rows deleted) by a sweep every {@code maxAge}, off
  * the write path, and those left at shutdown by {@link #close}. After a crash they stay pending,
@@ -80,6 +79,9 @@ final class SegmentReservations implements AutoCloseable {
      * put back.
      */
     List<Reserved> take(List<LayoutPartition> partitions) {
+        if (maxAgeMillis <= 0) {
+            return registerOneEach(partitions);
+        }
         Reserved[] taken = new Reserved[partitions.size()];
         Pool[] poolOf = new Pool[partitions.size()];
         List<Integer> missing = new ArrayList<>();
@@ -121,6 +123,12 @@ final class SegmentReservations implements AutoCloseable {
         } catch (RuntimeException e) {
             putBack(taken, poolOf);
             throw e;
+        } finally {
+            for (int i : missing) {
+                synchronized (poolOf[i]) {
+                    poolOf[i].registering--;
+                }
+            }
         }
         int next = 0;
         for (int m = 0; m < missing.size(); m++) {
@@ -131,35 +139,63 @@ final class SegmentReservations implements AutoCloseable {
             for (int k = 1; k < count; k++) {
                 spares.add(new Reserved(ids.get(next + k), toRegister.get(next + k).objectKey(), now));
             }
-            addSpares(poolOf[i], spares);
+            addSpares(poolOf[i], spares, false);
             next += count;
         }
         return List.of(taken);
+    }
+
+    /** With no time to keep segments reserved (a grace period of less than 10 ms): one each, as needed. */
+    private List<Reserved> registerOneEach(List<LayoutPartition> partitions) {
+        long now = clock.millis();
+        List<NewSegment> toRegister = new ArrayList<>(partitions.size());
+        for (LayoutPartition p : partitions) {
+            toRegister.add(new NewSegment(p.newSegmentKey(format), p.stream(), p.type(), 0, 0, p.hour(), p.hour()));
+        }
+        List<Long> ids = index.addPendingSegments(toRegister);
+        List<Reserved> taken = new ArrayList<>(ids.size());
+        for (int i = 0; i < ids.size(); i++) {
+            taken.add(new Reserved(ids.get(i), toRegister.get(i).objectKey(), now));
+        }
+        return taken;
     }
 
     /** The reserved segments a failed {@link #take} had taken, back to the front of their pools. */
     private void putBack(Reserved[] taken, Pool[] poolOf) {
         for (int i = 0; i < taken.length; i++) {
             if (taken[i] != null) {
-                addSpares(poolOf[i], List.of(taken[i]));
+                addSpares(poolOf[i], List.of(taken[i]), true);
             }
         }
     }
 
-    private void addSpares(Pool pool, List<Reserved> spares) {
+    /**
+     * Spares into their pool: fresh ones at its end, put-back ones at its front (they are at
+     * least as old as any there). After {@link #close}, or into a pool the sweep dropped, they are
+     * forgotten instead.
+     */
+    private void addSpares(Pool pool, List<Reserved> spares, boolean putBack) {
         if (spares.isEmpty()) {
             return;
         }
+        boolean forgetNow;
+        synchronized (this) {
+            forgetNow = closed;
+        }
         synchronized (pool) {
-            if (pool.removed) {
+            if (pool.removed || forgetNow) {
                 spares.forEach(r -> unreachable.add(r.id()));
+            } else if (putBack) {
+                spares.forEach(pool.free::addFirst);
             } else {
-                // oldest first: put-back ones are at least as old as any there
-                spares.stream().sorted((a, b) -> Long.compare(b.reservedAtMillis(), a.reservedAtMillis()))
-                        .forEach(pool.free::addFirst);
+                pool.free.addAll(spares);
             }
         }
-        startSweeper();
+        if (forgetNow) {
+            forgetUnreachableQuietly();
+        } else {
+            startSweeper();
+        }
     }
 
     private synchronized void startSweeper() {
@@ -235,12 +271,24 @@ final class SegmentReservations implements AutoCloseable {
     /** Forgets the reserved segments no write took, so that they wait for no cleaner. */
     @Override
     public void close() {
+        ScheduledExecutorService running;
         synchronized (this) {
             closed = true;
-            if (sweeper != null) {
-                sweeper.shutdownNow();
+            running = sweeper;
+        }
+        if (running != null) {
+            running.shutdown(); // a sweep under way finishes, so that what it could not forget is seen below
+            try {
+                running.awaitTermination(10, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
             }
         }
+        forgetUnreachableQuietly();
+    }
+
+    /** Forgets every reserved segment not taken: those in the pools and those no pool holds. */
+    private void forgetUnreachableQuietly() {
         List<Long> unused = new ArrayList<>();
         for (Long id; (id = unreachable.poll()) != null; ) {
             unused.add(id);
@@ -256,6 +304,7 @@ final class SegmentReservations implements AutoCloseable {
         try {
             forget(unused);
         } catch (RuntimeException e) {
+            unreachable.clear(); // closing: no sweep will come, and the cleaner will see to them
             log.warn("Could not forget {} pending segments reserved for writes that did not come; the cleaner"
                     + " retires them after its grace period: {}", unused.size(), e.getMessage());
         }
@@ -268,6 +317,8 @@ final class SegmentReservations implements AutoCloseable {
         final List<Long> stale = new ArrayList<>();
         int lastCount;
         long lastReservedAt;
+        /** Registrations for this partition under way. */
+        int registering;
         /** Taken out of the map by a sweep: a write that still holds it uses its successor. */
         boolean removed;
 
@@ -277,18 +328,28 @@ final class SegmentReservations implements AutoCloseable {
             return free.pollFirst();
         }
 
-        /** Moves the reserved segments too old to use to {@link #stale}. */
+        /** Moves the reserved segments too old to use to {@link #stale}, wherever they are in the queue. */
         void dropStale(long now, long maxAgeMillis) {
-            while (!free.isEmpty() && now - free.peekFirst().reservedAtMillis() >= maxAgeMillis) {
-                stale.add(free.pollFirst().id());
-            }
+            free.removeIf(r -> {
+                boolean old = now - r.reservedAtMillis() >= maxAgeMillis;
+                if (old) {
+                    stale.add(r.id());
+                }
+                return old;
+            });
         }
 
         /**
          * How many to register now that the pool is dry: twice as many as last time when those were
          * all taken while still young, else one (a partition written now and then wastes none).
+         * While another registration for it is under way, one: writers that find the pool dry at
+         * once would otherwise each double the count.
          */
         int nextReservation(long now, long maxAgeMillis) {
+            registering++;
+            if (registering > 1) {
+                return 1;
+            }
             boolean usedUpYoung = lastCount > 0 && now - lastReservedAt < maxAgeMillis;
             lastCount = usedUpYoung ? Math.min(MOST_AT_ONCE, lastCount * 2) : 1;
             lastReservedAt = now;

@@ -20,6 +20,7 @@ import io.stowage.server.testing.ForwardingIndex;
 import io.stowage.server.testing.MemoryEngine;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -37,6 +38,7 @@ import org.junit.jupiter.api.io.TempDir;
 /** The write path of PutBatch over the in-memory index and files. */
 class BatchWriterTest {
     private static final Instant T = Instant.parse("2024-01-01T10:15:00Z");
+    private static final Duration GRACE = MemoryEngine.KEEP_FOREVER.pendingGrace();
 
     @TempDir
     Path dir;
@@ -237,7 +239,7 @@ class BatchWriterTest {
                     MemoryEngine.KEEP_FOREVER.pendingGrace());
             crashing.put(List.of(event("a", "s", "t", T, "A")));
             crashing.put(List.of(event("b", "s", "t", T, "B")));
-            assertThat(crashing.reservedSpares()).isEqualTo(1); // and it is never closed
+            assertThat(crashing.reservedSpares()).isEqualTo(1); // and it is not closed: a crash
 
             assertThat(e.cleaner().clean().orphanedSegments()).isZero();
             e.clock().advance(MemoryEngine.KEEP_FOREVER.pendingGrace().plusSeconds(1));
@@ -245,6 +247,23 @@ class BatchWriterTest {
             assertThat(e.cleaner().clean().orphanedSegments()).isEqualTo(1);
             assertThat(e.index().retireAbandoned(Instant.MAX)).isEmpty();
             assertThat(e.archive().get(List.of("a", "b"))).extracting(Message::getTextData).containsExactly("A", "B");
+            crashing.close(); // only to stop its sweeper thread
+        }
+    }
+
+    @Test
+    void withAGracePeriodTooShortToReserveInEachWriteRegistersItsOwn() {
+        try (MemoryEngine e = countingEngine();
+                BatchWriter writer = new BatchWriter(counting, e.blobs(), e.io(), MemoryEngine.LIMITS, e.clock(),
+                        new ArchiveMetrics(new SimpleMeterRegistry()), SegmentFormat.PLAIN, Duration.ZERO)) {
+            counting.clear();
+            for (int i = 0; i < 3; i++) {
+                writer.put(List.of(event("m" + i, "s", "t", T, "M")));
+            }
+
+            assertThat(counting.registered).containsExactly(1, 1, 1);
+            assertThat(writer.reservedSpares()).isZero();
+            assertThat(e.index().retireAbandoned(Instant.MAX)).isEmpty();
         }
     }
 
@@ -272,7 +291,6 @@ class BatchWriterTest {
             long stored = e.index().locate(List.of("x")).get(0).segmentId();
             counting.clear();
 
-            // partitions 0 and 1 alternate, as a client that does not group by partition sends them
             PutOutcome out = e.writer().put(List.of(kafka("a", "orders", 0, 3).setTextData("A").build(), x,
                     kafka("b", "orders", 0, 4).setTextData("B").build(), y,
                     kafka("c", "orders", 2, 9).setTextData("C").build()));
@@ -292,7 +310,7 @@ class BatchWriterTest {
     }
 
     @Test
-    void anIdStoredInTheMiddleOfABatchIsSettledByTheCommitNotByALookUpOfEveryId() {
+    void aStoredIdWithOtherContentInABatchIsRejectedAndOnlyTheStoredIdsAreLookedUp() {
         try (MemoryEngine e = countingEngine()) {
             e.writer().put(List.of(event("b", "s", "t", T, "B"), event("d", "s", "t", T, "D")));
             long first = e.index().locate(List.of("b")).get(0).segmentId();
@@ -471,8 +489,13 @@ class BatchWriterTest {
 
     /** Another server's writer, over the same index and folder, putting {@code msg}. */
     private Consumer<MessageIndex> rivalPuts(Message msg) {
-        return index -> new BatchWriter(index, new FileBlobStore(dir), new ParallelIo(1), MemoryEngine.LIMITS,
-                Clock.systemUTC(), new ArchiveMetrics(new SimpleMeterRegistry())).put(List.of(msg));
+        return index -> {
+            try (BatchWriter rival = new BatchWriter(index, new FileBlobStore(dir), new ParallelIo(1),
+                    MemoryEngine.LIMITS, Clock.systemUTC(), new ArchiveMetrics(new SimpleMeterRegistry()),
+                    SegmentFormat.PLAIN, GRACE)) {
+                rival.put(List.of(msg));
+            }
+        };
     }
 
     /** Records which write-path calls reach the index. */

@@ -40,7 +40,8 @@ class CompressedReadReservationTest {
         SimpleMeterRegistry registry = new SimpleMeterRegistry();
         ArchiveMetrics metrics = new ArchiveMetrics(registry);
         SegmentFormat zstd = SegmentFormat.zstd(SegmentFormat.DEFAULT_LEVEL);
-        BatchWriter writer = new BatchWriter(index, blobs, io, MemoryEngine.LIMITS, clock, metrics, zstd);
+        BatchWriter writer = new BatchWriter(index, blobs, io, MemoryEngine.LIMITS, clock, metrics, zstd,
+                MemoryEngine.KEEP_FOREVER.pendingGrace());
         MessageReader reader = new MessageReader(blobs, index, io, zstd);
         OutageLog outages = new OutageLog(registry, Map.of(Dependency.BLOB_STORE, blobs::checkAccess),
                 Duration.ofSeconds(2));

@@ -16,12 +16,14 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CyclicBarrier;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInfo;
 import org.junit.jupiter.api.io.TempDir;
@@ -29,7 +31,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
- * The write path against PostgreSQL: the probe inside the pending insert, the commit (by binary
+ * The write path against PostgreSQL: pending segments reserved ahead, the commit (by binary
  * {@code COPY} from {@code PostgresIndex.COPY_FROM} messages up, else by a plain insert; either
  * way by the insert that settles conflicts when a stored id fails it) and the settle of collisions.
  */
@@ -38,6 +40,14 @@ class PostgresWritePathTest {
 
     @TempDir
     Path dir;
+
+    /** The writers a test made, whose sweeper threads stop after it. */
+    private final List<BatchWriter> writers = new ArrayList<>();
+
+    @AfterEach
+    void stopWriters() {
+        writers.forEach(BatchWriter::close);
+    }
 
     @Test
     void aRePutIsSettledByTheCommitAndACopyWithNothingNewIsLeftDeadForClean(TestInfo info) throws IOException {
@@ -179,8 +189,11 @@ class PostgresWritePathTest {
     }
 
     private BatchWriter writer(MessageIndex index) {
-        return new BatchWriter(index, new FileBlobStore(dir), new ParallelIo(2), MemoryEngine.LIMITS, Clock.systemUTC(),
-                new ArchiveMetrics(new SimpleMeterRegistry()));
+        BatchWriter writer = new BatchWriter(index, new FileBlobStore(dir), new ParallelIo(2), MemoryEngine.LIMITS,
+                Clock.systemUTC(), new ArchiveMetrics(new SimpleMeterRegistry()), SegmentFormat.PLAIN,
+                Duration.ofMinutes(15));
+        writers.add(writer);
+        return writer;
     }
 
     private long objects() throws IOException {

@@ -40,7 +40,7 @@ public interface MessageIndex extends SegmentCatalog, AutoCloseable {
 
     /**
      * As {@link #commitSegments(List, List)} for segments whose pending rows were registered with
-     * their final facts.
+     * their final facts ({@link WrittenSegment#asRegistered}).
      */
     default Collection<String> commitRegistered(List<Long> segmentIds, List<IndexEntry> entries) {
         return commitSegments(segmentIds.stream().map(WrittenSegment::asRegistered).toList(), entries);

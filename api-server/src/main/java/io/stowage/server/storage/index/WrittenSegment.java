@@ -15,7 +15,11 @@ import java.time.Instant;
  */
 public record WrittenSegment(long id, Long sizeBytes, Integer messageCount, Instant minTime, Instant maxTime) {
 
-    /** A segment whose pending row was registered with its final facts (a rewrite's, or a test's). */
+    /**
+     * A segment whose pending row was registered with its final facts: by a writer that built its
+     * object before registering it (the contract tests do). Never for one registered ahead with
+     * placeholders: its time range would stay the placeholder's, and the rows outside it unseen.
+     */
     public static WrittenSegment asRegistered(long id) {
         return new WrittenSegment(id, null, null, null, null);
     }

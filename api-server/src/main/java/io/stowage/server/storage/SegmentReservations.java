@@ -236,7 +236,7 @@ final class SegmentReservations implements AutoCloseable {
                 pool.dropStale(now, maxAgeMillis);
                 stale.addAll(pool.stale);
                 pool.stale.clear();
-                if (pool.free.isEmpty() && now - pool.lastReservedAt >= maxAgeMillis) {
+                if (pool.free.isEmpty() && pool.registering == 0 && now - pool.lastReservedAt >= maxAgeMillis) {
                     pool.removed = true;
                     pools.remove(partition, pool);
                 }

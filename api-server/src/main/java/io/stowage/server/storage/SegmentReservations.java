@@ -41,6 +41,8 @@ final class SegmentReservations implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(SegmentReservations.class);
     /** The most pending segments one reservation registers for a partition. */
     static final int MOST_AT_ONCE = 32;
+    /** The longest {@link #close} waits for the index to forget the reserved segments no write took. */
+    static final Duration CLOSE_WAIT = Duration.ofSeconds(3);
 
     private final MessageIndex index;
     private final SegmentFormat format;
@@ -52,6 +54,8 @@ final class SegmentReservations implements AutoCloseable {
     /** Runs {@link #sweep} every {@code maxAge}; started with the first spare. */
     private ScheduledExecutorService sweeper;
     private boolean closed;
+    /** Whether {@link #close} stopped waiting for the index to forget the reserved segments. */
+    private volatile boolean gaveUp;
 
     SegmentReservations(MessageIndex index, SegmentFormat format, Duration maxAge, Clock clock) {
         this.index = index;
@@ -278,13 +282,31 @@ final class SegmentReservations implements AutoCloseable {
         }
         if (running != null) {
             running.shutdown(); // a sweep under way finishes, so that what it could not forget is seen below
+        }
+        // at most a few seconds: a shutdown must not wait for a database that is gone (the embedded
+        // one can be stopped by the same Ctrl-C); what is not forgotten then, the cleaner retires
+        Thread forgetting = new Thread(() -> {
             try {
-                running.awaitTermination(10, TimeUnit.SECONDS);
+                if (running != null) {
+                    running.awaitTermination(CLOSE_WAIT.toMillis(), TimeUnit.MILLISECONDS);
+                }
+                forgetUnreachableQuietly();
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
+        }, "stowage-segment-reservations-close");
+        forgetting.setDaemon(true);
+        forgetting.start();
+        try {
+            forgetting.join(CLOSE_WAIT.toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
-        forgetUnreachableQuietly();
+        if (forgetting.isAlive()) {
+            gaveUp = true;
+            log.warn("The index did not forget the pending segments reserved for writes that did not come within {}"
+                    + " s; the cleaner retires them after its grace period", CLOSE_WAIT.toSeconds());
+        }
     }
 
     /** Forgets every reserved segment not taken: those in the pools and those no pool holds. */
@@ -305,8 +327,10 @@ final class SegmentReservations implements AutoCloseable {
             forget(unused);
         } catch (RuntimeException e) {
             unreachable.clear(); // closing: no sweep will come, and the cleaner will see to them
-            log.warn("Could not forget {} pending segments reserved for writes that did not come; the cleaner"
-                    + " retires them after its grace period: {}", unused.size(), e.getMessage());
+            if (!gaveUp) { // else close said so already
+                log.warn("Could not forget {} pending segments reserved for writes that did not come; the cleaner"
+                        + " retires them after its grace period: {}", unused.size(), e.getMessage());
+            }
         }
     }
 

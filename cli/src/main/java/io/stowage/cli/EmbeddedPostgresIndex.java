@@ -44,7 +44,9 @@ final class EmbeddedPostgresIndex implements LocalIndex {
             log.info("Port {} of the embedded PostgreSQL is taken now; it moves to a free one", port);
             port = 0;
         }
-        LocalPostgres pg = LocalPostgres.start(dataDir.resolve("postgres"), port > 0 ? port : freePort());
+        // stopped by the launcher, after the server: see ServerLauncher.close
+        LocalPostgres pg = LocalPostgres.startStoppedByCaller(dataDir.resolve("postgres"),
+                port > 0 ? port : freePort());
         try {
             Files.writeString(portFile, pg.port() + "\n");
         } catch (IOException e) {

@@ -57,6 +57,7 @@ final class ServerLauncher implements AutoCloseable {
         server.awaitTermination();
     }
 
+    /** The server, then its embedded PostgreSQL, which the server's shutdown still uses. */
     @Override
     public void close() {
         try {

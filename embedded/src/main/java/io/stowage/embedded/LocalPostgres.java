@@ -59,6 +59,20 @@ public final class LocalPostgres implements AutoCloseable {
      * PostgreSQL settings (by their names in {@code postgresql.conf}).
      */
     public static LocalPostgres start(Path dataDir, int port, Map<String, String> overrides) {
+        return start(dataDir, port, overrides, true);
+    }
+
+    /**
+     * As {@link #start(Path, int)}, stopped by the caller alone: without the JVM shutdown hook that
+     * otherwise stops it at exit. For a process whose own shutdown still uses the database (the
+     * api-server forgets the pending segments it reserved): two hooks run at once, and the
+     * database's would stop it under the server.
+     */
+    public static LocalPostgres startStoppedByCaller(Path dataDir, int port) {
+        return start(dataDir, port, Map.of(), false);
+    }
+
+    private static LocalPostgres start(Path dataDir, int port, Map<String, String> overrides, boolean stopAtExit) {
         try {
             Files.createDirectories(dataDir);
             StalePostmaster.clear(dataDir);
@@ -74,6 +88,7 @@ public final class LocalPostgres implements AutoCloseable {
                     .setDataDirectory(dataDir)
                     .setCleanDataDirectory(false)
                     .setPGStartupWait(Duration.ofSeconds(60))
+                    .setRegisterShutdownHook(stopAtExit)
                     .start();
             log.info("Embedded PostgreSQL started in {} ms with data in {}",
                     (System.nanoTime() - started) / 1_000_000, dataDir.toAbsolutePath());

@@ -131,8 +131,7 @@ public final class BatchWriter implements AutoCloseable {
                     p -> new ArrayList<>()).add(c);
         }
 
-        List<byte[]> objects = new ArrayList<>();
-        List<Instant[]> timeRanges = new ArrayList<>();
+        List<Encoded> objects = new ArrayList<>();
         for (List<Candidate> members : partitions.values()) {
             Instant min = members.get(0).time;
             Instant max = min;
@@ -144,9 +143,8 @@ public final class BatchWriter implements AutoCloseable {
                     min = c.time.isBefore(min) ? c.time : min;
                     max = c.time.isAfter(max) ? c.time : max;
                 }
-                objects.add(segment.toBytes());
+                objects.add(new Encoded(segment.toBytes(), members.size(), min, max));
             }
-            timeRanges.add(new Instant[] {min, max});
         }
 
         // 1. the pending rows, committed (reserved ahead, mostly)
@@ -158,8 +156,7 @@ public final class BatchWriter implements AutoCloseable {
         int s = 0;
         for (List<Candidate> members : partitions.values()) {
             long segmentId = segments.get(s).id();
-            written.add(new WrittenSegment(segmentId, (long) objects.get(s).length, members.size(),
-                    timeRanges.get(s)[0], timeRanges.get(s)[1]));
+            written.add(objects.get(s).writtenAs(segmentId));
             for (Candidate c : members) {
                 var kafka = c.msg.hasKafka() ? c.msg.getKafka() : null;
                 entries.add(new IndexEntry(c.msg.getId(), segmentId, Messages.stream(c.msg), c.msg.getType(), c.time,
@@ -170,8 +167,9 @@ public final class BatchWriter implements AutoCloseable {
         }
         // 2. the objects, durable when put returns
         io.runAll(objects.size(), i -> {
-            blobs.put(segments.get(i).objectKey(), objects.get(i));
-            metrics.segmentWritten(objects.get(i).length);
+            byte[] bytes = objects.get(i).bytes();
+            blobs.put(segments.get(i).objectKey(), bytes);
+            metrics.segmentWritten(bytes.length);
         });
         // 3. the rows and the segments' commit, in one transaction
         long stored = System.nanoTime();
@@ -233,6 +231,15 @@ public final class BatchWriter implements AutoCloseable {
     @Override
     public void close() {
         reservations.close();
+    }
+
+    /** A segment's object, encoded: its bytes, how many documents it holds and their time range. */
+    private record Encoded(byte[] bytes, int documents, Instant minTime, Instant maxTime) {
+
+        /** What the commit of segment {@code segmentId}, holding this object, records of it. */
+        WrittenSegment writtenAs(long segmentId) {
+            return new WrittenSegment(segmentId, (long) bytes.length, documents, minTime, maxTime);
+        }
     }
 
     /** A repeat is acknowledged when its first copy was, and rejected with it when it was not. */

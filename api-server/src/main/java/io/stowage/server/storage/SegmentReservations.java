@@ -49,11 +49,11 @@ final class SegmentReservations implements AutoCloseable {
     private final long maxAgeMillis;
     private final Clock clock;
     private final Map<LayoutPartition, Pool> pools = new ConcurrentHashMap<>();
-    /** Reserved segments no pool holds any more, to forget at the next sweep. */
-    private final Queue<Long> unreachable = new ConcurrentLinkedQueue<>();
+    /** Reserved segments no write will take (too old, or no pool holds them), to forget at the next sweep. */
+    private final Queue<Long> toForget = new ConcurrentLinkedQueue<>();
     /** Runs {@link #sweep} every {@code maxAge}; started with the first spare. */
     private ScheduledExecutorService sweeper;
-    private boolean closed;
+    private volatile boolean closed;
     /** Whether {@link #close} stopped waiting for the index to forget the reserved segments. */
     private volatile boolean gaveUp;
 
@@ -102,7 +102,7 @@ final class SegmentReservations implements AutoCloseable {
                         continue; // the sweep took it out of the map meanwhile: use its successor
                     }
                     poolOf[i] = pool;
-                    taken[i] = pool.poll(now, maxAgeMillis);
+                    taken[i] = pool.poll(now, maxAgeMillis, toForget);
                     more = taken[i] == null ? pool.nextReservation(now, maxAgeMillis) : 0;
                 }
                 break;
@@ -114,8 +114,7 @@ final class SegmentReservations implements AutoCloseable {
             counts.add(more);
             for (int k = 0; k < more; k++) {
                 // placeholders: the commit sets the object's size, count and time range
-                toRegister.add(new NewSegment(p.newSegmentKey(format), p.stream(), p.type(), 0, 0, p.hour(),
-                        p.hour()));
+                toRegister.add(placeholder(p));
             }
         }
         if (toRegister.isEmpty()) {
@@ -149,12 +148,17 @@ final class SegmentReservations implements AutoCloseable {
         return List.of(taken);
     }
 
+    /** A pending segment of {@code p} as registered ahead: the commit sets its size, count and time range. */
+    private NewSegment placeholder(LayoutPartition p) {
+        return new NewSegment(p.newSegmentKey(format), p.stream(), p.type(), 0, 0, p.hour(), p.hour());
+    }
+
     /** With no time to keep segments reserved (a grace period of less than 10 ms): one each, as needed. */
     private List<Reserved> registerOneEach(List<LayoutPartition> partitions) {
         long now = clock.millis();
         List<NewSegment> toRegister = new ArrayList<>(partitions.size());
         for (LayoutPartition p : partitions) {
-            toRegister.add(new NewSegment(p.newSegmentKey(format), p.stream(), p.type(), 0, 0, p.hour(), p.hour()));
+            toRegister.add(placeholder(p));
         }
         List<Long> ids = index.addPendingSegments(toRegister);
         List<Reserved> taken = new ArrayList<>(ids.size());
@@ -182,13 +186,10 @@ final class SegmentReservations implements AutoCloseable {
         if (spares.isEmpty()) {
             return;
         }
-        boolean forgetNow;
-        synchronized (this) {
-            forgetNow = closed;
-        }
+        boolean forgetNow = closed;
         synchronized (pool) {
             if (pool.removed || forgetNow) {
-                spares.forEach(r -> unreachable.add(r.id()));
+                spares.forEach(r -> toForget.add(r.id()));
             } else if (putBack) {
                 spares.forEach(pool.free::addFirst);
             } else {
@@ -196,7 +197,7 @@ final class SegmentReservations implements AutoCloseable {
             }
         }
         if (forgetNow) {
-            forgetUnreachableQuietly();
+            forgetUnusedQuietly();
         } else {
             startSweeper();
         }
@@ -231,22 +232,24 @@ final class SegmentReservations implements AutoCloseable {
      */
     void sweep() {
         long now = clock.millis();
-        List<Long> stale = new ArrayList<>();
-        for (Long id; (id = unreachable.poll()) != null; ) {
-            stale.add(id);
-        }
         pools.forEach((partition, pool) -> {
             synchronized (pool) {
-                pool.dropStale(now, maxAgeMillis);
-                stale.addAll(pool.stale);
-                pool.stale.clear();
+                pool.dropStale(now, maxAgeMillis, toForget);
                 if (pool.free.isEmpty() && pool.registering == 0 && now - pool.lastReservedAt >= maxAgeMillis) {
                     pool.removed = true;
                     pools.remove(partition, pool);
                 }
             }
         });
-        forget(stale);
+        forget(drainToForget());
+    }
+
+    private List<Long> drainToForget() {
+        List<Long> ids = new ArrayList<>();
+        for (Long id; (id = toForget.poll()) != null; ) {
+            ids.add(id);
+        }
+        return ids;
     }
 
     private void forget(List<Long> ids) {
@@ -256,7 +259,7 @@ final class SegmentReservations implements AutoCloseable {
         try {
             index.removeSegments(ids);
         } catch (RuntimeException e) {
-            ids.forEach(unreachable::add); // for the next sweep
+            toForget.addAll(ids); // for the next sweep
             throw e;
         }
     }
@@ -290,7 +293,7 @@ final class SegmentReservations implements AutoCloseable {
                 if (running != null) {
                     running.awaitTermination(CLOSE_WAIT.toMillis(), TimeUnit.MILLISECONDS);
                 }
-                forgetUnreachableQuietly();
+                forgetUnusedQuietly();
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
@@ -310,23 +313,18 @@ final class SegmentReservations implements AutoCloseable {
     }
 
     /** Forgets every reserved segment not taken: those in the pools and those no pool holds. */
-    private void forgetUnreachableQuietly() {
-        List<Long> unused = new ArrayList<>();
-        for (Long id; (id = unreachable.poll()) != null; ) {
-            unused.add(id);
-        }
+    private void forgetUnusedQuietly() {
+        List<Long> unused = drainToForget();
         for (Pool pool : pools.values()) {
             synchronized (pool) {
                 pool.free.forEach(r -> unused.add(r.id()));
                 pool.free.clear();
-                unused.addAll(pool.stale);
-                pool.stale.clear();
             }
         }
         try {
             forget(unused);
         } catch (RuntimeException e) {
-            unreachable.clear(); // closing: no sweep will come, and the cleaner will see to them
+            toForget.clear(); // closing: no sweep will come, and the cleaner will see to them
             if (!gaveUp) { // else close said so already
                 log.warn("Could not forget {} pending segments reserved for writes that did not come; the cleaner"
                         + " retires them after its grace period: {}", unused.size(), e.getMessage());
@@ -337,8 +335,6 @@ final class SegmentReservations implements AutoCloseable {
     /** A partition's reserved segments, oldest first, and its last reservation. */
     private static final class Pool {
         final ArrayDeque<Reserved> free = new ArrayDeque<>();
-        /** Reserved segments found too old to use, for the next sweep to forget. */
-        final List<Long> stale = new ArrayList<>();
         int lastCount;
         long lastReservedAt;
         /** Registrations for this partition under way. */
@@ -346,18 +342,18 @@ final class SegmentReservations implements AutoCloseable {
         /** Taken out of the map by a sweep: a write that still holds it uses its successor. */
         boolean removed;
 
-        /** The oldest reserved segment still young enough, or null. */
-        Reserved poll(long now, long maxAgeMillis) {
-            dropStale(now, maxAgeMillis);
+        /** The oldest reserved segment still young enough, or null; those too old go to {@code toForget}. */
+        Reserved poll(long now, long maxAgeMillis, Queue<Long> toForget) {
+            dropStale(now, maxAgeMillis, toForget);
             return free.pollFirst();
         }
 
-        /** Moves the reserved segments too old to use to {@link #stale}, wherever they are in the queue. */
-        void dropStale(long now, long maxAgeMillis) {
+        /** Moves the reserved segments too old to use to {@code toForget}, wherever they are in the queue. */
+        void dropStale(long now, long maxAgeMillis, Queue<Long> toForget) {
             free.removeIf(r -> {
                 boolean old = now - r.reservedAtMillis() >= maxAgeMillis;
                 if (old) {
-                    stale.add(r.id());
+                    toForget.add(r.id());
                 }
                 return old;
             });

@@ -76,7 +76,11 @@ public final class Bench implements Callable<Integer> {
                 });
             }
             if (sizes.includes("B7")) {
-                attempt("B7", () -> entries.addAll(new SmallBatchBench(sizes, backends, stowage, work).run()));
+                attempt("B7", () -> {
+                    SmallBatchBench b7 = new SmallBatchBench(sizes, backends, stowage, work, logDir);
+                    entries.addAll(b7.run());
+                    profile("api-server, B7 runs", b7.serverRecording());
+                });
             }
             if (sizes.includes("B8")) {
                 attempt("B8", () -> entries.addAll(new ScaleBench(sizes, backends, stowage, work).run()));
@@ -105,7 +109,8 @@ public final class Bench implements Callable<Integer> {
     private void onMainServer(Sizes sizes, Backends backends, Stowage stowage, Path work, Path logDir) throws Exception {
         Progress.say("Starting the api-server on S3 and PostgreSQL");
         try (ServerProcess server = stowage.server("server-main", MAIN_SCHEMA, new Store.Bucket(MAIN_BUCKET),
-                sizes.serverHeap(), List.of())) {
+                sizes.serverHeap(),
+                ServerProcess.recordableFromLaunch(sizes.jfr()))) {
             long[] stored = new long[2]; // records, payload bytes
             if (sizes.includes("B1") || sizes.includes("B6")) {
                 attempt("B1", () -> {

@@ -78,6 +78,16 @@ final class ServerProcess implements AutoCloseable {
         return process;
     }
 
+    /**
+     * JVM options for a server that will be recorded: a recording from launch, so that JFR
+     * instruments the JDK's classes before the warm-up. Started later, that instrumentation
+     * deoptimizes what the warm-up compiled, and the profile shows the code recompiling (the
+     * server took 4.5 ms of CPU per B7 batch instead of 1.5).
+     */
+    static List<String> recordableFromLaunch(boolean jfr) {
+        return jfr ? List.of("-XX:StartFlightRecording=name=launch,settings=profile,maxage=2m") : List.of();
+    }
+
     /** Starts a flight recording named {@code recording} (jcmd). */
     void startRecording(String recording) {
         jcmd("JFR.start", "name=" + recording, "settings=profile");

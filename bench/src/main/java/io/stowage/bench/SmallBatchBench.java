@@ -12,6 +12,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -33,12 +34,20 @@ final class SmallBatchBench {
     private final Backends backends;
     private final Stowage stowage;
     private final Path workDir;
+    private final Path logDir;
+    private Optional<Path> serverRecording = Optional.empty();
 
-    SmallBatchBench(Sizes sizes, Backends backends, Stowage stowage, Path workDir) {
+    SmallBatchBench(Sizes sizes, Backends backends, Stowage stowage, Path workDir, Path logDir) {
         this.sizes = sizes;
         this.backends = backends;
         this.stowage = stowage;
         this.workDir = workDir;
+        this.logDir = logDir;
+    }
+
+    /** With {@code --jfr}: the server's profile of the measured runs (not the warm-up), once run. */
+    Optional<Path> serverRecording() {
+        return serverRecording;
     }
 
     /**
@@ -57,7 +66,8 @@ final class SmallBatchBench {
         int warmUpRounds;
         ExecutorService pool = Executors.newFixedThreadPool(CLIENTS);
         List<StowageClient> clients = new ArrayList<>();
-        try (ServerProcess server = stowage.server("server-b7", "b7_files", store, sizes.serverHeap(), List.of())) {
+        try (ServerProcess server = stowage.server("server-b7", "b7_files", store, sizes.serverHeap(),
+                ServerProcess.recordableFromLaunch(sizes.jfr()))) {
             List<BenchMessages> messages = new ArrayList<>();
             for (int i = 0; i < CLIENTS; i++) {
                 clients.add(StowageClient.builder(server.target()).deadline(Duration.ofMinutes(1))
@@ -65,6 +75,9 @@ final class SmallBatchBench {
                 messages.add(new BenchMessages("b7-client-" + i, sizes.recordBytes()));
             }
             warmUpRounds = warmUp(server, pool, clients, messages, perClient);
+            if (sizes.jfr()) {
+                server.startRecording("b7");
+            }
             for (int r = 1; r <= sizes.runs(); r++) {
                 Run run = measure(server, pool, clients, messages, perClient);
                 runs.add(run);
@@ -72,6 +85,11 @@ final class SmallBatchBench {
                         + " CPU per batch: server %.1f ms, PostgreSQL %.1f ms, bench (clients) %.1f ms", r, CLIENTS, perClient,
                         BATCH, run.p50Millis, run.p99Millis, run.messagesPerSecond, run.serverCpuMillisPerBatch,
                         run.postgresCpuMillisPerBatch, run.clientsCpuMillisPerBatch);
+            }
+            if (sizes.jfr()) {
+                Path file = logDir.resolve("server-b7.jfr");
+                server.stopRecording("b7", file);
+                serverRecording = Optional.of(file);
             }
             commitMillis = durableCommitMillis();
         } finally {

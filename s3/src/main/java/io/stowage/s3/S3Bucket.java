@@ -349,6 +349,21 @@ public final class S3Bucket implements AutoCloseable {
         return bytes;
     }
 
+    /** The size of the object at {@code fullKey} (a HEAD), or -1 when there is none. */
+    public long size(String fullKey) {
+        try {
+            return s3.headObject(b -> b.bucket(settings.bucket()).key(fullKey)).contentLength();
+        } catch (NoSuchKeyException e) {
+            return -1;
+        } catch (SdkException | UncheckedIOException e) {
+            S3Failure f = failure("read", fullKey, e);
+            if (f.kind() == S3Failure.Kind.NOT_FOUND) {
+                return -1;
+            }
+            throw f;
+        }
+    }
+
     /** Deletes {@code fullKey}; an object already gone is no failure. */
     public void delete(String fullKey) {
         try {

@@ -99,9 +99,14 @@ public final class Cleaner {
 
         List<SegmentRef> abandoned = index.retireAbandoned(now.minus(settings.pendingGrace()));
         for (SegmentRef s : abandoned) {
-            removeObject(s);
             t.orphaned++;
-            t.bytesFreed += s.sizeBytes();
+            if (s.sizeBytes() > 0) {
+                removeObject(s);
+                t.bytesFreed += s.sizeBytes();
+            } else { // registered ahead: the index never learnt its object's size, if it was written at all
+                t.bytesFreed += deleter.deleteMeasured(s.objectKey());
+                index.removeSegment(s.id());
+            }
         }
 
         for (String stream : index.streams()) {

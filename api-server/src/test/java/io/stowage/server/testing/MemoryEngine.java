@@ -27,6 +27,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.function.UnaryOperator;
 
 /**
@@ -80,6 +81,13 @@ public record MemoryEngine(TestClock clock, InMemoryIndex index, BlobStore blobs
         List<String> keys = new ArrayList<>();
         blobs.list("", (BlobLister.BlobInfo b) -> keys.add(b.key()));
         return keys;
+    }
+
+    /** Every object's size, by key. */
+    public Map<String, Long> objectSizes() {
+        Map<String, Long> sizes = new TreeMap<>();
+        blobs.list("", (BlobLister.BlobInfo b) -> sizes.put(b.key(), b.size()));
+        return sizes;
     }
 
     @Override

@@ -110,6 +110,20 @@ public final class FileBlobStore implements BlobStore {
     }
 
     @Override
+    public long deleteMeasured(String key) {
+        Path path = resolve(key);
+        try {
+            long size = Files.size(path);
+            Files.deleteIfExists(path);
+            return size;
+        } catch (NoSuchFileException e) {
+            return 0;
+        } catch (IOException e) {
+            throw translate("delete", key, e);
+        }
+    }
+
+    @Override
     public void list(String prefix, Consumer<BlobInfo> action) {
         if (!Files.isDirectory(root)) {
             return;

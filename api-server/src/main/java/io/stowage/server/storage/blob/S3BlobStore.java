@@ -107,6 +107,17 @@ public final class S3BlobStore implements BlobStore {
     }
 
     @Override
+    public long deleteMeasured(String key) {
+        try {
+            long size = bucket.size(fullKey(key));
+            bucket.delete(fullKey(key));
+            return Math.max(size, 0);
+        } catch (S3Failure e) {
+            throw translate(e);
+        }
+    }
+
+    @Override
     public void list(String prefix, Consumer<BlobInfo> action) {
         String base = settings.prefix().isEmpty() ? "" : settings.prefix() + "/";
         try {

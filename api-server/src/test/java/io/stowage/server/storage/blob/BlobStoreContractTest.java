@@ -75,6 +75,15 @@ abstract class BlobStoreContractTest {
     }
 
     @Test
+    void aMeasuredDeleteGivesTheBytesItFreed() {
+        store.put("m/x.bson", randomBytes(12_345));
+        assertThat(store.deleteMeasured("m/x.bson")).isEqualTo(12_345);
+        assertThatThrownBy(() -> store.read("m/x.bson")).isInstanceOf(BlobNotFoundException.class);
+        assertThat(store.deleteMeasured("m/x.bson")).as("gone already").isZero();
+        assertThat(store.deleteMeasured("never/was.bson")).isZero();
+    }
+
+    @Test
     void listShowsEveryObjectWithItsSize() {
         store.put("stream=a/1.bson", randomBytes(3));
         store.put("stream=a/2.bson", randomBytes(5));

@@ -45,7 +45,7 @@ public final class ContentDigest {
     private static final ThreadLocal<Feed> FEEDS = ThreadLocal.withInitial(() -> new Feed(sha256()));
 
     public static byte[] of(Message msg) {
-        Feed f = FEEDS.get();
+        Feed f = FEEDS.get().start();
         f.text(msg.getSource()).text(msg.getSpecVersion()).text(msg.getType());
         f.number(msg.getAttributesCount());
         Map<String, AttributeValue> attributes = msg.getAttributesMap();
@@ -152,7 +152,14 @@ public final class ContentDigest {
             return this;
         }
 
-        /** The digest of everything fed since the last one, cut to {@link #LENGTH}; the feed starts anew. */
+        /** Forgets whatever a digest that did not finish (an exception midway) left behind. */
+        Feed start() {
+            filled = 0;
+            sha.reset();
+            return this;
+        }
+
+        /** The digest of everything fed since {@link #start}, cut to {@link #LENGTH}. */
         byte[] finish() {
             flush();
             return Arrays.copyOf(sha.digest(), LENGTH);

@@ -29,7 +29,7 @@ final class Options {
     @Option(names = "--partitions", description = "B1: partitions of the topic. Default 6.")
     Integer partitions;
 
-    @Option(names = "--warmup-records", description = "B1: records of the warm-up run. Default records/10.")
+    @Option(names = "--warmup-records", description = "B1: records of each warm-up round (3 to 8 rounds, until the server's CPU per record settles; 1 when quick). Default records/10.")
     Integer warmupRecords;
 
     @Option(names = "--put-batches", description = "B2: PutBatch calls per run. Default 50, quick 10.")

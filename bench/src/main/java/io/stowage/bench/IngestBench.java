@@ -34,7 +34,7 @@ final class IngestBench {
 
     /** Everything B1 measured, and what it stored (for B4 and B5). */
     record Outcome(List<RunFigures> runs, long serverPeak, long records, long payloadBytes,
-            Optional<Path> workerRecording, Optional<Path> serverRecording, ServerTime serverTime) {}
+            Optional<Path> workerRecording, Optional<Path> serverRecording, ServerTime serverTime, int warmUpRounds) {}
 
     /**
      * Where the server's PutBatch time went during the measured runs, from its own metrics: calls
@@ -78,9 +78,10 @@ final class IngestBench {
         Optional<Path> workerJfr = Optional.empty();
         Optional<Path> serverJfr = Optional.empty();
         ServerTime serverTime;
+        int warmUpRounds;
         try (TopicLoader loader = new TopicLoader(backends.bootstrapServers())) {
             GroupWatch watch = new GroupWatch(loader.admin());
-            warmUp(loader, watch);
+            warmUpRounds = warmUp(loader, watch);
             if (sizes.jfr()) {
                 server.startRecording("b1");
             }
@@ -100,7 +101,7 @@ final class IngestBench {
             }
         }
         return new Outcome(runs, server.peakRssBytes(), archivedRecords, archivedPayload, workerJfr, serverJfr,
-                serverTime);
+                serverTime, warmUpRounds);
     }
 
     /**
@@ -109,12 +110,12 @@ final class IngestBench {
      * consumer, no peer), until the server's CPU time per record settles. With one warm-up run, a
      * profile of the server's measured run showed its JIT compiler taking 45% of its CPU.
      */
-    private void warmUp(TopicLoader loader, GroupWatch watch) throws Exception {
+    private int warmUp(TopicLoader loader, GroupWatch watch) throws Exception {
         int least = sizes.quick() ? 1 : MIN_WARMUP_ROUNDS;
         int most = sizes.quick() ? 1 : MAX_WARMUP_ROUNDS;
         Progress.say("B1 warm-up: %d to %d rounds of %,d records, until the server's CPU per record settles", least,
                 most, sizes.warmupRecords());
-        WarmUp.untilSettled(least, most, r -> {
+        return WarmUp.untilSettled(least, most, r -> {
             String name = "b1-warmup-" + r;
             TopicLoader.LoadedTopic topic = loader.load(name, sizes.partitions(), sizes.warmupRecords(),
                     sizes.recordBytes());
@@ -247,8 +248,9 @@ final class IngestBench {
         return List.of(
                 Entry.of(name, rps, "records/s", raw, median(o, f -> f.raw().recordsPerSecond()))
                         .withNote(String.format(java.util.Locale.ROOT, "%,d records of %d B (+ %d B key) per run,"
-                                + " median of %d runs; the clock runs from the first record read to the last offset"
-                                + " committed", s.records(), s.recordBytes(), TopicLoader.key(0).length, o.runs().size())),
+                                + " median of %d runs, after %d warm-up rounds of %,d records; the clock runs from the"
+                                + " first record read to the last offset committed", s.records(), s.recordBytes(),
+                                TopicLoader.key(0).length, o.runs().size(), o.warmUpRounds(), s.warmupRecords())),
                 Entry.of(name + ", MB/s", mbps, "MB/s", raw, median(o, f -> f.raw().megabytesPerSecond()))
                         .withTarget(Target.valueAtLeast(60, "MB/s"))
                         .withNote("during the measured runs " + o.serverTime().text()),

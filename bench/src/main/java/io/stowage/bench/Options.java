@@ -62,7 +62,7 @@ final class Options {
     @Option(names = "--server-heap", description = "-Xmx of the api-server. Default 1g.")
     String serverHeap = "1g";
 
-    @Option(names = "--jfr", description = "Record the worker and the server with Java Flight Recorder during B1, and the server during B7's measured runs, and print the hottest methods.")
+    @Option(names = "--jfr", description = "Record the worker and the server with Java Flight Recorder during B1, and the server during B7's measured runs, and print the hottest methods. The recorded servers run under JFR from their start, so every figure of such a run is measured under it: compare it with none other.")
     boolean jfr;
 
     @Option(names = "--stowage-home", description = "The Stowage checkout whose cli/target holds the built stowage command. Default: the current directory.")

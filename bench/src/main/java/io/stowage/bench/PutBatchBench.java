@@ -54,7 +54,8 @@ final class PutBatchBench {
         return List.copyOf(failures);
     }
 
-    private record Measured(double messagesPerSecond, double objectsPerBatch, long abandoned) {}
+    /** A run's figures; {@code notCommitted}: segments in the index not committed at its end. */
+    private record Measured(double messagesPerSecond, double objectsPerBatch, long notCommitted) {}
 
     private List<Entry> on(Store store) throws Exception {
         String label = store.label();
@@ -148,10 +149,9 @@ final class PutBatchBench {
         Measured last = runs.get(runs.size() - 1);
         String text = String.format(Locale.ROOT, "%.0f object(s) written per batch of %,d", last.objectsPerBatch,
                 sizes.batchMessages());
-        long abandoned = runs.stream().mapToLong(Measured::abandoned).sum();
-        // pending rows the server registered ahead and has not used yet, and those of failed attempts
-        return abandoned == 0 ? text : text + String.format(Locale.ROOT, "; %,d segments left pending (reserved"
-                + " ahead for the next writes, or of failed attempts)", abandoned);
+        // not a difference between runs: the server forgets reserved rows it did not use as they age
+        return last.notCommitted == 0 ? text : text + String.format(Locale.ROOT, "; %,d segments pending after the"
+                + " last run (reserved ahead for the next writes, or of failed attempts)", last.notCommitted);
     }
 
     private List<List<Message>> batches(BenchMessages messages, int count) {
@@ -178,7 +178,7 @@ final class PutBatchBench {
 
     /**
      * PutBatch of each batch in turn: messages per second, and the objects written per batch
-     * (committed segments in the index; segments left pending by a failed attempt are counted apart).
+     * (committed segments in the index), and the segments not committed at the end.
      */
     private static Measured putAll(StowageClient client, Segments segments, List<List<Message>> batches)
             throws Exception {
@@ -194,8 +194,7 @@ final class PutBatchBench {
         }
         long nanos = System.nanoTime() - started;
         long[] after = segments.count();
-        return new Measured(messages * 1e9 / nanos, (double) (after[0] - before[0]) / batches.size(),
-                after[1] - before[1]);
+        return new Measured(messages * 1e9 / nanos, (double) (after[0] - before[0]) / batches.size(), after[1]);
     }
 
     /** Counts a server's segments in its index: committed, and not committed (pending or retired). */

@@ -225,17 +225,9 @@ public final class S3Bucket implements AutoCloseable {
         if (settings.checksum() != S3Checksum.MD5) {
             return false;
         }
-        HeadObjectResponse head;
-        try {
-            head = s3.headObject(b -> b.bucket(settings.bucket()).key(fullKey));
-        } catch (NoSuchKeyException e) {
+        HeadObjectResponse head = head(fullKey);
+        if (head == null) {
             return false;
-        } catch (SdkException | UncheckedIOException e) {
-            S3Failure f = failure("read", fullKey, e);
-            if (f.kind() == S3Failure.Kind.NOT_FOUND) {
-                return false;
-            }
-            throw f;
         }
         PutObjectRequest.Builder ignored = PutObjectRequest.builder();
         S3WriteProof proof = S3WriteProof.attach(S3Checksum.MD5, () -> Files.newInputStream(file), ignored);
@@ -349,16 +341,33 @@ public final class S3Bucket implements AutoCloseable {
         return bytes;
     }
 
-    /** The size of the object at {@code fullKey} (a HEAD), or -1 when there is none. */
+    /**
+     * The size of the object at {@code fullKey} (a HEAD), or -1 when there is none or the store
+     * does not say: for counting, not for proof. A refusal (a store without {@code s3:ListBucket}
+     * answers 403 for a missing key) is taken as not knowing; a store that cannot answer fails.
+     */
     public long size(String fullKey) {
         try {
-            return s3.headObject(b -> b.bucket(settings.bucket()).key(fullKey)).contentLength();
-        } catch (NoSuchKeyException e) {
-            return -1;
-        } catch (SdkException | UncheckedIOException e) {
-            S3Failure f = failure("read", fullKey, e);
-            if (f.kind() == S3Failure.Kind.NOT_FOUND) {
+            HeadObjectResponse head = head(fullKey);
+            return head == null || head.contentLength() == null ? -1 : head.contentLength();
+        } catch (S3Failure e) {
+            if (e.kind() == S3Failure.Kind.FAILED) {
                 return -1;
+            }
+            throw e;
+        }
+    }
+
+    /** The object's metadata, or null when there is none. */
+    private HeadObjectResponse head(String fullKey) {
+        try {
+            return s3.headObject(b -> b.bucket(settings.bucket()).key(fullKey));
+        } catch (NoSuchKeyException e) {
+            return null;
+        } catch (SdkException | UncheckedIOException e) {
+            S3Failure f = failure("look up", fullKey, e);
+            if (f.kind() == S3Failure.Kind.NOT_FOUND) {
+                return null;
             }
             throw f;
         }
@@ -375,7 +384,7 @@ public final class S3Bucket implements AutoCloseable {
         }
     }
 
-    /** The SDK's error of {@code op} ("read", "write", "list", "delete") on {@code fullKey}, translated. */
+    /** The SDK's error of {@code op} ("read", "look up", "write", "list", "delete") on {@code fullKey}, translated. */
     S3Failure failure(String op, String fullKey, RuntimeException e) {
         String where = "s3://" + settings.bucket() + "/" + fullKey;
         if (e instanceof NoSuchKeyException) {

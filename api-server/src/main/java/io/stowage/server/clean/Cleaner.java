@@ -99,14 +99,9 @@ public final class Cleaner {
 
         List<SegmentRef> abandoned = index.retireAbandoned(now.minus(settings.pendingGrace()));
         for (SegmentRef s : abandoned) {
+            t.bytesFreed += deleteObject(s);
+            index.removeSegment(s.id());
             t.orphaned++;
-            if (s.sizeBytes() > 0) {
-                removeObject(s);
-                t.bytesFreed += s.sizeBytes();
-            } else { // registered ahead: the index never learnt its object's size, if it was written at all
-                t.bytesFreed += deleter.deleteMeasured(s.objectKey());
-                index.removeSegment(s.id());
-            }
         }
 
         for (String stream : index.streams()) {
@@ -166,10 +161,9 @@ public final class Cleaner {
                 removed.clear();
             }
             try {
-                deleter.delete(s.objectKey());
+                t.bytesFreed += deleteObject(s);
                 removed.add(s.id());
                 t.deleted++;
-                t.bytesFreed += s.sizeBytes();
             } catch (StorageUnavailableException e) {
                 if (e.dependency().isPresent()) {
                     throw e;
@@ -233,9 +227,18 @@ public final class Cleaner {
         }
     }
 
-    private void removeObject(SegmentRef s) {
-        deleter.delete(s.objectKey());
-        index.removeSegment(s.id());
+    /**
+     * Deletes a segment's object; returns the bytes that freed. A segment of size 0 was registered
+     * before its write and never committed (a reservation, or a write cut short), so the index never
+     * learnt its size: the store is asked, which costs a request more. That also holds for such a
+     * segment retired by a clean that then failed, which the next clean finds among the dead.
+     */
+    private long deleteObject(SegmentRef s) {
+        if (s.sizeBytes() > 0) {
+            deleter.delete(s.objectKey());
+            return s.sizeBytes();
+        }
+        return deleter.deleteMeasured(s.objectKey());
     }
 
     private static final class Tally {

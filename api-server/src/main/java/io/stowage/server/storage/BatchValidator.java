@@ -15,7 +15,7 @@ import java.util.Set;
  * a message that names the message (position and id) and says what is wrong.
  */
 public final class BatchValidator {
-    /** CloudEvents attribute names: lower-case letters and digits. */
+    /** The longest CloudEvents attribute name (lower-case letters and digits). */
     private static final int MAX_ATTRIBUTE_NAME = 64;
     /** Context attributes that have their own fields in the message. */
     private static final Set<String> RESERVED = Set.of("id", "source", "specversion", "type", "data", "data_base64");

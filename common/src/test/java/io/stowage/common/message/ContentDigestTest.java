@@ -9,6 +9,7 @@ import io.stowage.api.v1.KafkaRecord;
 import io.stowage.api.v1.Message;
 import com.google.protobuf.Any;
 import com.google.protobuf.Timestamp;
+import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -109,5 +110,46 @@ class ContentDigestTest {
 
         assertThat(digests).containsExactly("1f32fe7971f4e6af", "44c41abb27b617c6", "da9cd5bf92183243",
                 "53e004bc1c04b02f", "17b0761f87b081d5");
+    }
+
+    /**
+     * Parts that fill the digest's buffer exactly, cross its end, or are larger than it give the
+     * digests that feeding them one by one gave (values computed by the first version).
+     */
+    @Test
+    void partsAtAndAcrossTheBufferEndGiveTheSameDigests() {
+        List<String> digests = new ArrayList<>();
+        for (int n : new int[] {0, 1, 16_311, 16_312, 16_320, 16_384, 16_385, 40_000}) {
+            Message kafka = Message.newBuilder().setId("b").setSource("src").setType("t")
+                    .setBinaryData(ByteString.copyFrom(bytes(n, 1)))
+                    .setKafka(KafkaRecord.newBuilder().setTopic(text(n % 97)).setKey(ByteString.copyFrom(bytes(n, 2)))
+                            .addHeaders(Header.newBuilder().setKey(text(n)).setValue(ByteString.copyFrom(bytes(n, 3)))))
+                    .build();
+            Message texts = Message.newBuilder().setId("t").setSource(text(n)).setType("t").setTextData(text(n + 5))
+                    .build();
+            digests.add(HexFormat.of().formatHex(ContentDigest.of(kafka)));
+            digests.add(HexFormat.of().formatHex(ContentDigest.of(texts)));
+        }
+
+        assertThat(digests).containsExactly("8eac4396ac5e2229", "de14232e67b871b8", "49a693e5080cebc8",
+                "ad61664f73495c72", "238d02cec7c8c13b", "658aed48309674b8", "34f41a8142cddf04", "7ac2e6358549ff69",
+                "05ef31d8d5247ad0", "73cab438d55385f8", "fbe490c0108da36c", "380f978310cd3103", "c219b61324bee63a",
+                "ff20e25f93ce649f", "03d90f13386ad960", "e9b4500c4a4be8ce");
+    }
+
+    private static byte[] bytes(int n, int seed) {
+        byte[] b = new byte[n];
+        for (int i = 0; i < n; i++) {
+            b[i] = (byte) (i * 131 + seed);
+        }
+        return b;
+    }
+
+    private static String text(int n) {
+        StringBuilder sb = new StringBuilder(n);
+        for (int i = 0; i < n; i++) {
+            sb.append((char) ('a' + i % 26));
+        }
+        return sb.toString();
     }
 }

@@ -6,6 +6,7 @@ import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.AccessDeniedException;
+import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -51,7 +52,8 @@ public final class FileBlobStore implements BlobStore {
     public void put(String key, byte[] content) {
         Path target = resolve(key);
         Path dir = target.getParent();
-        // unique enough: CREATE_NEW refuses a clash, and a leftover of a crash is never reused
+        // 64 random bits: a clash with another write or a crash's leftover is not to be expected, and
+        // CREATE_NEW would refuse it rather than share the file
         Path temp = dir.resolve(TEMP_PREFIX + Long.toHexString(ThreadLocalRandom.current().nextLong()) + "-"
                 + target.getFileName());
         try {
@@ -67,6 +69,8 @@ public final class FileBlobStore implements BlobStore {
             }
             Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
             forceDirectory(dir);
+        } catch (FileAlreadyExistsException e) {
+            throw translate("write", key, e); // the temporary file is another write's: not ours to delete
         } catch (IOException e) {
             deleteQuietly(temp);
             throw translate("write", key, e);

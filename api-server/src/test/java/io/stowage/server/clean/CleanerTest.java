@@ -177,13 +177,7 @@ class CleanerTest {
 
     @Test
     void anInterruptedWriteRetiredByACleanThatFailedIsCountedByTheNext() {
-        UnaryOperator<MessageIndex> failingCommit = real -> new ForwardingIndex(real) {
-            @Override
-            public Collection<String> commitSegments(List<WrittenSegment> written, List<IndexEntry> entries) {
-                throw new StorageUnavailableException("connection to the index lost (simulated)", null);
-            }
-        };
-        try (MemoryEngine e = MemoryEngine.start(dir, MemoryEngine.KEEP_FOREVER, failingCommit,
+        try (MemoryEngine e = MemoryEngine.start(dir, MemoryEngine.KEEP_FOREVER, CleanerTest::failingCommit,
                 UnaryOperator.identity())) {
             assertThatThrownBy(() -> e.archive().put(List.of(event("lost", "s", "t", NOW, "x"))))
                     .isInstanceOf(StorageUnavailableException.class);
@@ -203,13 +197,7 @@ class CleanerTest {
 
     @Test
     void anObjectWhoseCommitFailedIsInvisibleAndRemovedAfterTheGrace() {
-        UnaryOperator<MessageIndex> failingCommit = real -> new ForwardingIndex(real) {
-            @Override
-            public Collection<String> commitSegments(List<WrittenSegment> written, List<IndexEntry> entries) {
-                throw new StorageUnavailableException("connection to the index lost (simulated)", null);
-            }
-        };
-        try (MemoryEngine e = MemoryEngine.start(dir, MemoryEngine.KEEP_FOREVER, failingCommit,
+        try (MemoryEngine e = MemoryEngine.start(dir, MemoryEngine.KEEP_FOREVER, CleanerTest::failingCommit,
                 UnaryOperator.identity())) {
             assertThatThrownBy(() -> e.archive().put(List.of(event("lost", "s", "t", NOW, "x"))))
                     .isInstanceOf(StorageUnavailableException.class);
@@ -273,5 +261,15 @@ class CleanerTest {
             all.append(new String(e.blobs().read(key), StandardCharsets.ISO_8859_1));
         }
         return all.toString();
+    }
+
+    /** An index whose commits fail as if its connection were lost: the object is written, never indexed. */
+    private static MessageIndex failingCommit(MessageIndex real) {
+        return new ForwardingIndex(real) {
+            @Override
+            public Collection<String> commitSegments(List<WrittenSegment> written, List<IndexEntry> entries) {
+                throw new StorageUnavailableException("connection to the index lost (simulated)", null);
+            }
+        };
     }
 }

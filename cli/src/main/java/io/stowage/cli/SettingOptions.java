@@ -22,11 +22,12 @@ final class SettingOptions {
                     .orElse("");
             // a setting's old name still works: SettingsSource warns when it is read
             String[] names = s.deprecatedFlag().map(old -> new String[] {s.flag(), old}).orElse(new String[] {s.flag()});
+            String text = s.description() + def + " Env: " + s.env() + "."
+                    + s.deprecatedEnv().map(o -> " Formerly " + o + " (deprecated, still read).").orElse("");
             spec.addOption(OptionSpec.builder(names)
                     .paramLabel("<" + s.flag().substring(2) + ">")
                     .type(String.class)
-                    .description(s.description() + def + " Env: " + s.env() + "."
-                            + s.deprecatedEnv().map(o -> " Formerly " + o + " (deprecated, still read).").orElse(""))
+                    .description(text.replace("%", "%%")) // picocli formats descriptions: "2%" warned in --help
                     .build());
         }
     }

@@ -21,6 +21,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.IntConsumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -102,10 +103,12 @@ public final class BatchWriter implements AutoCloseable {
      * written: the crash marker. {@link SegmentReservations} registers them ahead, several at a
      * time for a partition that keeps being written, so a PutBatch mostly finds one reserved and
      * registers nothing.
-     * <li>the objects, durable when {@code put} returns.
+     * <li>the objects, durable when {@code put} returns, written when the index asks for them:
+     * on the caller's thread before the commit, or on the I/O pool while the index prepares it.
      * <li>{@link MessageIndex#commitSegments}: the rows of the messages and the segments' commit
      * with the facts of their objects, one transaction (which PostgreSQL shares with the commits of
-     * concurrent calls). An id that is stored (a re-delivery, or another writer meanwhile) is left
+     * concurrent calls), committed only once the objects are durable: a large batch's rows are
+     * copied into its transaction while its objects are written. An id that is stored (a re-delivery, or another writer meanwhile) is left
      * out, and settled by {@link #settleRaces}: acknowledged when the stored content is the same,
      * rejected when not. Its copy in this segment stays dead bytes; a segment whose messages were
      * all stored is committed with nothing live, and the cleaner deletes its object.
@@ -165,19 +168,24 @@ public final class BatchWriter implements AutoCloseable {
             }
             s++;
         }
-        // 2. the objects, durable when put returns
-        io.runAll(objects.size(), i -> {
+        // 2. the objects, durable when put returns, written when the index asks (3. may prepare meanwhile),
+        // 3. the rows and the segments' commit, in one transaction that commits once the objects are durable
+        ObjectWrites writes = new ObjectWrites(objects.size(), i -> {
             byte[] bytes = objects.get(i).bytes();
             blobs.put(segments.get(i).objectKey(), bytes);
             metrics.segmentWritten(bytes.length);
         });
-        // 3. the rows and the segments' commit, in one transaction
-        long stored = System.nanoTime();
-        Collection<String> indexed = index.commitSegments(written, entries);
+        Collection<String> indexed;
+        try {
+            indexed = index.commitSegments(written, entries, writes);
+        } catch (RuntimeException e) {
+            writes.awaitQuietly(); // no write of this call outlives it
+            throw e;
+        }
         if (log.isDebugEnabled()) {
-            log.debug("Stored {} messages in {} segments: pending rows {} ms, objects {} ms, index commit {} ms",
-                    entries.size(), written.size(), (pending - encoded) / 1_000_000, (stored - pending) / 1_000_000,
-                    (System.nanoTime() - stored) / 1_000_000);
+            log.debug("Stored {} messages in {} segments: pending rows {} ms, objects and index commit {} ms",
+                    entries.size(), written.size(), (pending - encoded) / 1_000_000,
+                    (System.nanoTime() - pending) / 1_000_000);
         }
         int acknowledged = indexed.size();
         if (indexed.size() < candidates.size()) {
@@ -231,6 +239,51 @@ public final class BatchWriter implements AutoCloseable {
     @Override
     public void close() {
         reservations.close();
+    }
+
+    /**
+     * A batch's object writes, on the caller's thread when the index asks for them to be durable
+     * first (one thread less to hand over to), on the I/O pool when it starts them to work meanwhile.
+     */
+    private final class ObjectWrites implements MessageIndex.ObjectsDurable {
+        private final int count;
+        private final IntConsumer write;
+        private ParallelIo.Started writes; // guarded by this
+
+        ObjectWrites(int count, IntConsumer write) {
+            this.count = count;
+            this.write = write;
+        }
+
+        @Override
+        public synchronized void start() {
+            if (writes == null) {
+                writes = io.start(count, write);
+            }
+        }
+
+        @Override
+        public void await() {
+            ParallelIo.Started started;
+            synchronized (this) {
+                if (writes == null) {
+                    writes = io.runNow(count, write);
+                }
+                started = writes;
+            }
+            started.await();
+        }
+
+        /** Waits for writes that were started, if any; their failure is not this caller's to report. */
+        void awaitQuietly() {
+            ParallelIo.Started started;
+            synchronized (this) {
+                started = writes;
+            }
+            if (started != null) {
+                started.awaitQuietly();
+            }
+        }
     }
 
     /** A segment's object, encoded: its bytes, how many documents it holds and their time range. */

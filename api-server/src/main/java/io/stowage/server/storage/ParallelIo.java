@@ -2,6 +2,7 @@ package io.stowage.server.storage;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutorService;
@@ -33,18 +34,64 @@ public final class ParallelIo implements AutoCloseable {
             task.accept(0);
             return;
         }
+        start(count, task).await();
+    }
+
+    /**
+     * Starts {@code task(0..count-1)} on the pool, all of them, and returns at once: the caller
+     * does other work meanwhile and then waits for them.
+     */
+    public Started start(int count, IntConsumer task) {
         List<CompletableFuture<Void>> futures = new ArrayList<>(count);
         for (int i = 0; i < count; i++) {
             int index = i;
             futures.add(CompletableFuture.runAsync(() -> task.accept(index), pool));
         }
+        return new Started(CompletableFuture.allOf(futures.toArray(new CompletableFuture<?>[0])));
+    }
+
+    /**
+     * Runs {@code task(0..count-1)} as {@link #runAll} does, now, and returns them as ended: their
+     * failure is thrown by {@link Started#await}.
+     */
+    public Started runNow(int count, IntConsumer task) {
         try {
-            CompletableFuture.allOf(futures.toArray(new CompletableFuture<?>[0])).join();
-        } catch (CompletionException e) {
-            if (e.getCause() instanceof RuntimeException re) {
-                throw re;
+            runAll(count, task);
+            return new Started(CompletableFuture.completedFuture(null));
+        } catch (RuntimeException e) {
+            return new Started(CompletableFuture.failedFuture(e));
+        }
+    }
+
+    /** Tasks started together. */
+    public static final class Started {
+        private final CompletableFuture<Void> all;
+
+        private Started(CompletableFuture<Void> all) {
+            this.all = all;
+        }
+
+        /** Waits until every task has ended; rethrows the first failure (every time it is asked). */
+        public void await() {
+            try {
+                all.join();
+            } catch (CompletionException e) {
+                if (e.getCause() instanceof RuntimeException re) {
+                    throw re;
+                }
+                throw e;
+            } catch (CancellationException e) {
+                throw new IllegalStateException("object writes were cancelled", e);
             }
-            throw e;
+        }
+
+        /** Waits until every task has ended, whether or not one failed. */
+        public void awaitQuietly() {
+            try {
+                all.join();
+            } catch (RuntimeException ignored) {
+                // the caller already has a failure of its own to report
+            }
         }
     }
 

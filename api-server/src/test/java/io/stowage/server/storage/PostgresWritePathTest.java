@@ -2,26 +2,34 @@ package io.stowage.server.storage;
 
 import static io.stowage.server.testing.Msgs.event;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.stowage.api.v1.Message;
 import io.stowage.server.metrics.ArchiveMetrics;
+import io.stowage.server.storage.blob.BlobWriter;
 import io.stowage.server.storage.blob.FileBlobStore;
+import io.stowage.server.storage.error.StorageUnavailableException;
 import io.stowage.server.storage.index.MessageIndex;
 import io.stowage.server.storage.index.SegmentRef;
+import io.stowage.server.storage.index.postgres.Database;
 import io.stowage.server.storage.index.postgres.PostgresIndex;
 import io.stowage.server.testing.MemoryEngine;
 import io.stowage.server.testing.TestBackends;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.sql.ResultSet;
+import java.sql.Statement;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.CyclicBarrier;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -37,6 +45,8 @@ import org.junit.jupiter.params.provider.ValueSource;
  */
 class PostgresWritePathTest {
     private static final Instant T = Instant.parse("2024-01-01T10:15:00Z");
+    /** A batch that goes by {@code COPY} on its own (from 200 messages up). */
+    private static final int LARGE = 250;
 
     @TempDir
     Path dir;
@@ -184,12 +194,120 @@ class PostgresWritePathTest {
         return TestBackends.uniqueName(info.getTestMethod().orElseThrow().getName());
     }
 
+    @Test
+    void aLargeBatchsRowsAreCopiedWhileItsObjectIsWrittenAndCommittedOnceItIsDurable(TestInfo info)
+            throws Exception {
+        Database db = TestBackends.database(schema(info));
+        try (MessageIndex index = new PostgresIndex(db)) {
+            CountDownLatch writing = new CountDownLatch(1);
+            CountDownLatch release = new CountDownLatch(1);
+            FileBlobStore files = new FileBlobStore(dir);
+            BatchWriter writer = writer(index, (key, content) -> {
+                writing.countDown();
+                await(release);
+                files.put(key, content);
+            });
+            List<Message> batch = batch("copied", LARGE);
+
+            CompletableFuture<PutOutcome> put = CompletableFuture.supplyAsync(() -> writer.put(batch));
+            await(writing);
+            awaitCopyInOpenTransaction(db);
+
+            assertThat(index.findDigests(ids(batch))).as("nothing is visible before the object is durable").isEmpty();
+            assertThat(objects()).isZero();
+            release.countDown();
+
+            assertThat(put.get(30, TimeUnit.SECONDS).acknowledged()).isEqualTo(batch.size());
+            assertThat(index.findDigests(ids(batch))).hasSize(batch.size());
+            assertThat(objects()).isEqualTo(1);
+        }
+    }
+
+    @Test
+    void aWriteThatFailsAfterTheRowsWereCopiedCommitsNothing(TestInfo info) throws Exception {
+        Database db = TestBackends.database(schema(info));
+        try (MessageIndex index = new PostgresIndex(db)) {
+            FileBlobStore files = new FileBlobStore(dir);
+            boolean[] fail = {true};
+            BatchWriter writer = writer(index, (key, content) -> {
+                if (fail[0]) {
+                    awaitCopyInOpenTransaction(db);
+                    throw new StorageUnavailableException("the blob store went away (simulated)", null);
+                }
+                files.put(key, content);
+            });
+            List<Message> batch = batch("failed", LARGE);
+
+            assertThatThrownBy(() -> writer.put(batch)).isInstanceOf(StorageUnavailableException.class)
+                    .hasMessageContaining("simulated");
+            assertThat(index.findDigests(ids(batch))).isEmpty();
+            assertThat(index.retireAbandoned(Instant.now().plusSeconds(3600))).as("its pending segment, for Clean")
+                    .isNotEmpty();
+
+            fail[0] = false;
+            assertThat(writer.put(batch).acknowledged()).isEqualTo(batch.size());
+            assertThat(index.findDigests(ids(batch))).hasSize(batch.size());
+        }
+    }
+
+    /** Waits until a session holds a {@code COPY} of messages in a transaction it has not committed. */
+    private static void awaitCopyInOpenTransaction(Database db) {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+        while (System.nanoTime() < deadline) {
+            long open = db.withConnection("look for the open COPY", c -> {
+                try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery("SELECT count(*) FROM"
+                        + " pg_stat_activity WHERE state = 'idle in transaction' AND query LIKE 'COPY messages%'"
+                        + " AND datname = current_database()")) {
+                    rs.next();
+                    return rs.getLong(1);
+                }
+            });
+            if (open > 0) {
+                return;
+            }
+            try {
+                Thread.sleep(20);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new AssertionError(e);
+            }
+        }
+        throw new AssertionError("no COPY of messages waited in an open transaction for its object");
+    }
+
+    private static void await(CountDownLatch latch) {
+        try {
+            if (!latch.await(30, TimeUnit.SECONDS)) {
+                throw new AssertionError("timed out");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError(e);
+        }
+    }
+
+    private static List<Message> batch(String prefix, int n) {
+        List<Message> batch = new ArrayList<>(n);
+        for (int i = 0; i < n; i++) {
+            batch.add(event(prefix + "-" + i, "s", "t", T, "payload " + i));
+        }
+        return batch;
+    }
+
+    private static List<String> ids(List<Message> batch) {
+        return batch.stream().map(Message::getId).toList();
+    }
+
     private static MessageIndex open(String schema) {
         return new PostgresIndex(TestBackends.database(schema));
     }
 
     private BatchWriter writer(MessageIndex index) {
-        BatchWriter writer = new BatchWriter(index, new FileBlobStore(dir), new ParallelIo(2), MemoryEngine.LIMITS,
+        return writer(index, new FileBlobStore(dir));
+    }
+
+    private BatchWriter writer(MessageIndex index, BlobWriter blobs) {
+        BatchWriter writer = new BatchWriter(index, blobs, new ParallelIo(2), MemoryEngine.LIMITS,
                 Clock.systemUTC(), new ArchiveMetrics(new SimpleMeterRegistry()), SegmentFormat.PLAIN,
                 Duration.ofMinutes(15));
         writers.add(writer);

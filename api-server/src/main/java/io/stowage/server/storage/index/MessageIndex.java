@@ -10,7 +10,9 @@ import java.util.Optional;
  * The index port: a row per stored message and a row per segment, kept consistent with each
  * other (a commit, a delete or a relocation changes both at once). The write protocol of a batch
  * is {@link #addPendingSegments} (durable before any object is written; the write path reserves
- * them ahead, several at a time), then the objects, then {@link #commitSegments}, so that no message row ever points at a missing object.
+ * them ahead, several at a time), then the objects, then {@link #commitSegments} (which may prepare
+ * while the objects are written, and commits once they are durable), so that no message row ever
+ * points at a missing object.
  *
  * <p>The segment side that the cleaner and verifier read is declared in {@link SegmentCatalog}.
  * Adapters: {@code PostgresIndex} (production) and {@code InMemoryIndex} (tests of the engine's
@@ -37,6 +39,44 @@ public interface MessageIndex extends SegmentCatalog, AutoCloseable {
      * @return the ids that were indexed
      */
     Collection<String> commitSegments(List<WrittenSegment> segments, List<IndexEntry> entries);
+
+    /**
+     * As {@link #commitSegments(List, List)} with the segments' objects not written yet: the index
+     * has them written ({@link ObjectsDurable}) and commits nothing before they are durable. It may
+     * prepare the commit while they are written (copy the rows into a transaction that nobody else
+     * sees). When a write fails, nothing is committed and the write's exception is thrown. This
+     * adapter writes them first.
+     */
+    default Collection<String> commitSegments(List<WrittenSegment> segments, List<IndexEntry> entries,
+            ObjectsDurable objects) {
+        objects.await();
+        return commitSegments(segments, entries);
+    }
+
+    /** The objects of a commit, written on demand. */
+    interface ObjectsDurable {
+        /** Objects written before the commit was asked for. */
+        ObjectsDurable WRITTEN = new ObjectsDurable() {
+            @Override
+            public void start() {
+                // written already
+            }
+
+            @Override
+            public void await() {
+                // written already
+            }
+        };
+
+        /** Starts writing them in the background, for the caller to work meanwhile. */
+        void start();
+
+        /**
+         * Returns once they are durable: writes them on the caller's thread unless started; throws
+         * the failure of a write (every time it is asked).
+         */
+        void await();
+    }
 
     /**
      * As {@link #commitSegments(List, List)} for segments whose pending rows were registered with

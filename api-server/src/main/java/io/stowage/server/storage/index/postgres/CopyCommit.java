@@ -2,6 +2,7 @@ package io.stowage.server.storage.index.postgres;
 
 import io.stowage.server.storage.error.StorageException;
 import io.stowage.server.storage.index.IndexEntry;
+import io.stowage.server.storage.index.MessageIndex;
 import io.stowage.server.storage.index.MessageIds;
 import io.stowage.server.storage.index.WrittenSegment;
 import java.nio.ByteBuffer;
@@ -84,18 +85,22 @@ final class CopyCommit {
      */
     Optional<List<IndexEntry>> commit(List<WrittenSegment> written, List<IndexEntry> entries) {
         return commit(written, entries, streams.ensure(db, entries.stream().map(IndexEntry::stream).toList()),
-                Optional.empty());
+                Optional.empty(), MessageIndex.ObjectsDurable.WRITTEN);
     }
 
     /**
      * ... with the entries' streams numbered already ({@code streamIds}), whose statements wait at
-     * most {@code lockWait} for a lock (empty: the connection's lock timeout).
+     * most {@code lockWait} for a lock (empty: the connection's lock timeout), and which commits
+     * once {@code objects} are durable: the rows are copied meanwhile.
      */
     Optional<List<IndexEntry>> commit(List<WrittenSegment> written, List<IndexEntry> entries,
-            Map<String, Integer> streamIds, Optional<Duration> lockWait) {
+            Map<String, Integer> streamIds, Optional<Duration> lockWait, MessageIndex.ObjectsDurable objects) {
         try {
-            return Optional.of(db.inTransaction("index stored messages", lockWait,
-                    c -> copy(c, written, entries, streamIds)));
+            return Optional.of(db.inTransaction("index stored messages", lockWait, c -> {
+                List<IndexEntry> copied = copy(c, written, entries, streamIds);
+                objects.await();
+                return copied;
+            }));
         } catch (StorageException e) {
             if (Sql.isUniqueViolation(e)) {
                 return Optional.empty();

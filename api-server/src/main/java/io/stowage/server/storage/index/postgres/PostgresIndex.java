@@ -110,6 +110,12 @@ public final class PostgresIndex implements MessageIndex {
     }
 
     @Override
+    public Collection<String> commitSegments(List<WrittenSegment> written, List<IndexEntry> entries,
+            ObjectsDurable objects) {
+        return messages.commitSegments(written, entries, objects);
+    }
+
+    @Override
     public List<MessageLocation> locate(Collection<String> ids) {
         return messages.locate(ids);
     }

@@ -114,13 +114,12 @@ final class PutBatchBench {
                 ? sizes.recordBytes() / 1024 + " KiB" : sizes.recordBytes() + " B");
         double putRate = Stats.median(put.stream().map(Measured::messagesPerSecond).toList());
         List<Entry> entries = new ArrayList<>();
-        entries.add(Entry.of("B2 PutBatch " + batch + ", " + label, putRate, "msgs/s",
-                        "1 " + what + " + 1 PostgreSQL insert per batch", Stats.median(limit))
+        String limitName = "1 " + what + " during 1 PostgreSQL insert per batch";
+        entries.add(Entry.of("B2 PutBatch " + batch + ", " + label, putRate, "msgs/s", limitName, Stats.median(limit))
                 .withTarget(Target.ratioAtLeast(0.6))
                 .withNote(objects(put)));
         entries.add(Entry.of("B2 one object per message at the backends' limit, " + label,
-                        Stats.median(rawPerMessage), "msgs/s", "1 " + what + " + 1 PostgreSQL insert per batch",
-                        Stats.median(limit))
+                        Stats.median(rawPerMessage), "msgs/s", limitName, Stats.median(limit))
                 .withNote(String.format(Locale.ROOT, "the layout Stowage avoids, at the backends' limit: %,d objects"
                         + " per batch of %,d, %d at a time, then one insert", sizes.batchMessages(),
                         sizes.batchMessages(), BackendLimit.PARALLEL)));

@@ -117,8 +117,12 @@ final class BackendLimit implements AutoCloseable {
                 object.get();
                 db.commit();
             } catch (Exception e) {
-                db.rollback();
-                object.cancel(false);
+                try {
+                    db.rollback();
+                    object.get(); // the write ends before the batch is given up
+                } catch (Exception more) {
+                    e.addSuppressed(more);
+                }
                 throw e;
             } finally {
                 db.setAutoCommit(true);

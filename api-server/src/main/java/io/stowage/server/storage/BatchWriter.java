@@ -274,6 +274,18 @@ public final class BatchWriter implements AutoCloseable {
             started.await();
         }
 
+        @Override
+        public boolean awaitFor(Duration limit) {
+            ParallelIo.Started started;
+            synchronized (this) {
+                if (writes == null) {
+                    writes = io.runNow(count, write);
+                }
+                started = writes;
+            }
+            return started.awaitFor(limit);
+        }
+
         /** Waits for writes that were started, if any; their failure is not this caller's to report. */
         void awaitQuietly() {
             ParallelIo.Started started;

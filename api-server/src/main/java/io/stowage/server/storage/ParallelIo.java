@@ -1,13 +1,17 @@
 package io.stowage.server.storage;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.IntConsumer;
 
@@ -16,6 +20,8 @@ import java.util.function.IntConsumer;
  * several byte ranges, waits for the slowest call rather than for their sum.
  */
 public final class ParallelIo implements AutoCloseable {
+    private static final Duration CLOSE_WAIT = Duration.ofSeconds(10);
+
     private final ExecutorService pool;
 
     public ParallelIo(int threads) {
@@ -45,7 +51,11 @@ public final class ParallelIo implements AutoCloseable {
         List<CompletableFuture<Void>> futures = new ArrayList<>(count);
         for (int i = 0; i < count; i++) {
             int index = i;
-            futures.add(CompletableFuture.runAsync(() -> task.accept(index), pool));
+            try {
+                futures.add(CompletableFuture.runAsync(() -> task.accept(index), pool));
+            } catch (RejectedExecutionException e) { // closing: those started still end, and are waited for
+                futures.add(CompletableFuture.failedFuture(new IllegalStateException("the server is stopping", e)));
+            }
         }
         return new Started(CompletableFuture.allOf(futures.toArray(new CompletableFuture<?>[0])));
     }
@@ -76,13 +86,27 @@ public final class ParallelIo implements AutoCloseable {
             try {
                 all.join();
             } catch (CompletionException e) {
-                if (e.getCause() instanceof RuntimeException re) {
-                    throw re;
-                }
-                throw e;
-            } catch (CancellationException e) {
-                throw new IllegalStateException("object writes were cancelled", e);
+                throw unwrapped(e);
             }
+        }
+
+        /** As {@link #await}, waiting at most {@code limit}: false when a task still runs then. */
+        public boolean awaitFor(Duration limit) {
+            try {
+                all.get(limit.toNanos(), TimeUnit.NANOSECONDS);
+                return true;
+            } catch (TimeoutException e) {
+                return false;
+            } catch (ExecutionException e) {
+                throw unwrapped(new CompletionException(e.getCause()));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted while waiting for object writes", e);
+            }
+        }
+
+        private static RuntimeException unwrapped(CompletionException e) {
+            return e.getCause() instanceof RuntimeException re ? re : e;
         }
 
         /** Waits until every task has ended, whether or not one failed. */
@@ -95,8 +119,17 @@ public final class ParallelIo implements AutoCloseable {
         }
     }
 
+    /** Lets the calls under way end (a PutBatch waits for its writes), then stops the threads. */
     @Override
     public void close() {
-        pool.shutdownNow();
+        pool.shutdown();
+        try {
+            if (!pool.awaitTermination(CLOSE_WAIT.toMillis(), TimeUnit.MILLISECONDS)) {
+                pool.shutdownNow();
+            }
+        } catch (InterruptedException e) {
+            pool.shutdownNow();
+            Thread.currentThread().interrupt();
+        }
     }
 }

@@ -210,12 +210,16 @@ class PostgresWritePathTest {
             List<Message> batch = batch("copied", LARGE);
 
             CompletableFuture<PutOutcome> put = CompletableFuture.supplyAsync(() -> writer.put(batch));
-            await(writing);
-            awaitCopyInOpenTransaction(db);
+            try {
+                await(writing);
+                awaitCopyInOpenTransaction(db);
 
-            assertThat(index.findDigests(ids(batch))).as("nothing is visible before the object is durable").isEmpty();
-            assertThat(objects()).isZero();
-            release.countDown();
+                assertThat(index.findDigests(ids(batch))).as("nothing is visible before the object is durable")
+                        .isEmpty();
+                assertThat(objects()).isZero();
+            } finally {
+                release.countDown();
+            }
 
             assertThat(put.get(30, TimeUnit.SECONDS).acknowledged()).isEqualTo(batch.size());
             assertThat(index.findDigests(ids(batch))).hasSize(batch.size());
@@ -250,19 +254,54 @@ class PostgresWritePathTest {
         }
     }
 
+    @Test
+    void objectsSlowerThanTheTransactionMayWaitAreCommittedAfterTheyAreDurable(TestInfo info) throws Exception {
+        Database db = TestBackends.database(schema(info));
+        try (MessageIndex index = new PostgresIndex(db)) {
+            CountDownLatch release = new CountDownLatch(1);
+            FileBlobStore files = new FileBlobStore(dir);
+            BatchWriter writer = writer(index, (key, content) -> {
+                await(release);
+                files.put(key, content);
+            });
+            List<Message> batch = batch("slow", LARGE);
+            CompletableFuture<PutOutcome> put = CompletableFuture.supplyAsync(() -> writer.put(batch));
+            try {
+                awaitCopyInOpenTransaction(db);
+                Thread.sleep(2_500); // past the second a transaction waits for its objects, holding its locks
+
+                assertThat(openCopies(db)).as("the transaction gave its locks up").isZero();
+                assertThat(put).isNotDone();
+            } finally {
+                release.countDown();
+            }
+            assertThat(put.get(30, TimeUnit.SECONDS).acknowledged()).isEqualTo(batch.size());
+            assertThat(index.findDigests(ids(batch))).hasSize(batch.size());
+        }
+    }
+
+    @Test
+    void aLargeBatchPutAgainIsSettledWhileItsObjectIsWritten(TestInfo info) throws Exception {
+        Database db = TestBackends.database(schema(info));
+        try (MessageIndex index = new PostgresIndex(db)) {
+            BatchWriter writer = writer(index);
+            List<Message> batch = batch("again", LARGE);
+            assertThat(writer.put(batch).acknowledged()).isEqualTo(batch.size());
+
+            PutOutcome again = writer.put(batch); // the COPY fails on the stored ids; the settling insert waits for the object
+
+            assertThat(again.acknowledged()).isEqualTo(batch.size());
+            assertThat(again.rejected()).isEmpty();
+            assertThat(index.findDigests(ids(batch))).hasSize(batch.size());
+            assertThat(objects()).as("the copy of the re-put, dead until Clean").isEqualTo(2);
+        }
+    }
+
     /** Waits until a session holds a {@code COPY} of messages in a transaction it has not committed. */
     private static void awaitCopyInOpenTransaction(Database db) {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
         while (System.nanoTime() < deadline) {
-            long open = db.withConnection("look for the open COPY", c -> {
-                try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery("SELECT count(*) FROM"
-                        + " pg_stat_activity WHERE state = 'idle in transaction' AND query LIKE 'COPY messages%'"
-                        + " AND datname = current_database()")) {
-                    rs.next();
-                    return rs.getLong(1);
-                }
-            });
-            if (open > 0) {
+            if (openCopies(db) > 0) {
                 return;
             }
             try {
@@ -273,6 +312,18 @@ class PostgresWritePathTest {
             }
         }
         throw new AssertionError("no COPY of messages waited in an open transaction for its object");
+    }
+
+    /** Sessions holding a {@code COPY} of messages in a transaction they have not committed. */
+    private static long openCopies(Database db) {
+        return db.withConnection("look for an open COPY", c -> {
+            try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery("SELECT count(*) FROM"
+                    + " pg_stat_activity WHERE state = 'idle in transaction' AND query LIKE 'COPY messages%'"
+                    + " AND datname = current_database()")) {
+                rs.next();
+                return rs.getLong(1);
+            }
+        });
     }
 
     private static void await(CountDownLatch latch) {

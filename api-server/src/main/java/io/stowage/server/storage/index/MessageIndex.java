@@ -66,6 +66,11 @@ public interface MessageIndex extends SegmentCatalog, AutoCloseable {
             public void await() {
                 // written already
             }
+
+            @Override
+            public boolean awaitFor(Duration limit) {
+                return true;
+            }
         };
 
         /** Starts writing them in the background, for the caller to work meanwhile. */
@@ -76,6 +81,12 @@ public interface MessageIndex extends SegmentCatalog, AutoCloseable {
          * the failure of a write (every time it is asked).
          */
         void await();
+
+        /**
+         * As {@link #await}, for writes that were started, waiting at most {@code limit}: false when
+         * they are still running then.
+         */
+        boolean awaitFor(Duration limit);
     }
 
     /**

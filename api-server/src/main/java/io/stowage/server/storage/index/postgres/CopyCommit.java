@@ -98,7 +98,7 @@ final class CopyCommit {
         try {
             return Optional.of(db.inTransaction("index stored messages", lockWait, c -> {
                 List<IndexEntry> copied = copy(c, written, entries, streamIds);
-                objects.await();
+                PostgresMessages.awaitBeforeCommit(objects);
                 return copied;
             }));
         } catch (StorageException e) {

@@ -56,6 +56,13 @@ final class PostgresMessages {
      * calls are better committed alone (see {@link #commitTogether}).
      */
     static final Duration GROUP_LOCK_WAIT = Duration.ofSeconds(1);
+    /**
+     * The longest a transaction that copied a batch's rows waits for the batch's objects: it holds
+     * the locks of the batch's ids and segments meanwhile, which a concurrent writer of one of those
+     * ids (a group among them) or a cleaner may need. Past it, the transaction rolls back, and the
+     * batch commits once its objects are durable, as a small one does.
+     */
+    static final Duration OVERLAP_WAIT = GROUP_LOCK_WAIT;
     /** What a segment's commit sets, besides its live count and bytes. */
     static final String COMMITTED = "state = 'committed', committed_at = now()";
     /**
@@ -78,6 +85,12 @@ final class PostgresMessages {
     private final Optional<Duration> groupLockWait;
     /** Calls committed alone at once: half the pool (see {@link #commitAlone}). */
     private final Semaphore aloneSlots;
+    /**
+     * Large batches whose rows are copied while their objects are written, at once: a quarter of the
+     * pool, none with fewer than four connections (see {@link #commitSegments(List, List,
+     * MessageIndex.ObjectsDurable)}); apart from {@link #aloneSlots}, which calls held up by a lock need.
+     */
+    private final Semaphore overlapSlots;
     /** How long a call to be committed alone waits for its turn: as long as a lock may be waited for. */
     private final Duration aloneQueueWait;
 
@@ -92,6 +105,7 @@ final class PostgresMessages {
         this.groupLockWait = db.lockTimeout().filter(t -> t.compareTo(GROUP_LOCK_WAIT) <= 0).isPresent()
                 ? Optional.empty() : Optional.of(GROUP_LOCK_WAIT);
         this.aloneSlots = new Semaphore(Math.max(1, db.poolSize() / 2));
+        this.overlapSlots = new Semaphore(db.poolSize() / 4);
         this.aloneQueueWait = db.lockTimeout().orElse(Database.DEFAULT_LOCK_TIMEOUT);
     }
 
@@ -187,25 +201,47 @@ final class PostgresMessages {
 
     /**
      * As {@link #commitSegments(List, List)} while the objects are still being written. A commit
-     * large enough to go by {@code COPY} on its own goes alone when a slot is free: its rows are
-     * copied into its own transaction while the objects are written, and the transaction commits
-     * once they are durable (rolled back if a write failed), so the write and the index's work
-     * overlap instead of adding up. It gains nothing from a group, and waiting for its objects
-     * inside one would hold up the group's other calls and every commit after them. Smaller commits
-     * wait for their objects and join the groups.
+     * large enough to go by {@code COPY} on its own goes alone when one of {@link #overlapSlots}
+     * is free: its rows are copied into its own transaction while the objects are written, and the
+     * transaction commits once they are durable (rolled back if a write failed), so the write and
+     * the index's work overlap instead of adding up. It gains nothing from a group, and waiting for
+     * its objects inside one would hold up the group's other calls and every commit after them. A
+     * transaction waits at most {@link #OVERLAP_WAIT} for the objects, holding its locks; past it,
+     * and for smaller commits, the objects are written first and the commit joins the groups.
      */
     Collection<String> commitSegments(List<WrittenSegment> written, List<IndexEntry> entries,
             MessageIndex.ObjectsDurable objects) {
-        if (entries.size() >= copyFrom && aloneSlots.tryAcquire()) {
+        if (entries.size() >= copyFrom && overlapSlots.tryAcquire()) {
             try {
                 objects.start();
                 return commit(written, entries, Optional.empty(), objects).stream().map(IndexEntry::id).toList();
+            } catch (ObjectsStillWriting e) {
+                log.debug("The objects of a batch of {} took longer than {} to write; committed after them",
+                        entries.size(), OVERLAP_WAIT);
             } finally {
-                aloneSlots.release();
+                overlapSlots.release();
             }
         }
         objects.await();
         return commitSegments(written, entries);
+    }
+
+    /**
+     * Inside a commit's transaction, before it commits: returns once {@code objects} are durable,
+     * throws the failure of a write, or {@link ObjectsStillWriting} past {@link #OVERLAP_WAIT}
+     * (either rolls the transaction back).
+     */
+    static void awaitBeforeCommit(MessageIndex.ObjectsDurable objects) {
+        if (!objects.awaitFor(OVERLAP_WAIT)) {
+            throw new ObjectsStillWriting();
+        }
+    }
+
+    /** A transaction gave up waiting for its objects: it rolls back, and the batch commits after them. */
+    static final class ObjectsStillWriting extends RuntimeException {
+        ObjectsStillWriting() {
+            super("objects still being written", null, false, false);
+        }
     }
 
     /**
@@ -322,7 +358,7 @@ final class PostgresMessages {
         boolean objectsWritten = objects == MessageIndex.ObjectsDurable.WRITTEN;
         Database.SqlWork<List<IndexEntry>> work = c -> {
             List<IndexEntry> indexed = insertCommit(c, written, entries, settleConflicts, streamIds);
-            objects.await();
+            awaitBeforeCommit(objects);
             return indexed;
         };
         try {

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.stowage.embedded.LocalS3;
 import io.stowage.s3.S3Checksum;
+import io.stowage.server.storage.error.StorageUnavailableException;
 import io.stowage.server.testing.TestBackends;
 import io.stowage.server.testing.s3.FaultProxy;
 import io.stowage.server.testing.s3.S3Endpoint;
@@ -117,6 +118,28 @@ class S3UploadHeadersTest {
         byte[] b = new byte[SIZE];
         new Random(7).nextBytes(b);
         return b;
+    }
+
+    /**
+     * A clean's measured delete on a store that cannot say an object's size: the delete fails as
+     * the store being unavailable and the object stays (its index row too, for the next clean).
+     */
+    @Test
+    void aMeasuredDeleteOnAStoreThatAnswers500KeepsTheObject() {
+        try (FaultProxy proxy = FaultProxy.start(S3PROXY.uri());
+                S3BlobStore store = S3PROXY.via("a proxy answering 500 to HEAD", proxy.uri())
+                        .store(TestBackends.uniqueName("measured-delete"), "p", S3Checksum.MD5)) {
+            byte[] content = content();
+            store.put("m/x.bson", content);
+            proxy.injectAlways(FaultProxy.Fault.ANSWER_500_TO_HEAD);
+
+            assertThatThrownBy(() -> store.deleteMeasured("m/x.bson"))
+                    .isInstanceOf(StorageUnavailableException.class).hasMessageContaining("HTTP 500");
+            assertThat(store.read("m/x.bson")).isEqualTo(content);
+
+            proxy.heal();
+            assertThat(store.deleteMeasured("m/x.bson")).isEqualTo(content.length);
+        }
     }
 
     private static FaultProxy.Request capturePut(S3Checksum mode) {

@@ -57,7 +57,9 @@ public final class FaultProxy implements AutoCloseable {
         /** Answer such a PUT with 501 NotImplemented, as S3 answers a header of functionality it lacks. */
         NOT_IMPLEMENTED_CHECKSUM_HEADER,
         /** Answer an object PUT with 400 InvalidArgument that has nothing to do with checksums. */
-        ANSWER_400
+        ANSWER_400,
+        /** Answer an object HEAD (a size look-up) with 500 InternalError, without passing it on. */
+        ANSWER_500_TO_HEAD
     }
 
     /** What the client sent: the request line and headers, and the first bytes of the body. */
@@ -168,8 +170,9 @@ public final class FaultProxy implements AutoCloseable {
             int bodyLength = length == null ? 0 : Integer.parseInt(length);
             boolean objectPut = method.equals("PUT") && isObjectPath(path) && bodyLength > 0;
             boolean objectGet = method.equals("GET") && isObjectPath(path);
+            boolean objectHead = method.equals("HEAD") && isObjectPath(path);
             Fault f = fault;
-            boolean damage = f != null && appliesTo(f, objectPut, objectGet, request) && remaining.get() > 0
+            boolean damage = f != null && appliesTo(f, objectPut, objectGet, objectHead, request) && remaining.get() > 0
                     && skipping.getAndDecrement() <= 0 && remaining.getAndDecrement() > 0;
             if (damage) {
                 injected.incrementAndGet();
@@ -183,7 +186,7 @@ public final class FaultProxy implements AutoCloseable {
             byte[] body = in.readNBytes(bodyLength);
             requests.add(new Request(method, path, request.headers(),
                     new String(body, 0, Math.min(body.length, 48), StandardCharsets.ISO_8859_1)));
-            if (damage && f == Fault.ANSWER_500) {
+            if (damage && (f == Fault.ANSWER_500 || f == Fault.ANSWER_500_TO_HEAD)) {
                 answerError(out, 500, "Internal Server Error", "InternalError", "injected by the fault proxy");
                 return;
             }
@@ -219,7 +222,11 @@ public final class FaultProxy implements AutoCloseable {
         }
     }
 
-    private static boolean appliesTo(Fault f, boolean objectPut, boolean objectGet, Request request) {
+    private static boolean appliesTo(Fault f, boolean objectPut, boolean objectGet, boolean objectHead,
+            Request request) {
+        if (f == Fault.ANSWER_500_TO_HEAD) {
+            return objectHead;
+        }
         if (f == Fault.REFUSE_CHECKSUM_HEADER || f == Fault.NOT_IMPLEMENTED_CHECKSUM_HEADER) {
             return objectPut && request.headers().stream()
                     .anyMatch(h -> h.toLowerCase(Locale.ROOT).startsWith("x-amz-checksum-"));

@@ -108,9 +108,9 @@ public final class BatchWriter implements AutoCloseable {
      * <li>{@link MessageIndex#commitSegments}: the rows of the messages and the segments' commit
      * with the facts of their objects, one transaction (which PostgreSQL shares with the commits of
      * concurrent calls), committed only once the objects are durable: a large batch's rows are
-     * copied into its transaction while its objects are written. An id that is stored (a re-delivery, or another writer meanwhile) is left
-     * out, and settled by {@link #settleRaces}: acknowledged when the stored content is the same,
-     * rejected when not. Its copy in this segment stays dead bytes; a segment whose messages were
+     * copied into its transaction while its objects are written. An id that is stored (a
+     * re-delivery, or another writer meanwhile) is left out, and settled by {@link #settleRaces}:
+     * acknowledged when the stored content is the same, rejected when not. Its copy in this segment stays dead bytes; a segment whose messages were
      * all stored is committed with nothing live, and the cleaner deletes its object.
      * </ol>
      * Ids are not looked up before writing: that cost every batch a statement (and its planning)
@@ -264,26 +264,20 @@ public final class BatchWriter implements AutoCloseable {
 
         @Override
         public void await() {
-            ParallelIo.Started started;
-            synchronized (this) {
-                if (writes == null) {
-                    writes = io.runNow(count, write);
-                }
-                started = writes;
-            }
-            started.await();
+            startedOrRunNow().await();
         }
 
         @Override
         public boolean awaitFor(Duration limit) {
-            ParallelIo.Started started;
-            synchronized (this) {
-                if (writes == null) {
-                    writes = io.runNow(count, write);
-                }
-                started = writes;
+            return startedOrRunNow().awaitFor(limit);
+        }
+
+        /** The writes started before, or else run now on this thread. */
+        private synchronized ParallelIo.Started startedOrRunNow() {
+            if (writes == null) {
+                writes = io.runNow(count, write);
             }
-            return started.awaitFor(limit);
+            return writes;
         }
 
         /** Waits for writes that were started, if any; their failure is not this caller's to report. */

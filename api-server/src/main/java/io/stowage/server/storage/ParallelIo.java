@@ -98,7 +98,7 @@ public final class ParallelIo implements AutoCloseable {
             } catch (TimeoutException e) {
                 return false;
             } catch (ExecutionException e) {
-                throw unwrapped(new CompletionException(e.getCause()));
+                throw e.getCause() instanceof RuntimeException re ? re : new CompletionException(e.getCause());
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 throw new IllegalStateException("interrupted while waiting for object writes", e);

@@ -109,8 +109,9 @@ public final class S3BlobStore implements BlobStore {
     @Override
     public long deleteMeasured(String key) {
         try {
-            long size = bucket.size(fullKey(key));
-            bucket.delete(fullKey(key));
+            String fullKey = fullKey(key);
+            long size = bucket.size(fullKey);
+            bucket.delete(fullKey);
             return Math.max(size, 0);
         } catch (S3Failure e) {
             throw translate(e);

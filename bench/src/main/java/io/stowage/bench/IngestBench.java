@@ -124,8 +124,8 @@ final class IngestBench {
             archivedPayload += topic.payloadBytes();
             loader.delete(name);
             double serverMicros = worker.cpu.server() * 1e6 / topic.records();
-            Progress.say("  warm-up %d: %,.0f records/s, server CPU %.1f µs per record", r,
-                    worker.throughput.recordsPerSecond(), serverMicros);
+            Progress.say("  warm-up %d: %,.0f records/s, server CPU %.1f µs per record (its JIT compiler %.1f)", r,
+                    worker.throughput.recordsPerSecond(), serverMicros, worker.cpu.serverCompiler() * 1e6 / topic.records());
             return serverMicros;
         });
     }
@@ -165,9 +165,11 @@ final class IngestBench {
             double workerSecondHalfMicrosPerRecord) {}
 
     private ProcCpu.Split cpuNow(ChildJvm worker) {
-        return new ProcCpu.Split(ProcCpu.seconds(worker.pid()), ProcCpu.seconds(server.process().pid()),
+        long serverPid = server.process().pid();
+        return new ProcCpu.Split(ProcCpu.seconds(worker.pid()), ProcCpu.seconds(serverPid),
+                ProcCpu.compilerSeconds(serverPid),
                 ProcCpu.secondsWithChildren(ProcCpu.postmaster(backends.postgres().dataDir())),
-                ProcCpu.seconds(ProcessHandle.current().pid()));
+                ProcCpu.seconds(ProcessHandle.current().pid()), ProcCpu.s3ServerSeconds());
     }
 
     /**
@@ -256,10 +258,24 @@ final class IngestBench {
                         .withNote("during the measured runs " + o.serverTime().text()),
                 Entry.of(peer, rps, "records/s", connect, median(o, f -> f.connect().recordsPerSecond()))
                         .withTarget(Target.ratioAtLeast(0.5))
-                        .withNote(new ProcCpu.Split(median(o, f -> f.cpu().worker()), median(o, f -> f.cpu().server()),
-                                median(o, f -> f.cpu().postgres()), median(o, f -> f.cpu().bench()))
-                                .perRecord(s.records()) + " (medians of the runs; the machine's CPU is what bounds B1)"),
+                        .withNote(cpuNote(o, s, median(o, f -> f.connect().recordsPerSecond()))),
                 Entry.of(peer + ", MB/s", mbps, "MB/s", connect, median(o, f -> f.connect().megabytesPerSecond())));
+    }
+
+    /**
+     * Where the CPU of a run went per record (medians of the runs; the machine's CPU is what bounds
+     * B1), and the rate that what PostgreSQL and this JVM took alone would allow.
+     */
+    private static String cpuNote(Outcome o, Sizes s, double peerRate) {
+        ProcCpu.Split cpu = new ProcCpu.Split(median(o, f -> f.cpu().worker()), median(o, f -> f.cpu().server()),
+                median(o, f -> f.cpu().serverCompiler()), median(o, f -> f.cpu().postgres()),
+                median(o, f -> f.cpu().bench()), median(o, f -> f.cpu().s3()));
+        int cores = Runtime.getRuntime().availableProcessors();
+        double ceiling = cpu.ceilingRecordsPerSecond(s.records(), cores);
+        return String.format(java.util.Locale.ROOT, "%s (medians of the runs; the machine's CPU is what bounds B1);"
+                + " PostgreSQL, the broker, the S3 server and the bench alone would fill the %d cores at %,.0f"
+                + " records/s (%.2fx the peer) with a worker and a server that took no CPU", cpu.perRecord(s.records()),
+                cores, ceiling, peerRate > 0 ? ceiling / peerRate : 0);
     }
 
     /** B6's entries: the worker's and the server's peak resident memory during B1. */

@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Locale;
+import java.util.function.Predicate;
 import java.util.stream.Stream;
 
 /**
@@ -45,6 +46,38 @@ final class ProcCpu {
         }
     }
 
+    /**
+     * CPU seconds used so far by the JIT compiler threads (C1 and C2) of the JVM {@code pid}: work a
+     * long-running server has done, which a fresh one still does. 0 where unknown.
+     */
+    static double compilerSeconds(long pid) {
+        // HotSpot names them "C1 CompilerThread0", "C2 CompilerThread0", ...; Linux keeps 15 characters
+        return threadSeconds(pid, name -> name.contains("CompilerThre"));
+    }
+
+    /** CPU seconds used so far by this JVM's S3 server (S3Proxy's request threads). */
+    static double s3ServerSeconds() {
+        return threadSeconds(ProcessHandle.current().pid(), name -> name.startsWith("S3Proxy"));
+    }
+
+    /** CPU seconds used so far by the threads of {@code pid} whose name {@code named} accepts; 0 where unknown. */
+    private static double threadSeconds(long pid, Predicate<String> named) {
+        try (Stream<Path> threads = Files.list(Path.of("/proc", String.valueOf(pid), "task"))) {
+            return threads.mapToLong(t -> threadTicks(t, named)).sum() * SECONDS_PER_TICK;
+        } catch (IOException | RuntimeException e) {
+            return 0;
+        }
+    }
+
+    private static long threadTicks(Path thread, Predicate<String> named) {
+        try {
+            String stat = Files.readString(thread.resolve("stat"));
+            return named.test(stat.substring(stat.indexOf('(') + 1, stat.lastIndexOf(')'))) ? ticks(stat) : 0;
+        } catch (IOException | RuntimeException e) {
+            return 0; // the thread ended meanwhile: what it used is lost with it
+        }
+    }
+
     /** cutime + cstime of a stat line: the CPU of the children that exited and were waited for. */
     static long reapedTicks(String stat) {
         String[] f = stat.substring(stat.lastIndexOf(')') + 2).trim().split(" ");
@@ -67,18 +100,34 @@ final class ProcCpu {
         }
     }
 
-    /** CPU time of the processes of one run, read at its start and at its end. */
-    record Split(double worker, double server, double postgres, double bench) {
+    /**
+     * CPU time of the processes of one run, read at its start and at its end: the worker, the
+     * server (and its JIT compiler threads), PostgreSQL, and this JVM (the Kafka broker, the S3
+     * server, the bench's own threads and their collector and compiler), of which the S3 server's
+     * request threads apart.
+     */
+    record Split(double worker, double server, double serverCompiler, double postgres, double bench, double s3) {
         Split minus(Split before) {
-            return new Split(worker - before.worker, server - before.server, postgres - before.postgres,
-                    bench - before.bench);
+            return new Split(worker - before.worker, server - before.server, serverCompiler - before.serverCompiler,
+                    postgres - before.postgres, bench - before.bench, s3 - before.s3);
         }
 
         /** Microseconds of CPU per record, by process. */
         String perRecord(long records) {
             double us = 1e6 / records;
-            return String.format(Locale.ROOT, "CPU per record: worker %.1f µs, server %.1f µs, PostgreSQL %.1f µs,"
-                    + " Kafka + S3 server + bench %.1f µs", worker * us, server * us, postgres * us, bench * us);
+            return String.format(Locale.ROOT, "CPU per record: worker %.1f µs, server %.1f µs (its JIT compiler %.1f),"
+                    + " PostgreSQL %.1f µs, Kafka + S3 server + bench %.1f µs (the S3 server's request threads %.1f)",
+                    worker * us, server * us, serverCompiler * us, postgres * us, bench * us, s3 * us);
+        }
+
+        /**
+         * The most records per second that {@code cores} could archive if the worker and the server
+         * took no CPU at all: what PostgreSQL and this JVM (broker, S3 server, bench) took per record
+         * already fills the cores at that rate. 0 when nothing was measured.
+         */
+        double ceilingRecordsPerSecond(long records, int cores) {
+            double backends = postgres + bench;
+            return backends > 0 ? cores * records / backends : 0;
         }
     }
 }

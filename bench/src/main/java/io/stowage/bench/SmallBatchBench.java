@@ -52,10 +52,11 @@ final class SmallBatchBench {
 
     /**
      * A run's figures; CPU time per batch of the server, of PostgreSQL and of the bench's JVM (the 8
-     * clients, beside the Kafka broker and the S3 server, which B7 does not use).
+     * clients, beside the Kafka broker and the S3 server, which B7 does not use), and the share of the
+     * server's that its JIT compiler took (a server still compiling is not yet the long-running one).
      */
     private record Run(double p50Millis, double p99Millis, double messagesPerSecond, double serverCpuMillisPerBatch,
-            double postgresCpuMillisPerBatch, double clientsCpuMillisPerBatch) {}
+            double postgresCpuMillisPerBatch, double clientsCpuMillisPerBatch, double serverCompilerShare) {}
 
     List<Entry> run() throws Exception {
         int perClient = sizes.quick() ? 25 : 100;
@@ -82,9 +83,10 @@ final class SmallBatchBench {
                 Run run = measure(server, pool, clients, messages, perClient);
                 runs.add(run);
                 Progress.say("  run %d: %d clients x %d batches of %d, p50 %.1f ms, p99 %.1f ms, %,.0f msgs/s,"
-                        + " CPU per batch: server %.1f ms, PostgreSQL %.1f ms, bench (clients) %.1f ms", r, CLIENTS, perClient,
-                        BATCH, run.p50Millis, run.p99Millis, run.messagesPerSecond, run.serverCpuMillisPerBatch,
-                        run.postgresCpuMillisPerBatch, run.clientsCpuMillisPerBatch);
+                        + " CPU per batch: server %.1f ms (its JIT compiler %.0f%%), PostgreSQL %.1f ms, bench (clients)"
+                        + " %.1f ms", r, CLIENTS, perClient, BATCH, run.p50Millis, run.p99Millis, run.messagesPerSecond,
+                        run.serverCpuMillisPerBatch, 100 * run.serverCompilerShare, run.postgresCpuMillisPerBatch,
+                        run.clientsCpuMillisPerBatch);
             }
             if (sizes.jfr()) {
                 Path file = logDir.resolve("server-b7.jfr");
@@ -110,9 +112,10 @@ final class SmallBatchBench {
                 Entry.of(what + ", rate", Stats.median(runs.stream().map(Run::messagesPerSecond).toList()), "msgs/s",
                         "1 durable commit per batch, one at a time", BATCH * 1000.0 / commitMillis)
                         .withNote(String.format(Locale.ROOT, "CPU time per batch: the api-server %.1f ms (steadier"
-                                + " than latency on a loaded machine), PostgreSQL %.1f ms, the bench's JVM (the clients)"
-                                + " %.1f ms",
+                                + " than latency on a loaded machine; its JIT compiler took %.0f%% of it), PostgreSQL"
+                                + " %.1f ms, the bench's JVM (the clients) %.1f ms",
                                 Stats.median(runs.stream().map(Run::serverCpuMillisPerBatch).toList()),
+                                100 * Stats.median(runs.stream().map(Run::serverCompilerShare).toList()),
                                 Stats.median(runs.stream().map(Run::postgresCpuMillisPerBatch).toList()),
                                 Stats.median(runs.stream().map(Run::clientsCpuMillisPerBatch).toList()))));
     }
@@ -129,8 +132,8 @@ final class SmallBatchBench {
                 least, most, batches);
         return WarmUp.untilSettled(least, most, r -> {
             Run round = measure(server, pool, clients, messages, batches);
-            Progress.say("  warm-up %d: p50 %.1f ms, server CPU %.1f ms per batch", r, round.p50Millis,
-                    round.serverCpuMillisPerBatch);
+            Progress.say("  warm-up %d: p50 %.1f ms, server CPU %.1f ms per batch (its JIT compiler %.0f%%)", r,
+                    round.p50Millis, round.serverCpuMillisPerBatch, 100 * round.serverCompilerShare);
             return round.serverCpuMillisPerBatch;
         });
     }
@@ -151,6 +154,7 @@ final class SmallBatchBench {
         List<Future<double[]>> futures = new ArrayList<>();
         long serverPid = server.process().pid();
         double serverBefore = ProcCpu.seconds(serverPid);
+        double compilerBefore = ProcCpu.compilerSeconds(serverPid);
         long postmaster = ProcCpu.postmaster(backends.postgres().dataDir());
         double postgresBefore = ProcCpu.secondsWithChildren(postmaster);
         double clientsBefore = ProcCpu.seconds(ProcessHandle.current().pid());
@@ -182,10 +186,11 @@ final class SmallBatchBench {
         }
         long nanos = System.nanoTime() - started;
         double cpu = (ProcCpu.seconds(serverPid) - serverBefore) * 1000;
+        double compiler = (ProcCpu.compilerSeconds(serverPid) - compilerBefore) * 1000;
         double postgres = (ProcCpu.secondsWithChildren(postmaster) - postgresBefore) * 1000;
         double bench = (ProcCpu.seconds(ProcessHandle.current().pid()) - clientsBefore) * 1000;
         return new Run(Stats.percentile(all, 50), Stats.percentile(all, 99), all.length * (double) BATCH * 1e9 / nanos,
-                cpu / all.length, postgres / all.length, bench / all.length);
+                cpu / all.length, postgres / all.length, bench / all.length, cpu > 0 ? compiler / cpu : Double.NaN);
     }
 
     /** The median latency of a durable single-row commit, in ms: the floor of a durable PutBatch. */

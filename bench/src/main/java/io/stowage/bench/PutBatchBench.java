@@ -28,12 +28,17 @@ final class PutBatchBench {
     /** Warm-up rounds of PutBatch, each of a run's size, until its rate settles. */
     private static final int MIN_WARMUP_ROUNDS = 4;
     private static final int MAX_WARMUP_ROUNDS = 10;
+    /** Most warm-up rounds of the transport's floor, and the JIT compiler's share of the CPU that ends them. */
+    private static final int TRANSPORT_MAX_WARMUP_ROUNDS = 40;
+    private static final double COMPILED = 0.05;
 
     private final Sizes sizes;
     private final Backends backends;
     private final Stowage stowage;
     private final Path workDir;
     private final List<String> failures = new ArrayList<>();
+    /** The median PutBatch rate of the last store measured. */
+    private double lastPutRate;
 
     PutBatchBench(Sizes sizes, Backends backends, Stowage stowage, Path workDir) {
         this.sizes = sizes;
@@ -45,8 +50,86 @@ final class PutBatchBench {
     List<Entry> run() throws Exception {
         List<Entry> entries = new ArrayList<>();
         entries.addAll(on(new Store.Directory(workDir.resolve("b2-files"))));
+        double filesRate = lastPutRate;
         entries.addAll(on(new Store.Bucket("stowage-b2")));
+        entries.add(againstTransport(filesRate));
         return entries;
+    }
+
+    /**
+     * PutBatch on files beside the same calls to a server that only parses them
+     * ({@link TransportFloor}): how much of a call is the transport, which no server work removes.
+     * The floor's server is new code to this JVM, so its rounds run until this JVM's JIT compiler
+     * is nearly idle; what the runs take then is the transport's own CPU.
+     */
+    private Entry againstTransport(double filesRate) throws Exception {
+        Progress.say("B2 transport only: the same batches to a gRPC server in this JVM that parses and discards them");
+        List<FloorRound> runs = new ArrayList<>();
+        int warmUpRounds;
+        try (TransportFloor floor = TransportFloor.start();
+                StowageClient client = StowageClient.builder(floor.target()).deadline(Duration.ofMinutes(2))
+                        .maxBatch(sizes.batchMessages(), ApiLimits.DEFAULT_MAX_BATCH_BYTES).build()) {
+            BenchMessages messages = new BenchMessages("b2-transport", sizes.recordBytes());
+            warmUpRounds = 0;
+            int most = sizes.quick() ? 3 : TRANSPORT_MAX_WARMUP_ROUNDS;
+            while (warmUpRounds < most) {
+                warmUpRounds++;
+                FloorRound round = floorRound(client, batches(messages, sizes.putBatches()));
+                Progress.say("  warm-up %d: %s", warmUpRounds, round);
+                if (round.compilerShare < COMPILED) {
+                    break;
+                }
+            }
+            for (int r = 1; r <= sizes.runs(); r++) {
+                FloorRound run = floorRound(client, batches(messages, sizes.putBatches()));
+                Progress.say("  run %d: %s", r, run);
+                runs.add(run);
+            }
+        }
+        return Entry.of(String.format(Locale.ROOT, "B2 PutBatch %s, files, vs transport only", batchText()), filesRate,
+                        "msgs/s", "the same calls to a server that parses and discards them",
+                        Stats.median(runs.stream().map(FloorRound::messagesPerSecond).toList()))
+                .withNote(String.format(Locale.ROOT, "the transport alone: p50 %.1f ms and %.1f ms of CPU per call for"
+                        + " client and server together (both in the bench's JVM), after %d warm-up rounds",
+                        Stats.median(runs.stream().map(FloorRound::p50Millis).toList()),
+                        Stats.median(runs.stream().map(FloorRound::cpuMillisPerCall).toList()), warmUpRounds));
+    }
+
+    /** A round of calls to the transport's floor: rate, p50 latency, this JVM's CPU per call, its compiler's share. */
+    private record FloorRound(double messagesPerSecond, double p50Millis, double cpuMillisPerCall,
+            double compilerShare) {
+        @Override
+        public String toString() {
+            return String.format(Locale.ROOT, "%,.0f msgs/s, p50 %.1f ms per call, %.1f ms of CPU per call (client and"
+                    + " server; the JIT compiler %.0f%% of it)", messagesPerSecond, p50Millis, cpuMillisPerCall,
+                    100 * compilerShare);
+        }
+    }
+
+    private FloorRound floorRound(StowageClient client, List<List<Message>> batches) {
+        long self = ProcessHandle.current().pid();
+        double[] millis = new double[batches.size()];
+        double cpuBefore = ProcCpu.seconds(self);
+        double compilerBefore = ProcCpu.compilerSeconds(self);
+        long started = System.nanoTime();
+        for (int b = 0; b < batches.size(); b++) {
+            long t0 = System.nanoTime();
+            PutBatchResponse rsp = client.putBatch(batches.get(b));
+            millis[b] = (System.nanoTime() - t0) / 1e6;
+            if (rsp.getAckCount() != batches.get(b).size()) {
+                throw new IllegalStateException("the transport's server acknowledged " + rsp.getAckCount());
+            }
+        }
+        long nanos = System.nanoTime() - started;
+        double cpu = ProcCpu.seconds(self) - cpuBefore;
+        double compiler = ProcCpu.compilerSeconds(self) - compilerBefore;
+        return new FloorRound((double) batches.size() * sizes.batchMessages() * 1e9 / nanos,
+                Stats.percentile(millis, 50), cpu * 1000 / batches.size(), cpu > 0 ? compiler / cpu : 0);
+    }
+
+    private String batchText() {
+        return String.format(Locale.ROOT, "%,d x %s", sizes.batchMessages(), sizes.recordBytes() % 1024 == 0
+                ? sizes.recordBytes() / 1024 + " KiB" : sizes.recordBytes() + " B");
     }
 
     /** Figures that could not be measured because Stowage failed, with the reason; the others are still reported. */
@@ -110,9 +193,9 @@ final class PutBatchBench {
             }
         }
         String what = store instanceof Store.Bucket ? "S3 PUT" : "file write + fsync";
-        String batch = String.format(Locale.ROOT, "%,d x %s", sizes.batchMessages(), sizes.recordBytes() % 1024 == 0
-                ? sizes.recordBytes() / 1024 + " KiB" : sizes.recordBytes() + " B");
+        String batch = batchText();
         double putRate = Stats.median(put.stream().map(Measured::messagesPerSecond).toList());
+        lastPutRate = putRate;
         List<Entry> entries = new ArrayList<>();
         String limitName = "1 " + what + " during 1 PostgreSQL insert per batch";
         entries.add(Entry.of("B2 PutBatch " + batch + ", " + label, putRate, "msgs/s", limitName, Stats.median(limit))

@@ -126,7 +126,7 @@ final class IngestBench {
             double serverMicros = worker.cpu.server() * 1e6 / topic.records();
             Progress.say("  warm-up %d: %,.0f records/s, server CPU %.1f µs per record (its JIT compiler %.1f)", r,
                     worker.throughput.recordsPerSecond(), serverMicros, worker.cpu.serverCompiler() * 1e6 / topic.records());
-            return serverMicros;
+            return WarmUp.Reading.of(serverMicros);
         });
     }
 

@@ -163,7 +163,7 @@ final class PutBatchBench {
             WarmUp.untilSettled(least, most, r -> {
                 double rate = putAll(client, segments, batches(messages, sizes.putBatches())).messagesPerSecond;
                 Progress.say("  warm-up %d on %s: PutBatch %,.0f msgs/s", r, label, rate);
-                return rate;
+                return WarmUp.Reading.of(rate);
             });
             raw.write(prepared(batches(messages, WARMUP_BATCHES)));
             boolean spreadWorks = trySpread(label, () -> putAll(client, segments, spreadBatches(spreadMessages, 1)));

@@ -26,9 +26,13 @@ import java.util.concurrent.Future;
 final class SmallBatchBench {
     static final int CLIENTS = 8;
     static final int BATCH = 100;
-    /** Warm-up rounds, each of a run's size: the server's CPU per batch settled after about ten. */
+    /**
+     * Warm-up rounds, each of a run's size: the server's CPU per batch settled after about ten, its
+     * JIT compiler fell under a tenth of it after 10 to 25 (and each round adds 80,000 rows to the
+     * index, which PostgreSQL's CPU per batch grows with).
+     */
     private static final int MIN_WARMUP_ROUNDS = 10;
-    private static final int MAX_WARMUP_ROUNDS = 20;
+    private static final int MAX_WARMUP_ROUNDS = 30;
 
     private final Sizes sizes;
     private final Backends backends;
@@ -102,8 +106,11 @@ final class SmallBatchBench {
                 sizes.recordBytes() % 1024 == 0 ? sizes.recordBytes() / 1024 + " KiB" : sizes.recordBytes() + " B",
                 CLIENTS);
         String commit = "1 durable PostgreSQL commit";
+        long indexed = (long) (warmUpRounds + sizes.runs()) * CLIENTS * perClient * BATCH;
         String note = String.format(Locale.ROOT, "%d batches per client per run, after %d warm-up rounds of"
-                + " as many; baseline: median of 50 single-row commits on the same PostgreSQL", perClient, warmUpRounds);
+                + " as many (until the server's CPU per batch settled and its JIT compiler took under %.0f%% of it);"
+                + " %,d messages in the index at the end; baseline: median of 50 single-row commits on the same"
+                + " PostgreSQL", perClient, warmUpRounds, 100 * WarmUp.COMPILED, indexed);
         return List.of(
                 Entry.of(what + ", p50", Stats.median(runs.stream().map(Run::p50Millis).toList()), "ms", commit,
                         commitMillis).withTarget(Target.valueAtMost(15, "ms")).withNote(note),
@@ -121,8 +128,8 @@ final class SmallBatchBench {
     }
 
     /**
-     * Rounds of {@code batches} per client until the server's CPU time per batch settles (the steady
-     * state of a long-running server): {@value #MIN_WARMUP_ROUNDS} to {@value #MAX_WARMUP_ROUNDS}; one round when quick.
+     * Rounds of {@code batches} per client until the server's CPU time per batch settles and its JIT
+     * compiler is nearly idle (the steady state of a long-running server): {@value #MIN_WARMUP_ROUNDS} to {@value #MAX_WARMUP_ROUNDS}; one round when quick.
      */
     private int warmUp(ServerProcess server, ExecutorService pool, List<StowageClient> clients,
             List<BenchMessages> messages, int batches) throws Exception {
@@ -134,7 +141,7 @@ final class SmallBatchBench {
             Run round = measure(server, pool, clients, messages, batches);
             Progress.say("  warm-up %d: p50 %.1f ms, server CPU %.1f ms per batch (its JIT compiler %.0f%%)", r,
                     round.p50Millis, round.serverCpuMillisPerBatch, 100 * round.serverCompilerShare);
-            return round.serverCpuMillisPerBatch;
+            return new WarmUp.Reading(round.serverCpuMillisPerBatch, round.serverCompilerShare);
         });
     }
 

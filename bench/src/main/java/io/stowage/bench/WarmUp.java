@@ -11,25 +11,50 @@ final class WarmUp {
 
     private WarmUp() {}
 
-    /** One round of the warm-up, returning its figure. */
+    /**
+     * Where the server's JIT compiler is watched, settled also means it took less than this share
+     * of the server's CPU in the round: the figure can hold still for a few rounds while the
+     * compiler still takes a third of the server's CPU (B7's server did, after ten rounds).
+     */
+    static final double COMPILED = 0.10;
+
+    /** One round of the warm-up, returning what it measured. */
     @FunctionalInterface
     interface Round {
-        double run(int round) throws Exception;
+        Reading run(int round) throws Exception;
     }
 
     /**
-     * Runs at least {@code minRounds} rounds, then more until their figure settles, at most
-     * {@code maxRounds}; returns how many ran. The least is there because the JIT pauses on a
+     * A round's figure, and the share of the server's CPU that its JIT compiler took during it
+     * (NaN where that is not watched).
+     */
+    record Reading(double figure, double compilerShare) {
+        static Reading of(double figure) {
+            return new Reading(figure, Double.NaN);
+        }
+
+        boolean compiling() {
+            return compilerShare > COMPILED; // false for NaN
+        }
+    }
+
+    /**
+     * Runs at least {@code minRounds} rounds, then more until their figure settles (and the
+     * server's JIT compiler is nearly idle, where it is watched), at most {@code maxRounds};
+     * returns how many ran. The least is there because the JIT pauses on a
      * plateau for a few rounds before it compiles the next part (B7's server spent 3.8-4.1 ms of
      * CPU per batch for three rounds, then 1.5 ms from the tenth on).
      */
     static int untilSettled(int minRounds, int maxRounds, Round round) throws Exception {
         double before = Double.NaN;
         int steady = 0;
+        boolean compiling = false;
         int r = 0;
-        while (r < maxRounds && (r < minRounds || steady < 2)) {
+        while (r < maxRounds && (r < minRounds || steady < 2 || compiling)) {
             r++;
-            double figure = round.run(r);
+            Reading reading = round.run(r);
+            compiling = reading.compiling();
+            double figure = reading.figure();
             if (!Double.isFinite(figure) || figure <= 0) {
                 steady = 2; // nothing to watch settle (no CPU time on this platform): the least number of rounds
                 continue;

@@ -124,8 +124,9 @@ final class IngestBench {
             archivedPayload += topic.payloadBytes();
             loader.delete(name);
             double serverMicros = worker.cpu.server() * 1e6 / topic.records();
-            Progress.say("  warm-up %d: %,.0f records/s, server CPU %.1f µs per record (its JIT compiler %.1f)", r,
-                    worker.throughput.recordsPerSecond(), serverMicros, worker.cpu.serverCompiler() * 1e6 / topic.records());
+            Progress.say("  warm-up %d: %,.0f records/s, server CPU %.1f µs per record (its JIT compiler %.1f µs)", r,
+                    worker.throughput.recordsPerSecond(), serverMicros,
+                    worker.cpu.serverCompiler() * 1e6 / topic.records());
             return WarmUp.Reading.of(serverMicros);
         });
     }
@@ -273,8 +274,8 @@ final class IngestBench {
         int cores = Runtime.getRuntime().availableProcessors();
         double ceiling = cpu.ceilingRecordsPerSecond(s.records(), cores);
         return String.format(java.util.Locale.ROOT, "%s (medians of the runs; the machine's CPU is what bounds B1);"
-                + " PostgreSQL, the broker, the S3 server and the bench alone would fill the %d cores at %,.0f"
-                + " records/s (%.2fx the peer) with a worker and a server that took no CPU", cpu.perRecord(s.records()),
+                + " PostgreSQL, the broker, the S3 server and the bench alone would fill the %d cores at about"
+                + " %,.0f records/s (%.2fx the peer) with a worker and a server that took no CPU", cpu.perRecord(s.records()),
                 cores, ceiling, peerRate > 0 ? ceiling / peerRate : 0);
     }
 

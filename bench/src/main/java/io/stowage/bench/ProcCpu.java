@@ -12,7 +12,9 @@ import java.util.stream.Stream;
  * ticks of 10 ms (the kernel's USER_HZ, 100 on every Linux of this kind). B1 reads it before and
  * after a run to say where the machine's CPU went per record: the worker, the server, PostgreSQL,
  * and this process (the Kafka broker and the S3 server); B5 and B7 read the server's (and B7
- * PostgreSQL's) the same way. 0 where there is no {@code /proc}.
+ * PostgreSQL's) the same way. Per thread ({@code /proc/<pid>/task}), B1 and B7 read the server's
+ * JIT compiler apart, B1 the S3 server, and B2 the gRPC threads of its transport's floor. 0 where
+ * there is no {@code /proc}.
  */
 final class ProcCpu {
     static final double SECONDS_PER_TICK = 0.01;
@@ -55,12 +57,22 @@ final class ProcCpu {
         return threadSeconds(pid, name -> name.contains("CompilerThre"));
     }
 
+    /** CPU seconds used so far by the gRPC threads (netty's event loops, the call executors) of {@code pid}. */
+    static double grpcSeconds(long pid) {
+        return threadSeconds(pid, name -> name.startsWith("grpc-"));
+    }
+
     /** CPU seconds used so far by this JVM's S3 server (S3Proxy's request threads). */
     static double s3ServerSeconds() {
         return threadSeconds(ProcessHandle.current().pid(), name -> name.startsWith("S3Proxy"));
     }
 
-    /** CPU seconds used so far by the threads of {@code pid} whose name {@code named} accepts; 0 where unknown. */
+    /**
+     * CPU seconds used so far by the threads of {@code pid} whose name {@code named} accepts; 0 where
+     * unknown. A thread that ended between two readings takes what it used with it, so a difference
+     * of two readings can fall short: these pools (the compiler's, S3Proxy's, gRPC's) keep their
+     * threads while work comes at the pace of a benchmark.
+     */
     private static double threadSeconds(long pid, Predicate<String> named) {
         try (Stream<Path> threads = Files.list(Path.of("/proc", String.valueOf(pid), "task"))) {
             return threads.mapToLong(t -> threadTicks(t, named)).sum() * SECONDS_PER_TICK;
@@ -102,9 +114,9 @@ final class ProcCpu {
 
     /**
      * CPU time of the processes of one run, read at its start and at its end: the worker, the
-     * server (and its JIT compiler threads), PostgreSQL, and this JVM (the Kafka broker, the S3
-     * server, the bench's own threads and their collector and compiler), of which the S3 server's
-     * request threads apart.
+     * server (and, within it, its JIT compiler threads), PostgreSQL, and this JVM (the Kafka broker,
+     * the S3 server, the bench's own threads and their collector and compiler; and, within it, the
+     * S3 server's request threads).
      */
     record Split(double worker, double server, double serverCompiler, double postgres, double bench, double s3) {
         Split minus(Split before) {
@@ -115,15 +127,16 @@ final class ProcCpu {
         /** Microseconds of CPU per record, by process. */
         String perRecord(long records) {
             double us = 1e6 / records;
-            return String.format(Locale.ROOT, "CPU per record: worker %.1f µs, server %.1f µs (its JIT compiler %.1f),"
-                    + " PostgreSQL %.1f µs, Kafka + S3 server + bench %.1f µs (the S3 server's request threads %.1f)",
+            return String.format(Locale.ROOT, "CPU per record: worker %.1f µs, server %.1f µs (its JIT compiler %.1f µs),"
+                    + " PostgreSQL %.1f µs, Kafka + S3 server + bench %.1f µs (the S3 server's request threads %.1f µs)",
                     worker * us, server * us, serverCompiler * us, postgres * us, bench * us, s3 * us);
         }
 
         /**
-         * The most records per second that {@code cores} could archive if the worker and the server
-         * took no CPU at all: what PostgreSQL and this JVM (broker, S3 server, bench) took per record
-         * already fills the cores at that rate. 0 when nothing was measured.
+         * About the most records per second that {@code cores} could archive if the worker and the
+         * server took no CPU at all: what PostgreSQL and this JVM (broker, S3 server, bench) took per
+         * record already fills the cores at that rate (taking their CPU per record to stay the same
+         * at a higher rate). 0 when nothing was measured.
          */
         double ceilingRecordsPerSecond(long records, int cores) {
             double backends = postgres + bench;

@@ -4,6 +4,8 @@ import io.stowage.api.ApiLimits;
 import io.stowage.api.v1.Message;
 import io.stowage.api.v1.PutBatchResponse;
 import io.stowage.client.StowageClient;
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.ResultSet;
@@ -28,17 +30,15 @@ final class PutBatchBench {
     /** Warm-up rounds of PutBatch, each of a run's size, until its rate settles. */
     private static final int MIN_WARMUP_ROUNDS = 4;
     private static final int MAX_WARMUP_ROUNDS = 10;
-    /** Most warm-up rounds of the transport's floor, and the JIT compiler's share of the CPU that ends them. */
-    private static final int TRANSPORT_MAX_WARMUP_ROUNDS = 40;
-    private static final double COMPILED = 0.05;
+    /** Most warm-up rounds of the transport's floor, and how often a round sends B2's batches. */
+    private static final int TRANSPORT_MAX_WARMUP_ROUNDS = 20;
+    private static final int TRANSPORT_REPEATS = 4;
 
     private final Sizes sizes;
     private final Backends backends;
     private final Stowage stowage;
     private final Path workDir;
     private final List<String> failures = new ArrayList<>();
-    /** The median PutBatch rate of the last store measured. */
-    private double lastPutRate;
 
     PutBatchBench(Sizes sizes, Backends backends, Stowage stowage, Path workDir) {
         this.sizes = sizes;
@@ -49,18 +49,29 @@ final class PutBatchBench {
 
     List<Entry> run() throws Exception {
         List<Entry> entries = new ArrayList<>();
-        entries.addAll(on(new Store.Directory(workDir.resolve("b2-files"))));
-        double filesRate = lastPutRate;
-        entries.addAll(on(new Store.Bucket("stowage-b2")));
-        entries.add(againstTransport(filesRate));
+        OnStore files = on(new Store.Directory(workDir.resolve("b2-files")));
+        entries.addAll(files.entries());
+        entries.addAll(on(new Store.Bucket("stowage-b2")).entries());
+        try {
+            entries.add(againstTransport(files.putRate()));
+        } catch (Exception e) {
+            failures.add("B2 transport only: " + e);
+            Progress.say("  the transport's floor could not be measured: %s", e);
+        }
         return entries;
     }
+
+    /** One store's entries, and its PutBatch rate for the comparison with the transport alone. */
+    private record OnStore(List<Entry> entries, double putRate) {}
 
     /**
      * PutBatch on files beside the same calls to a server that only parses them
      * ({@link TransportFloor}): how much of a call is the transport, which no server work removes.
-     * The floor's server is new code to this JVM, so its rounds run until this JVM's JIT compiler
-     * is nearly idle; what the runs take then is the transport's own CPU.
+     * Its server is new code to this JVM, so rounds run until the CPU per call settles and the
+     * JVM's JIT compiler is nearly idle. The CPU counted is the calling thread's and gRPC's threads'
+     * (client and server share this JVM); its collector and compiler, and the broker and S3 server
+     * it also runs, are left out. The same batches are sent again each round: the server keeps
+     * nothing, and batches built anew would load the collector.
      */
     private Entry againstTransport(double filesRate) throws Exception {
         Progress.say("B2 transport only: the same batches to a gRPC server in this JVM that parses and discards them");
@@ -69,19 +80,16 @@ final class PutBatchBench {
         try (TransportFloor floor = TransportFloor.start();
                 StowageClient client = StowageClient.builder(floor.target()).deadline(Duration.ofMinutes(2))
                         .maxBatch(sizes.batchMessages(), ApiLimits.DEFAULT_MAX_BATCH_BYTES).build()) {
-            BenchMessages messages = new BenchMessages("b2-transport", sizes.recordBytes());
-            warmUpRounds = 0;
-            int most = sizes.quick() ? 3 : TRANSPORT_MAX_WARMUP_ROUNDS;
-            while (warmUpRounds < most) {
-                warmUpRounds++;
-                FloorRound round = floorRound(client, batches(messages, sizes.putBatches()));
-                Progress.say("  warm-up %d: %s", warmUpRounds, round);
-                if (round.compilerShare < COMPILED) {
-                    break;
-                }
-            }
+            List<List<Message>> batches = batches(new BenchMessages("b2-transport", sizes.recordBytes()),
+                    sizes.putBatches());
+            warmUpRounds = WarmUp.untilSettled(sizes.quick() ? 1 : MIN_WARMUP_ROUNDS,
+                    sizes.quick() ? 3 : TRANSPORT_MAX_WARMUP_ROUNDS, r -> {
+                        FloorRound round = floorRound(client, batches);
+                        Progress.say("  warm-up %d: %s", r, round);
+                        return new WarmUp.Reading(round.cpuMillisPerCall, round.compilerShare);
+                    });
             for (int r = 1; r <= sizes.runs(); r++) {
-                FloorRound run = floorRound(client, batches(messages, sizes.putBatches()));
+                FloorRound run = floorRound(client, batches);
                 Progress.say("  run %d: %s", r, run);
                 runs.add(run);
             }
@@ -89,42 +97,54 @@ final class PutBatchBench {
         return Entry.of(String.format(Locale.ROOT, "B2 PutBatch %s, files, vs transport only", batchText()), filesRate,
                         "msgs/s", "the same calls to a server that parses and discards them",
                         Stats.median(runs.stream().map(FloorRound::messagesPerSecond).toList()))
-                .withNote(String.format(Locale.ROOT, "the transport alone: p50 %.1f ms and %.1f ms of CPU per call for"
-                        + " client and server together (both in the bench's JVM), after %d warm-up rounds",
+                .withNote(String.format(Locale.ROOT, "the transport alone: p50 %.1f ms and %.1f ms of CPU per call on"
+                        + " the calling and gRPC threads, client and server together (both in the bench's JVM; its"
+                        + " collector and compiler not counted), after %d warm-up rounds of %d x %d calls",
                         Stats.median(runs.stream().map(FloorRound::p50Millis).toList()),
-                        Stats.median(runs.stream().map(FloorRound::cpuMillisPerCall).toList()), warmUpRounds));
+                        Stats.median(runs.stream().map(FloorRound::cpuMillisPerCall).toList()), warmUpRounds,
+                        TRANSPORT_REPEATS, sizes.putBatches()));
     }
 
-    /** A round of calls to the transport's floor: rate, p50 latency, this JVM's CPU per call, its compiler's share. */
+    /**
+     * A round of calls to the transport's floor: rate, p50 latency, CPU per call of the calling and
+     * gRPC threads, and the share of this JVM's CPU its JIT compiler took.
+     */
     private record FloorRound(double messagesPerSecond, double p50Millis, double cpuMillisPerCall,
             double compilerShare) {
         @Override
         public String toString() {
-            return String.format(Locale.ROOT, "%,.0f msgs/s, p50 %.1f ms per call, %.1f ms of CPU per call (client and"
-                    + " server; the JIT compiler %.0f%% of it)", messagesPerSecond, p50Millis, cpuMillisPerCall,
-                    100 * compilerShare);
+            return String.format(Locale.ROOT, "%,.0f msgs/s, p50 %.1f ms per call, %.1f ms of CPU per call (calling"
+                    + " and gRPC threads; this JVM's JIT compiler took %.0f%% of its CPU)", messagesPerSecond,
+                    p50Millis, cpuMillisPerCall, 100 * compilerShare);
         }
     }
 
+    /** Sends {@code batches} {@value #TRANSPORT_REPEATS} times over. */
     private FloorRound floorRound(StowageClient client, List<List<Message>> batches) {
         long self = ProcessHandle.current().pid();
-        double[] millis = new double[batches.size()];
-        double cpuBefore = ProcCpu.seconds(self);
+        ThreadMXBean threads = ManagementFactory.getThreadMXBean();
+        int calls = TRANSPORT_REPEATS * batches.size();
+        double[] millis = new double[calls];
+        double jvmBefore = ProcCpu.seconds(self);
         double compilerBefore = ProcCpu.compilerSeconds(self);
+        double grpcBefore = ProcCpu.grpcSeconds(self);
+        long callerBefore = threads.getCurrentThreadCpuTime();
         long started = System.nanoTime();
-        for (int b = 0; b < batches.size(); b++) {
+        for (int c = 0; c < calls; c++) {
+            List<Message> batch = batches.get(c % batches.size());
             long t0 = System.nanoTime();
-            PutBatchResponse rsp = client.putBatch(batches.get(b));
-            millis[b] = (System.nanoTime() - t0) / 1e6;
-            if (rsp.getAckCount() != batches.get(b).size()) {
+            PutBatchResponse rsp = client.putBatch(batch);
+            millis[c] = (System.nanoTime() - t0) / 1e6;
+            if (rsp.getAckCount() != batch.size()) {
                 throw new IllegalStateException("the transport's server acknowledged " + rsp.getAckCount());
             }
         }
         long nanos = System.nanoTime() - started;
-        double cpu = ProcCpu.seconds(self) - cpuBefore;
+        double cpu = ProcCpu.grpcSeconds(self) - grpcBefore + (threads.getCurrentThreadCpuTime() - callerBefore) / 1e9;
+        double jvm = ProcCpu.seconds(self) - jvmBefore;
         double compiler = ProcCpu.compilerSeconds(self) - compilerBefore;
-        return new FloorRound((double) batches.size() * sizes.batchMessages() * 1e9 / nanos,
-                Stats.percentile(millis, 50), cpu * 1000 / batches.size(), cpu > 0 ? compiler / cpu : 0);
+        return new FloorRound((double) calls * sizes.batchMessages() * 1e9 / nanos, Stats.percentile(millis, 50),
+                cpu * 1000 / calls, jvm > 0 ? compiler / jvm : Double.NaN);
     }
 
     private String batchText() {
@@ -140,7 +160,7 @@ final class PutBatchBench {
     /** A run's figures; {@code notCommitted}: segments in the index not committed at its end. */
     private record Measured(double messagesPerSecond, double objectsPerBatch, long notCommitted) {}
 
-    private List<Entry> on(Store store) throws Exception {
+    private OnStore on(Store store) throws Exception {
         String label = store.label();
         String lower = label.toLowerCase(Locale.ROOT);
         Progress.say("B2 PutBatch on %s: starting a server", label);
@@ -195,7 +215,6 @@ final class PutBatchBench {
         String what = store instanceof Store.Bucket ? "S3 PUT" : "file write + fsync";
         String batch = batchText();
         double putRate = Stats.median(put.stream().map(Measured::messagesPerSecond).toList());
-        lastPutRate = putRate;
         List<Entry> entries = new ArrayList<>();
         String limitName = "1 " + what + " during 1 PostgreSQL insert per batch";
         entries.add(Entry.of("B2 PutBatch " + batch + ", " + label, putRate, "msgs/s", limitName, Stats.median(limit))
@@ -212,7 +231,7 @@ final class PutBatchBench {
                             "PutBatch, one segment per batch", putRate)
                     .withNote(objects(spread) + "; each message in an hour of its own"));
         }
-        return entries;
+        return new OnStore(entries, putRate);
     }
 
     /** Runs a one-segment-per-message measurement; a failure is recorded and ends these measurements. */

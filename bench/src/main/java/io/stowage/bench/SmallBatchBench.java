@@ -28,7 +28,7 @@ final class SmallBatchBench {
     static final int BATCH = 100;
     /**
      * Warm-up rounds, each of a run's size: the server's CPU per batch settled after about ten, its
-     * JIT compiler fell under a tenth of it after 10 to 25 (and each round adds 80,000 rows to the
+     * JIT compiler fell under a tenth of it after 17 to 27 (and each round adds 80,000 rows to the
      * index, which PostgreSQL's CPU per batch grows with).
      */
     private static final int MIN_WARMUP_ROUNDS = 10;
@@ -108,9 +108,10 @@ final class SmallBatchBench {
         String commit = "1 durable PostgreSQL commit";
         long indexed = (long) (warmUpRounds + sizes.runs()) * CLIENTS * perClient * BATCH;
         String note = String.format(Locale.ROOT, "%d batches per client per run, after %d warm-up rounds of"
-                + " as many (until the server's CPU per batch settled and its JIT compiler took under %.0f%% of it);"
-                + " %,d messages in the index at the end; baseline: median of 50 single-row commits on the same"
-                + " PostgreSQL", perClient, warmUpRounds, 100 * WarmUp.COMPILED, indexed);
+                + " as many (until the server's CPU per batch settled and its JIT compiler took under %.0f%% of it"
+                + " twice in a row, at most %d); %,d messages in the index at the end; baseline: median of 50"
+                + " single-row commits on the same PostgreSQL", perClient, warmUpRounds, 100 * WarmUp.COMPILED,
+                sizes.quick() ? 1 : MAX_WARMUP_ROUNDS, indexed);
         return List.of(
                 Entry.of(what + ", p50", Stats.median(runs.stream().map(Run::p50Millis).toList()), "ms", commit,
                         commitMillis).withTarget(Target.valueAtMost(15, "ms")).withNote(note),
@@ -129,14 +130,15 @@ final class SmallBatchBench {
 
     /**
      * Rounds of {@code batches} per client until the server's CPU time per batch settles and its JIT
-     * compiler is nearly idle (the steady state of a long-running server): {@value #MIN_WARMUP_ROUNDS} to {@value #MAX_WARMUP_ROUNDS}; one round when quick.
+     * compiler is nearly idle (the steady state of a long-running server): {@value #MIN_WARMUP_ROUNDS}
+     * to {@value #MAX_WARMUP_ROUNDS}; one round when quick.
      */
     private int warmUp(ServerProcess server, ExecutorService pool, List<StowageClient> clients,
             List<BenchMessages> messages, int batches) throws Exception {
         int least = sizes.quick() ? 1 : MIN_WARMUP_ROUNDS;
         int most = sizes.quick() ? 1 : MAX_WARMUP_ROUNDS;
-        Progress.say("B7 warm-up: %d to %d rounds of %d batches per client, until the server's CPU per batch settles",
-                least, most, batches);
+        Progress.say("B7 warm-up: %d to %d rounds of %d batches per client, until the server's CPU per batch settles"
+                + " and its JIT compiler is nearly idle", least, most, batches);
         return WarmUp.untilSettled(least, most, r -> {
             Run round = measure(server, pool, clients, messages, batches);
             Progress.say("  warm-up %d: p50 %.1f ms, server CPU %.1f ms per batch (its JIT compiler %.0f%%)", r,

@@ -13,9 +13,10 @@ import java.net.InetSocketAddress;
 import java.util.concurrent.TimeUnit;
 
 /**
- * What a PutBatch costs before the server does any work: a gRPC server in the bench's JVM, built as
- * the api-server builds its own (grpc-netty-shaded, the same message size limit), that parses each
- * batch and acknowledges it at once, storing nothing. B2 sends it the same batches through the same
+ * What a PutBatch costs before the server does any work: a gRPC server in the bench's JVM, on the
+ * api-server's transport (grpc-netty-shaded with its defaults, room for a batch of the default
+ * limit; without the api-server's interceptors for metrics and tokens), that parses each batch and
+ * acknowledges it at once, storing nothing. B2 sends it the same batches through the same
  * client: serializing them, HTTP/2 over the loopback socket and parsing them is the part of a
  * PutBatch that no storage or index work can remove.
  */

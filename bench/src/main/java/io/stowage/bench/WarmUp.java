@@ -13,7 +13,7 @@ final class WarmUp {
 
     /**
      * Where the server's JIT compiler is watched, settled also means it took less than this share
-     * of the server's CPU in the round: the figure can hold still for a few rounds while the
+     * of the server's CPU in two rounds in a row: the figure can hold still for a few rounds while the
      * compiler still takes a third of the server's CPU (B7's server did, after ten rounds).
      */
     static final double COMPILED = 0.10;
@@ -48,12 +48,12 @@ final class WarmUp {
     static int untilSettled(int minRounds, int maxRounds, Round round) throws Exception {
         double before = Double.NaN;
         int steady = 0;
-        boolean compiling = false;
+        int quiet = 2; // rounds in a row in which the compiler, where watched, was nearly idle
         int r = 0;
-        while (r < maxRounds && (r < minRounds || steady < 2 || compiling)) {
+        while (r < maxRounds && (r < minRounds || steady < 2 || quiet < 2)) {
             r++;
             Reading reading = round.run(r);
-            compiling = reading.compiling();
+            quiet = reading.compiling() ? 0 : Double.isNaN(reading.compilerShare()) ? 2 : quiet + 1;
             double figure = reading.figure();
             if (!Double.isFinite(figure) || figure <= 0) {
                 steady = 2; // nothing to watch settle (no CPU time on this platform): the least number of rounds

@@ -19,7 +19,6 @@ import io.stowage.embedded.LocalPostgres;
 import io.stowage.server.StowageServer;
 import io.stowage.server.config.JdbcTarget;
 import io.stowage.server.config.ServerConfig;
-import java.net.ServerSocket;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -47,15 +46,17 @@ class StowageClientTest {
     @BeforeAll
     static void start() throws Exception {
         pg = LocalPostgres.start(dir.resolve("pg"));
-        int port;
-        try (ServerSocket s = new ServerSocket(0)) {
-            port = s.getLocalPort();
-        }
-        config = ServerConfig.from(new SettingsSource(Map.of(), Map.of("STOWAGE_DATA_DIR", dir.toString(),
-                "STOWAGE_GRPC_HOST", "127.0.0.1", "STOWAGE_GRPC_PORT", String.valueOf(port), "STOWAGE_HTTP_PORT", "0",
-                "STOWAGE_MAX_BATCH_MESSAGES", "50", "STOWAGE_CLEAN_INTERVAL", "off", "STOWAGE_SHUTDOWN_GRACE", "1s",
-                "STOWAGE_GET_RESPONSE_BYTES", "64KiB")));
-        server = StowageServer.start(config, db());
+        // the system picks the port, which a restart (a test's outage) then keeps: a port probed free
+        // beforehand could be taken meanwhile, e.g. as the local end of an outgoing connection
+        server = StowageServer.start(configOn(0), db());
+        config = configOn(server.port());
+    }
+
+    private static ServerConfig configOn(int grpcPort) {
+        return ServerConfig.from(new SettingsSource(Map.of(), Map.of("STOWAGE_DATA_DIR", dir.toString(),
+                "STOWAGE_GRPC_HOST", "127.0.0.1", "STOWAGE_GRPC_PORT", String.valueOf(grpcPort), "STOWAGE_HTTP_PORT",
+                "0", "STOWAGE_MAX_BATCH_MESSAGES", "50", "STOWAGE_CLEAN_INTERVAL", "off", "STOWAGE_SHUTDOWN_GRACE",
+                "1s", "STOWAGE_GET_RESPONSE_BYTES", "64KiB")));
     }
 
     @AfterAll

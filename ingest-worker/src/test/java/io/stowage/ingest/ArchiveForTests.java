@@ -9,8 +9,8 @@ import io.stowage.embedded.LocalPostgres;
 import io.stowage.server.StowageServer;
 import io.stowage.server.config.JdbcTarget;
 import io.stowage.server.config.ServerConfig;
-import java.net.ServerSocket;
 import java.nio.file.Path;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -23,28 +23,35 @@ final class ArchiveForTests implements AutoCloseable {
     private static final AtomicInteger SCHEMAS = new AtomicInteger();
     private static LocalPostgres postgres;
 
-    private final ServerConfig config;
+    private final Map<String, String> settings;
     private final JdbcTarget db;
+    private ServerConfig config;
     private StowageServer server;
     private final StowageClient client;
 
     ArchiveForTests(Path dataDir) throws Exception {
-        int port;
-        try (ServerSocket s = new ServerSocket(0)) {
-            port = s.getLocalPort();
-        }
-        this.config = ServerConfig.from(new SettingsSource(Map.of(), Map.of(
+        this.settings = Map.of(
                 "STOWAGE_DATA_DIR", dataDir.toString(),
                 "STOWAGE_GRPC_HOST", "127.0.0.1",
-                "STOWAGE_GRPC_PORT", String.valueOf(port),
                 "STOWAGE_HTTP_PORT", "0",
                 "STOWAGE_DB_SCHEMA", "ingest_" + SCHEMAS.incrementAndGet() + "_" + ProcessHandle.current().pid(),
                 "STOWAGE_CLEAN_INTERVAL", "off",
-                "STOWAGE_SHUTDOWN_GRACE", "1s")));
+                "STOWAGE_SHUTDOWN_GRACE", "1s");
         LocalPostgres pg = postgres();
         this.db = new JdbcTarget(pg.jdbcUrl(), pg.user(), pg.password());
+        // The first start binds a port the system picks; restarts (an outage played by a test) take
+        // the same one. A port probed free beforehand could be taken meanwhile, for instance as the
+        // local end of one of the test's own outgoing connections.
+        this.config = configOn(0);
         start();
+        this.config = configOn(server.port());
         this.client = StowageClient.builder(target()).build();
+    }
+
+    private ServerConfig configOn(int grpcPort) {
+        Map<String, String> on = new HashMap<>(settings);
+        on.put("STOWAGE_GRPC_PORT", String.valueOf(grpcPort));
+        return ServerConfig.from(new SettingsSource(Map.of(), on));
     }
 
     static synchronized LocalPostgres postgres() {

@@ -10,7 +10,9 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * A {@code stowage} launcher ({@code bin/stowage} of the checkout or of a distribution) run as a
@@ -19,6 +21,13 @@ import java.util.concurrent.TimeUnit;
  * the tests check.
  */
 public final class StowageProcess implements AutoCloseable {
+    /** Where {@link #freePort} looks: below the ephemeral range, above the well-known services. */
+    private static final int LOW_PORT_BASE = 20_000;
+    private static final int LOW_PORTS = 12_000;
+    /** Starts at a random place, so that test JVMs one after the other do not walk the same ports. */
+    private static final AtomicInteger NEXT_LOW_PORT =
+            new AtomicInteger(ThreadLocalRandom.current().nextInt(LOW_PORTS));
+
     private final Process process;
     private final Path out;
     private final Path err;
@@ -121,8 +130,22 @@ public final class StowageProcess implements AutoCloseable {
         }
     }
 
-    /** A port that was free a moment ago. */
+    /**
+     * A port that was free a moment ago, for a server the test starts next. It is taken below the
+     * range the system gives the local ends of outgoing connections (32768 and up on Linux): a port
+     * from that range, as {@code new ServerSocket(0)} gives, can be taken by one of the test's own
+     * connections (Kafka, PostgreSQL) before the server binds it. Successive calls in a JVM give
+     * different ports.
+     */
     public static int freePort() {
+        for (int attempt = 0; attempt < LOW_PORTS; attempt++) {
+            int port = LOW_PORT_BASE + Math.floorMod(NEXT_LOW_PORT.getAndIncrement(), LOW_PORTS);
+            try (ServerSocket s = new ServerSocket(port)) {
+                return s.getLocalPort();
+            } catch (IOException taken) {
+                // another process listens there: try the next one
+            }
+        }
         try (ServerSocket s = new ServerSocket(0)) {
             return s.getLocalPort();
         } catch (IOException e) {

@@ -110,8 +110,9 @@ public final class BatchWriter implements AutoCloseable {
      * concurrent calls), committed only once the objects are durable: a large batch's rows are
      * copied into its transaction while its objects are written. An id that is stored (a
      * re-delivery, or another writer meanwhile) is left out, and settled by {@link #settleRaces}:
-     * acknowledged when the stored content is the same, rejected when not. Its copy in this segment stays dead bytes; a segment whose messages were
-     * all stored is committed with nothing live, and the cleaner deletes its object.
+     * acknowledged when the stored content is the same, rejected when not. Its copy in this segment
+     * stays dead bytes; a segment whose messages were all stored is committed with nothing live, and
+     * the cleaner deletes its object.
      * </ol>
      * Ids are not looked up before writing: that cost every batch a statement (and its planning)
      * to spare a re-delivery an object that the commit finds stored anyway.
